@@ -1,0 +1,40 @@
+package io.homeostat.plugin.api;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Map;
+
+/**
+ * Everything an action gets to know about the call it is serving. The service builds it; plugins
+ * never see engine, store or PF4J internals.
+ */
+public interface ActionContext {
+    /** The remediation id; also the idempotency key of this attempt. */
+    String remediationId();
+
+    /** The resource to act on, as {@code kind:name}. */
+    String resource();
+
+    IssueReference issue();
+
+    /** Parameters chosen by the rule that proposed the action (strings only: rules pick names, not commands). */
+    Map<String, String> parameters();
+
+    /**
+     * This plugin's section of the service configuration ({@code plugins.settings.<pluginId>} in
+     * config.yml). This is where anything that is executed or called (commands, URLs) comes from,
+     * never from a signal.
+     */
+    PluginSettings settings();
+
+    /** The moment by which the action must have returned; the service abandons it after that. */
+    Instant deadline();
+
+    /** Time left until {@link #deadline()}, never negative. */
+    default Duration remaining() {
+        Duration left = Duration.between(Instant.now(), deadline());
+        return left.isNegative() ? Duration.ZERO : left;
+    }
+
+    ActionLogger logger();
+}

@@ -1,0 +1,145 @@
+package io.homeostat.plugin.api;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A read-only view of a plugin's section of the service configuration. Every accessor that meets
+ * a wrong type or value throws {@link IllegalArgumentException} naming the full configuration path,
+ * so that the operator knows which line of config.yml to fix.
+ */
+public final class PluginSettings {
+    private final String path;
+    private final Map<String, Object> values;
+
+    public PluginSettings(String path, Map<String, ?> values) {
+        this.path = Objects.requireNonNull(path, "path");
+        this.values = Map.copyOf(Objects.requireNonNull(values, "values"));
+    }
+
+    public static PluginSettings empty(String path) {
+        return new PluginSettings(path, Map.of());
+    }
+
+    /** The configuration path of this section, for messages. */
+    public String path() {
+        return path;
+    }
+
+    public Set<String> keys() {
+        return values.keySet();
+    }
+
+    public boolean has(String key) {
+        return values.containsKey(key);
+    }
+
+    /** A nested section; empty when absent. */
+    public PluginSettings section(String key) {
+        Object value = values.get(key);
+        String childPath = path + "." + quote(key);
+        if (value == null) {
+            return empty(childPath);
+        }
+        if (!(value instanceof Map<?, ?> map)) {
+            throw wrong(key, "a map");
+        }
+        Map<String, Object> copy = new LinkedHashMap<>();
+        map.forEach((k, v) -> {
+            if (v != null) {
+                copy.put(String.valueOf(k), v);
+            }
+        });
+        return new PluginSettings(childPath, copy);
+    }
+
+    public Optional<String> string(String key) {
+        Object value = values.get(key);
+        if (value == null) {
+            return Optional.empty();
+        }
+        if (value instanceof Map || value instanceof List) {
+            throw wrong(key, "a string");
+        }
+        return Optional.of(value.toString());
+    }
+
+    public String requiredString(String key) {
+        return string(key).orElseThrow(() -> new IllegalArgumentException(path + "." + quote(key) + " is required"));
+    }
+
+    public List<String> stringList(String key) {
+        Object value = values.get(key);
+        if (value == null) {
+            return List.of();
+        }
+        if (!(value instanceof List<?> list)) {
+            throw wrong(key, "a list of strings");
+        }
+        return list.stream().map(String::valueOf).toList();
+    }
+
+    /** A map of strings, such as headers or environment variables. */
+    public Map<String, String> stringMap(String key) {
+        PluginSettings section = section(key);
+        Map<String, String> out = new LinkedHashMap<>();
+        section.values.forEach((k, v) -> {
+            if (v instanceof Map || v instanceof List) {
+                throw section.wrong(k, "a string");
+            }
+            out.put(k, v.toString());
+        });
+        return Map.copyOf(out);
+    }
+
+    public int integer(String key, int fallback, int min, int max) {
+        Optional<String> text = string(key);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            int value = Integer.parseInt(text.get().trim());
+            if (value < min || value > max) {
+                throw wrong(key, "a whole number between " + min + " and " + max);
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw wrong(key, "a whole number between " + min + " and " + max);
+        }
+    }
+
+    /** A duration given as a number of seconds (fractions allowed). */
+    public Duration seconds(String key, Duration fallback) {
+        Optional<String> text = string(key);
+        if (text.isEmpty()) {
+            return fallback;
+        }
+        try {
+            double seconds = Double.parseDouble(text.get().trim());
+            if (!(seconds >= 0) || Double.isInfinite(seconds)) {
+                throw wrong(key, "a number of seconds >= 0");
+            }
+            return Duration.ofMillis(Math.round(seconds * 1000));
+        } catch (NumberFormatException e) {
+            throw wrong(key, "a number of seconds >= 0");
+        }
+    }
+
+    private IllegalArgumentException wrong(String key, String expected) {
+        return new IllegalArgumentException(path + "." + quote(key) + " must be " + expected + ", was '" + values.get(key) + "'");
+    }
+
+    private static String quote(String key) {
+        return key.matches("[A-Za-z0-9_-]+") ? key : "\"" + key + "\"";
+    }
+
+    @Override
+    public String toString() {
+        return path + values.keySet();
+    }
+}

@@ -1,0 +1,84 @@
+package io.homeostat.plugins.faulty;
+
+import io.homeostat.plugin.api.ActionContext;
+import io.homeostat.plugin.api.ActionMetadata;
+import io.homeostat.plugin.api.ActionResult;
+import io.homeostat.plugin.api.RemediationAction;
+import io.homeostat.plugin.api.RiskLevel;
+import java.util.Set;
+import org.pf4j.Extension;
+
+/** Actions that misbehave on purpose, so that tests prove the service survives them. */
+public final class FaultyActions {
+    private FaultyActions() {
+    }
+
+    private static ActionMetadata metadata(String what) {
+        return new ActionMetadata(what, RiskLevel.LOW, 0.1, false, Set.of(), 0.5);
+    }
+
+    /** Throws from execute. */
+    @Extension
+    public static class Throwing implements RemediationAction {
+        @Override
+        public String id() {
+            return "faulty.throw";
+        }
+
+        @Override
+        public ActionMetadata metadata() {
+            return FaultyActions.metadata("always throws");
+        }
+
+        @Override
+        public ActionResult execute(ActionContext context) {
+            throw new IllegalStateException("faulty.throw was asked to fail for " + context.resource());
+        }
+    }
+
+    /** Never returns in time and ignores interrupts, like a plugin stuck in a native call. */
+    @Extension
+    public static class Hanging implements RemediationAction {
+        @Override
+        public String id() {
+            return "faulty.hang";
+        }
+
+        @Override
+        public ActionMetadata metadata() {
+            return FaultyActions.metadata("hangs, ignoring interrupts, for 30 s");
+        }
+
+        @Override
+        public ActionResult execute(ActionContext context) {
+            long until = System.nanoTime() + 30_000_000_000L;
+            while (System.nanoTime() < until) {
+                try {
+                    Thread.sleep(100);
+                } catch (InterruptedException ignored) {
+                    // Deliberately ignored: this is what a badly written plugin does.
+                }
+            }
+            return ActionResult.success("finally returned", java.util.Map.of());
+        }
+    }
+
+    /** Returns null instead of a result. */
+    @Extension
+    public static class Garbage implements RemediationAction {
+        @Override
+        public String id() {
+            return "faulty.garbage";
+        }
+
+        @Override
+        public ActionMetadata metadata() {
+            return FaultyActions.metadata("returns null");
+        }
+
+        @Override
+        public ActionResult execute(ActionContext context) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,185 @@
+package io.homeostat.plugins.process;
+
+import io.homeostat.plugin.api.ActionContext;
+import io.homeostat.plugin.api.ActionMetadata;
+import io.homeostat.plugin.api.ActionResult;
+import io.homeostat.plugin.api.RemediationAction;
+import io.homeostat.plugin.api.RiskLevel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import org.pf4j.Extension;
+
+/**
+ * {@code process.restart}: stops the allow-listed process of a resource (SIGTERM, then SIGKILL after
+ * the stop timeout), starts it again with the configured command, and reports success only when
+ * the new process stayed up for the settle time and, where configured, its health URL answers 2xx.
+ */
+@Extension
+public class ProcessRestartAction implements RemediationAction {
+    static final String ID = "process.restart";
+
+    private final HealthProbe healthProbe = new HealthProbe();
+
+    @Override
+    public String id() {
+        return ID;
+    }
+
+    @Override
+    public ActionMetadata metadata() {
+        return new ActionMetadata(
+                "Restart the resource's allow-listed local process and check that it came back",
+                RiskLevel.MEDIUM, 1.0, false, Set.of("service_down", "high_memory", "high_cpu"), 0.7);
+    }
+
+    @Override
+    public ActionResult execute(ActionContext context) throws Exception {
+        Optional<ProcessTarget> found = ProcessTarget.find(context.settings(), context.resource());
+        if (found.isEmpty()) {
+            return ActionResult.failure("resource " + context.resource() + " is not allow-listed under "
+                    + context.settings().path() + ".resources; nothing was run", Map.of());
+        }
+        ProcessTarget target = found.get();
+        return target.restartCommand().isEmpty() ? restartOwnProcess(target, context) : runRestartCommand(target, context);
+    }
+
+    private ActionResult restartOwnProcess(ProcessTarget target, ActionContext context) throws Exception {
+        Map<String, String> details = new LinkedHashMap<>();
+        Path pidFile = target.pidFile().orElseThrow();
+        Optional<ProcessHandle> old = runningProcess(pidFile, target, context);
+        if (old.isPresent()) {
+            details.put("oldPid", Long.toString(old.get().pid()));
+            if (!stop(old.get(), target, context)) {
+                return ActionResult.failure("process " + old.get().pid() + " did not stop", details);
+            }
+        } else {
+            context.logger().info("no running process found through " + pidFile + "; starting one");
+        }
+
+        ProcessBuilder builder = new ProcessBuilder(target.command()).redirectErrorStream(true);
+        target.workingDirectory().ifPresent(directory -> builder.directory(directory.toFile()));
+        builder.environment().putAll(target.environment());
+        if (target.logFile().isPresent()) {
+            Files.createDirectories(target.logFile().get().toAbsolutePath().getParent());
+            builder.redirectOutput(ProcessBuilder.Redirect.appendTo(target.logFile().get().toFile()));
+        } else {
+            builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        }
+        Process started = builder.start();
+        writePid(pidFile, started.pid());
+        details.put("newPid", Long.toString(started.pid()));
+        context.logger().info("started " + target.command().get(0) + " as pid " + started.pid());
+
+        Instant startDeadline = earliest(Instant.now().plus(target.startTimeout()), context.deadline());
+        Thread.sleep(Math.min(target.settleTime().toMillis(), context.remaining().toMillis()));
+        if (!started.isAlive()) {
+            details.put("exitCode", Integer.toString(started.exitValue()));
+            return ActionResult.failure("restarted process exited within " + target.settleTime().toMillis() + " ms", details);
+        }
+        if (target.healthUrl().isPresent()) {
+            int status = healthProbe.awaitHealthy(target.healthUrl().get(), startDeadline, started::isAlive);
+            details.put("healthStatus", Integer.toString(status));
+            if (status < 200 || status >= 300) {
+                return ActionResult.failure("restarted process is " + (started.isAlive() ? "alive" : "dead")
+                        + " but " + target.healthUrl().get() + " did not answer 2xx in time", details);
+            }
+        }
+        return ActionResult.success("restarted: pid " + details.getOrDefault("oldPid", "none") + " -> " + started.pid(), details);
+    }
+
+    private ActionResult runRestartCommand(ProcessTarget target, ActionContext context) throws Exception {
+        Map<String, String> details = new LinkedHashMap<>();
+        ProcessBuilder builder = new ProcessBuilder(target.restartCommand()).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        target.workingDirectory().ifPresent(directory -> builder.directory(directory.toFile()));
+        builder.environment().putAll(target.environment());
+        Process process = builder.start();
+        if (!process.waitFor(context.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
+            process.destroyForcibly();
+            return ActionResult.failure("restart command did not finish before the deadline", details);
+        }
+        details.put("exitCode", Integer.toString(process.exitValue()));
+        if (process.exitValue() != 0) {
+            return ActionResult.failure("restart command exited with " + process.exitValue(), details);
+        }
+        if (target.healthUrl().isPresent()) {
+            Instant until = earliest(Instant.now().plus(target.startTimeout()), context.deadline());
+            int status = healthProbe.awaitHealthy(target.healthUrl().get(), until, () -> true);
+            details.put("healthStatus", Integer.toString(status));
+            if (status < 200 || status >= 300) {
+                return ActionResult.failure(target.healthUrl().get() + " did not answer 2xx after the restart", details);
+            }
+        }
+        return ActionResult.success("restart command succeeded", details);
+    }
+
+    /**
+     * The process recorded in the pid file, if it is alive and still runs the configured executable.
+     * The executable check keeps a recycled pid from getting some unrelated process killed.
+     */
+    private static Optional<ProcessHandle> runningProcess(Path pidFile, ProcessTarget target, ActionContext context) throws IOException {
+        if (!Files.exists(pidFile)) {
+            return Optional.empty();
+        }
+        String text = Files.readString(pidFile, StandardCharsets.UTF_8).trim();
+        long pid;
+        try {
+            pid = Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            context.logger().warn("pid file " + pidFile + " does not hold a pid: '" + text + "'");
+            return Optional.empty();
+        }
+        Optional<ProcessHandle> handle = ProcessHandle.of(pid).filter(ProcessHandle::isAlive);
+        if (handle.isEmpty()) {
+            return Optional.empty();
+        }
+        Optional<String> executable = handle.get().info().command();
+        String expected = Path.of(target.command().get(0)).getFileName().toString();
+        if (executable.isPresent() && !Path.of(executable.get()).getFileName().toString().equals(expected)) {
+            context.logger().warn("pid " + pid + " runs " + executable.get() + ", not " + expected + "; leaving it alone");
+            return Optional.empty();
+        }
+        return handle;
+    }
+
+    private static boolean stop(ProcessHandle process, ProcessTarget target, ActionContext context)
+            throws InterruptedException, ExecutionException {
+        process.destroy();
+        try {
+            process.onExit().get(Math.min(target.stopTimeout().toMillis(), context.remaining().toMillis()), TimeUnit.MILLISECONDS);
+            return true;
+        } catch (TimeoutException e) {
+            context.logger().warn("pid " + process.pid() + " ignored SIGTERM for " + target.stopTimeout() + "; killing it");
+            process.destroyForcibly();
+            try {
+                process.onExit().get(Math.max(1000, context.remaining().toMillis()), TimeUnit.MILLISECONDS);
+                return true;
+            } catch (TimeoutException stillAlive) {
+                return false;
+            }
+        }
+    }
+
+    private static void writePid(Path pidFile, long pid) throws IOException {
+        Path absolute = pidFile.toAbsolutePath();
+        Files.createDirectories(absolute.getParent());
+        Path temporary = absolute.resolveSibling(absolute.getFileName() + ".tmp");
+        Files.writeString(temporary, Long.toString(pid), StandardCharsets.UTF_8);
+        Files.move(temporary, absolute, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static Instant earliest(Instant first, Instant second) {
+        return first.isBefore(second) ? first : second;
+    }
+}

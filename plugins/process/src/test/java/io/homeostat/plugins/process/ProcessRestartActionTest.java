@@ -1,0 +1,125 @@
+package io.homeostat.plugins.process;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import io.homeostat.plugin.api.ActionResult;
+import io.homeostat.plugin.api.PluginSettings;
+import io.homeostat.plugin.api.testing.TestActionContext;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessRestartActionTest {
+    @TempDir
+    Path directory;
+
+    private final List<ProcessHandle> toKill = new ArrayList<>();
+    private final ProcessRestartAction action = new ProcessRestartAction();
+
+    @AfterEach
+    void killLeftovers() throws Exception {
+        Path pidFile = directory.resolve("svc.pid");
+        if (Files.exists(pidFile)) {
+            ProcessHandle.of(Long.parseLong(Files.readString(pidFile).trim())).ifPresent(toKill::add);
+        }
+        toKill.forEach(ProcessHandle::destroyForcibly);
+    }
+
+    private PluginSettings settings(Map<String, Object> entry) {
+        return new PluginSettings("plugins.settings.process", Map.of("resources", Map.of("service:demo", entry)));
+    }
+
+    private Map<String, Object> sleeper() {
+        Map<String, Object> entry = new HashMap<>();
+        entry.put("command", List.of("sleep", "300"));
+        entry.put("pidFile", directory.resolve("svc.pid").toString());
+        entry.put("settleSeconds", "0.2");
+        entry.put("stopTimeoutSeconds", "2");
+        return entry;
+    }
+
+    @Test
+    void replacesTheRunningProcessWithANewOne() throws Exception {
+        Process old = new ProcessBuilder("sleep", "300").start();
+        toKill.add(old.toHandle());
+        Files.writeString(directory.resolve("svc.pid"), Long.toString(old.pid()));
+
+        ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(sleeper()), Duration.ofSeconds(20)));
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(old.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("old process stopped").isTrue();
+        long newPid = Long.parseLong(Files.readString(directory.resolve("svc.pid")).trim());
+        assertThat(newPid).isNotEqualTo(old.pid());
+        assertThat(ProcessHandle.of(newPid)).hasValueSatisfying(handle -> assertThat(handle.isAlive()).isTrue());
+        assertThat(result.details()).containsEntry("oldPid", Long.toString(old.pid())).containsEntry("newPid", Long.toString(newPid));
+    }
+
+    @Test
+    void waitsForTheHealthUrlAndFailsWhenItNeverAnswers2xx() throws Exception {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        int[] status = {503};
+        server.createContext("/health", exchange -> {
+            exchange.sendResponseHeaders(status[0], -1);
+            exchange.close();
+        });
+        server.start();
+        try {
+            Map<String, Object> entry = sleeper();
+            entry.put("healthUrl", "http://127.0.0.1:" + server.getAddress().getPort() + "/health");
+            entry.put("startTimeoutSeconds", "1");
+            ActionResult failing = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(20)));
+            assertThat(failing.succeeded()).isFalse();
+            assertThat(failing.details()).containsEntry("healthStatus", "503");
+
+            status[0] = 200;
+            ActionResult healthy = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(20)));
+            assertThat(healthy.succeeded()).as(healthy.message()).isTrue();
+            assertThat(healthy.details()).containsEntry("healthStatus", "200");
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @Test
+    void refusesResourcesThatAreNotAllowListed() throws Exception {
+        ActionResult result = action.execute(new TestActionContext("service:other", Map.of(), settings(sleeper()), Duration.ofSeconds(5)));
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).contains("not allow-listed").contains("plugins.settings.process.resources");
+        assertThat(directory.resolve("svc.pid")).doesNotExist();
+    }
+
+    @Test
+    void leavesAnUnrelatedProcessAloneWhenThePidWasRecycled() throws Exception {
+        // The pid file points at this test's own JVM: a restart must not kill it.
+        Files.writeString(directory.resolve("svc.pid"), Long.toString(ProcessHandle.current().pid()));
+        ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(sleeper()), Duration.ofSeconds(20)));
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(result.details()).doesNotContainKey("oldPid");
+    }
+
+    @Test
+    void reportsAProcessThatDiesRightAfterStarting() throws Exception {
+        Map<String, Object> entry = sleeper();
+        entry.put("command", List.of("false"));
+        ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(10)));
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).contains("exited");
+    }
+
+    @Test
+    void runsARestartCommandAndChecksItsExitCode() throws Exception {
+        Map<String, Object> entry = Map.of("restartCommand", List.of("sh", "-c", "exit 3"));
+        ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(10)));
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.details()).containsEntry("exitCode", "3");
+    }
+}
