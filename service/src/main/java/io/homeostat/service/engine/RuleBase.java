@@ -1,0 +1,31 @@
+package io.homeostat.service.engine;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.kie.api.KieBase;
+import org.kie.api.runtime.KieContainer;
+
+/**
+ * A compiled, validated set of rule files: the KieBase sessions are made from, and its identity.
+ *
+ * @param version SHA-256 over the files' names and contents: the same files give the same version
+ * @param files the rule files, relative to the rules directory, sorted
+ */
+public record RuleBase(KieBase kieBase, KieContainer container, String version, List<String> files, Instant compiledAt) {
+    public RuleBase {
+        Objects.requireNonNull(kieBase, "kieBase");
+        Objects.requireNonNull(container, "container");
+        Objects.requireNonNull(version, "version");
+        files = List.copyOf(files);
+    }
+
+    /** The first 12 hex digits of the version, for logs and health output. */
+    public String shortVersion() {
+        return version.substring(0, 12);
+    }
+
+    public int ruleCount() {
+        return kieBase.getKiePackages().stream().mapToInt(kiePackage -> kiePackage.getRules().size()).sum();
+    }
+}

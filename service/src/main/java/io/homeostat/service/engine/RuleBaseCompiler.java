@@ -1,0 +1,108 @@
+package io.homeostat.service.engine;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+import org.kie.api.KieBase;
+import org.kie.api.KieBaseConfiguration;
+import org.kie.api.KieServices;
+import org.kie.api.builder.KieBuilder;
+import org.kie.api.builder.KieFileSystem;
+import org.kie.api.builder.Message;
+import org.kie.api.builder.ReleaseId;
+import org.kie.api.conf.EventProcessingOption;
+import org.kie.api.runtime.KieContainer;
+
+/**
+ * Compiles the *.drl files of a directory into a stream-mode {@link RuleBase} with the classic
+ * compiler, which reports every error at once with file and line. Each build gets its own release
+ * id and its module is removed from the KieRepository right away, so that repeated builds do not
+ * accumulate modules.
+ */
+public final class RuleBaseCompiler {
+    private static final AtomicLong BUILDS = new AtomicLong();
+
+    private final KieServices services = KieServices.get();
+
+    public RuleBase compile(Path directory) throws IOException, RuleCompilationException {
+        if (!Files.isDirectory(directory)) {
+            throw new RuleCompilationException(List.of(new RuleProblem(directory.toString(), 0, 0, "rules directory does not exist")));
+        }
+        List<Path> files;
+        try (Stream<Path> walk = Files.walk(directory)) {
+            files = walk.filter(Files::isRegularFile)
+                    .filter(path -> path.getFileName().toString().endsWith(".drl"))
+                    .sorted()
+                    .toList();
+        }
+        if (files.isEmpty()) {
+            throw new RuleCompilationException(List.of(new RuleProblem(directory.toString(), 0, 0, "no *.drl files in the rules directory")));
+        }
+        List<RuleSource> sources = new ArrayList<>();
+        for (Path file : files) {
+            sources.add(new RuleSource(directory.relativize(file).toString().replace('\\', '/'),
+                    Files.readString(file, StandardCharsets.UTF_8)));
+        }
+        return compile(sources);
+    }
+
+    /** Compiles rule sources held in memory (validation of candidates, tests). */
+    public RuleBase compile(List<RuleSource> sources) throws RuleCompilationException {
+        ReleaseId releaseId = services.newReleaseId("io.homeostat", "rules", "1.0." + BUILDS.incrementAndGet());
+        KieFileSystem fileSystem = services.newKieFileSystem();
+        fileSystem.generateAndWritePomXML(releaseId);
+        for (RuleSource source : sources) {
+            fileSystem.write("src/main/resources/" + source.name(), source.content());
+        }
+        KieBuilder builder = services.newKieBuilder(fileSystem).buildAll();
+        List<RuleProblem> problems = builder.getResults().getMessages(Message.Level.ERROR).stream()
+                .map(message -> new RuleProblem(stripPrefix(message.getPath()), message.getLine(), message.getColumn(),
+                        message.getText().trim()))
+                .toList();
+        if (!problems.isEmpty()) {
+            services.getRepository().removeKieModule(releaseId);
+            throw new RuleCompilationException(problems);
+        }
+        KieContainer container = services.newKieContainer(releaseId);
+        KieBaseConfiguration configuration = services.newKieBaseConfiguration();
+        configuration.setOption(EventProcessingOption.STREAM);
+        KieBase kieBase = container.newKieBase(configuration);
+        services.getRepository().removeKieModule(releaseId);
+        return new RuleBase(kieBase, container, version(sources), sources.stream().map(RuleSource::name).sorted().toList(), Instant.now());
+    }
+
+    private static String stripPrefix(String path) {
+        if (path == null) {
+            return "?";
+        }
+        return path.startsWith("src/main/resources/") ? path.substring("src/main/resources/".length()) : path;
+    }
+
+    private static String version(List<RuleSource> sources) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            sources.stream().sorted(java.util.Comparator.comparing(RuleSource::name)).forEach(source -> {
+                digest.update(source.name().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(source.content().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+            });
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JDK", e);
+        }
+    }
+
+    /** One rule file: its name relative to the rules directory and its text. */
+    public record RuleSource(String name, String content) {
+    }
+}

@@ -1,0 +1,159 @@
+package io.homeostat.service.engine.facts;
+
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * A classified problem of one resource. Rules create it (one active issue per
+ * {@link #getFingerprint() fingerprint}), record new evidence and clear observations on it, and
+ * resolve it after a quiet period. Mutable on purpose: rules change it with {@code modify}, and the
+ * engine persists every change at the end of the batch.
+ */
+public final class Issue {
+    private final String id;
+    private final String tenant;
+    private final String resource;
+    private final String type;
+    private final String category;
+    private final String openedBy;
+    private final long openedAt;
+    private Severity severity;
+    private IssueState state = IssueState.OPEN;
+    private String summary;
+    private long lastEvidenceAt;
+    private long lastClearAt;
+    private int evidenceCount;
+    private long resolvedAt;
+
+    /** An issue opened on one piece of evidence observed at {@code openedAt}. */
+    public Issue(String tenant, String resource, String type, Severity severity, String category,
+                 long openedAt, String openedBy, String summary) {
+        this(tenant, resource, type, severity, category, openedAt, 1, openedBy, summary);
+    }
+
+    /**
+     * An issue opened on {@code evidenceCount} pieces of evidence, the latest observed at
+     * {@code openedAt} (rules that count signals in a window pass the count and the newest time).
+     */
+    public Issue(String tenant, String resource, String type, Severity severity, String category,
+                 long openedAt, int evidenceCount, String openedBy, String summary) {
+        this.id = UUID.randomUUID().toString();
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.resource = Objects.requireNonNull(resource, "resource");
+        this.type = Objects.requireNonNull(type, "type");
+        this.severity = Objects.requireNonNull(severity, "severity");
+        this.category = Objects.requireNonNull(category, "category");
+        this.openedAt = openedAt;
+        this.openedBy = Objects.requireNonNull(openedBy, "openedBy");
+        this.summary = Objects.requireNonNull(summary, "summary");
+        this.lastEvidenceAt = openedAt;
+        this.evidenceCount = Math.max(1, evidenceCount);
+    }
+
+    /** The identity of "the same problem": tenant, resource and type. */
+    public static String fingerprint(String tenant, String resource, String type) {
+        return tenant + "|" + resource + "|" + type;
+    }
+
+    public String getFingerprint() {
+        return fingerprint(tenant, resource, type);
+    }
+
+    /** Counts one more piece of evidence observed at {@code time}. */
+    public void recordEvidence(long time) {
+        evidenceCount++;
+        lastEvidenceAt = Math.max(lastEvidenceAt, time);
+    }
+
+    /** Notes that the metric looked healthy at {@code time}; the quiet period counts from here. */
+    public void recordClear(long time) {
+        lastClearAt = Math.max(lastClearAt, time);
+    }
+
+    /** True when a healthy observation came after the last piece of evidence. */
+    public boolean isClearing() {
+        return lastClearAt > lastEvidenceAt;
+    }
+
+    public void resolve(long time) {
+        state = IssueState.RESOLVED;
+        resolvedAt = time;
+    }
+
+    public String getId() {
+        return id;
+    }
+
+    public String getTenant() {
+        return tenant;
+    }
+
+    public String getResource() {
+        return resource;
+    }
+
+    public String getType() {
+        return type;
+    }
+
+    public String getCategory() {
+        return category;
+    }
+
+    public String getOpenedBy() {
+        return openedBy;
+    }
+
+    public long getOpenedAt() {
+        return openedAt;
+    }
+
+    public Severity getSeverity() {
+        return severity;
+    }
+
+    public void setSeverity(Severity severity) {
+        this.severity = Objects.requireNonNull(severity, "severity");
+    }
+
+    public IssueState getState() {
+        return state;
+    }
+
+    public void setState(IssueState state) {
+        this.state = Objects.requireNonNull(state, "state");
+    }
+
+    public boolean isActive() {
+        return state.isActive();
+    }
+
+    public String getSummary() {
+        return summary;
+    }
+
+    public void setSummary(String summary) {
+        this.summary = Objects.requireNonNull(summary, "summary");
+    }
+
+    public long getLastEvidenceAt() {
+        return lastEvidenceAt;
+    }
+
+    public long getLastClearAt() {
+        return lastClearAt;
+    }
+
+    public int getEvidenceCount() {
+        return evidenceCount;
+    }
+
+    public long getResolvedAt() {
+        return resolvedAt;
+    }
+
+    @Override
+    public String toString() {
+        return "Issue[" + type + " " + resource + " " + state + " " + severity + "]";
+    }
+}

@@ -1,0 +1,98 @@
+package io.homeostat.service.engine.facts;
+
+import java.util.Map;
+import java.util.Objects;
+import org.kie.api.definition.type.Expires;
+import org.kie.api.definition.type.Role;
+import org.kie.api.definition.type.Timestamp;
+
+/**
+ * One observation of one metric of one resource. An immutable Drools event stamped with the time
+ * it was observed ({@link #getTime()}, epoch milliseconds); it expires from the session 15 minutes
+ * after that time, which bounds memory whatever the rules do with it. A rule file may lengthen the
+ * expiry with {@code declare Signal @expires(1h) end} when one of its windows is longer.
+ */
+@Role(Role.Type.EVENT)
+@Timestamp("time")
+@Expires("15m")
+public final class Signal {
+    private final String tenant;
+    private final String resource;
+    private final String metric;
+    private final double value;
+    private final long time;
+    private final String unit;
+    private final String source;
+    private final Map<String, String> labels;
+    private final long receivedNanos;
+
+    public Signal(String tenant, String resource, String metric, double value, long time,
+                  String unit, String source, Map<String, String> labels, long receivedNanos) {
+        this.tenant = Objects.requireNonNull(tenant, "tenant");
+        this.resource = Objects.requireNonNull(resource, "resource");
+        this.metric = Objects.requireNonNull(metric, "metric");
+        this.value = value;
+        this.time = time;
+        this.unit = unit;
+        this.source = source;
+        this.labels = Map.copyOf(Objects.requireNonNull(labels, "labels"));
+        this.receivedNanos = receivedNanos;
+    }
+
+    /** A signal for rule tests and scenarios, with no unit, source or labels. */
+    public static Signal of(String resource, String metric, double value, long time) {
+        return new Signal("default", resource, metric, value, time, null, null, Map.of(), System.nanoTime());
+    }
+
+    public String getTenant() {
+        return tenant;
+    }
+
+    public String getResource() {
+        return resource;
+    }
+
+    /** The part of the resource id before the first colon: {@code service}, {@code host}, ... */
+    public String getResourceKind() {
+        int colon = resource.indexOf(':');
+        return colon < 0 ? resource : resource.substring(0, colon);
+    }
+
+    public String getMetric() {
+        return metric;
+    }
+
+    public double getValue() {
+        return value;
+    }
+
+    public long getTime() {
+        return time;
+    }
+
+    public String getUnit() {
+        return unit;
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    public Map<String, String> getLabels() {
+        return labels;
+    }
+
+    public String label(String name) {
+        return labels.get(name);
+    }
+
+    /** {@link System#nanoTime()} when intake accepted it; used for latency metrics, not by rules. */
+    public long getReceivedNanos() {
+        return receivedNanos;
+    }
+
+    @Override
+    public String toString() {
+        return "Signal[" + tenant + " " + resource + " " + metric + "=" + value + " @" + time + "]";
+    }
+}
