@@ -24,9 +24,13 @@ import org.kie.api.event.rule.RuleRuntimeEventListener;
 final class OutputCollector implements RuleRuntimeEventListener {
     private final Map<String, Issue> changedIssues = new LinkedHashMap<>();
     private final Map<String, Decision> changedDecisions = new LinkedHashMap<>();
+    private int issuesOpened;
 
     @Override
     public void objectInserted(ObjectInsertedEvent event) {
+        if (event.getObject() instanceof Issue) {
+            issuesOpened++;
+        }
         track(event.getObject());
     }
 
@@ -66,9 +70,11 @@ final class OutputCollector implements RuleRuntimeEventListener {
                 decisions.add(record(decision));
             }
         }
+        int opened = issuesOpened;
         changedIssues.clear();
         changedDecisions.clear();
-        return new EngineOutputs(issues, decisions, oldestSignalNanos);
+        issuesOpened = 0;
+        return new EngineOutputs(issues, opened, decisions, oldestSignalNanos);
     }
 
     private static IssueRecord record(Issue issue, Instant updatedAt) {

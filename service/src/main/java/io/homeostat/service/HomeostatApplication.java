@@ -1,0 +1,127 @@
+package io.homeostat.service;
+
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.core.Application;
+import io.dropwizard.core.setup.Bootstrap;
+import io.dropwizard.core.setup.Environment;
+import io.dropwizard.db.DataSourceFactory;
+import io.dropwizard.jdbi3.JdbiFactory;
+import io.dropwizard.lifecycle.Managed;
+import io.dropwizard.migrations.MigrationsBundle;
+import io.homeostat.service.engine.Engine;
+import io.homeostat.service.engine.RuleBase;
+import io.homeostat.service.engine.RuleBaseCompiler;
+import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.execution.DecisionDispatcher;
+import io.homeostat.service.execution.RemediationExecutor;
+import io.homeostat.service.health.IntakeHealthCheck;
+import io.homeostat.service.health.PluginsHealthCheck;
+import io.homeostat.service.health.RuleBaseHealthCheck;
+import io.homeostat.service.intake.Intake;
+import io.homeostat.service.intake.SignalParser;
+import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.resources.DecisionsResource;
+import io.homeostat.service.resources.IssuesResource;
+import io.homeostat.service.resources.MalformedJsonMapper;
+import io.homeostat.service.resources.RemediationsResource;
+import io.homeostat.service.resources.SignalsResource;
+import io.homeostat.service.store.Migrations;
+import io.homeostat.service.store.Store;
+import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
+import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Homeostat: signals in, Drools rules decide, PF4J plugins act. Everything is wired here, by
+ * constructor, in the order data flows: rules, store, plugins, executor, engine, intake, API.
+ */
+public class HomeostatApplication extends Application<HomeostatConfiguration> {
+    public static void main(String[] args) throws Exception {
+        new HomeostatApplication().run(args);
+    }
+
+    @Override
+    public String getName() {
+        return "homeostat";
+    }
+
+    @Override
+    public void initialize(Bootstrap<HomeostatConfiguration> bootstrap) {
+        // Times in the API are ISO-8601 strings, not epoch numbers.
+        bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // ${VAR} and ${VAR:-default} in config.yml come from the environment (database password, tokens).
+        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addBundle(new MigrationsBundle<>() {
+            @Override
+            public DataSourceFactory getDataSourceFactory(HomeostatConfiguration configuration) {
+                return configuration.getDatabase();
+            }
+        });
+    }
+
+    @Override
+    public void run(HomeostatConfiguration configuration, Environment environment) throws Exception {
+        // Rules first: a rule file that does not compile stops start-up with file, line and message.
+        RuleBase ruleBase = new RuleBaseCompiler().compile(Path.of(configuration.getEngine().getRulesDirectory()));
+
+        if (configuration.isMigrateOnStart()) {
+            Migrations.apply(configuration.getDatabase());
+        }
+        Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");
+        Store store = new Store(jdbi, environment.getObjectMapper());
+
+        PluginRegistry plugins = new PluginRegistry(Path.of(configuration.getPlugins().getDirectory()));
+        List<String> pluginProblems = plugins.load();
+        if (!pluginProblems.isEmpty() && configuration.getPlugins().isFailOnError()) {
+            plugins.stop();
+            throw new IllegalStateException("plugins failed to load (set plugins.failOnError: false to start anyway):\n  "
+                    + String.join("\n  ", pluginProblems));
+        }
+
+        ConcurrentLinkedQueue<Object> feedback = new ConcurrentLinkedQueue<>();
+        RemediationExecutor executor = new RemediationExecutor(plugins, store.remediations(), feedback::add,
+                configuration.getExecution()::timeoutFor, configuration.getPlugins()::settingsFor,
+                configuration.getExecution().getMaxConcurrent(), environment.metrics());
+        SignalQueue queue = new SignalQueue(configuration.getIntake().getQueueCapacity());
+        Engine engine = new Engine(ruleBase, queue, feedback, new DecisionDispatcher(store, executor, environment.metrics()),
+                configuration.getPolicy().build(), plugins::availableActions, configuration.getEngine().getMaxBatch(),
+                Duration.ofMillis(configuration.getEngine().getTick().toMilliseconds()),
+                Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics());
+
+        // Stopped in reverse: the engine drains first, then running actions finish, then plugins unload.
+        environment.lifecycle().manage(new Managed() {
+            @Override
+            public void stop() {
+                plugins.stop();
+            }
+        });
+        environment.lifecycle().manage(executor);
+        environment.lifecycle().manage(engine);
+
+        Intake intake = new Intake(new SignalParser(Clock.systemUTC(),
+                Duration.ofMillis(configuration.getIntake().getMaxFutureSkew().toMilliseconds())),
+                queue, configuration.getIntake().getMaxBatch(), environment.metrics());
+        environment.jersey().register(new MalformedJsonMapper());
+        environment.jersey().register(new SignalsResource(intake));
+        environment.jersey().register(new IssuesResource(store));
+        environment.jersey().register(new RemediationsResource(store));
+        environment.jersey().register(new DecisionsResource(store));
+
+        environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine));
+        environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));
+        environment.healthChecks().register("intake", new IntakeHealthCheck(queue));
+
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        DropwizardExports.builder().dropwizardRegistry(environment.metrics()).register(prometheus);
+        environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/prometheus");
+    }
+}

@@ -1,0 +1,77 @@
+package io.homeostat.service;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.core.Configuration;
+import io.dropwizard.db.DataSourceFactory;
+import io.homeostat.service.config.EngineFactory;
+import io.homeostat.service.config.ExecutionFactory;
+import io.homeostat.service.config.IntakeFactory;
+import io.homeostat.service.config.PluginsFactory;
+import io.homeostat.service.config.PolicyFactory;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+
+/** The whole configuration (config.yml); every section has working defaults. */
+public class HomeostatConfiguration extends Configuration {
+    @Valid
+    @NotNull
+    @JsonProperty
+    private DataSourceFactory database = new DataSourceFactory();
+
+    /** Apply pending schema migrations at start-up (the embedded default); false means run `db migrate` yourself. */
+    @JsonProperty
+    private boolean migrateOnStart = true;
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private EngineFactory engine = new EngineFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private IntakeFactory intake = new IntakeFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private PolicyFactory policy = new PolicyFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private PluginsFactory plugins = new PluginsFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private ExecutionFactory execution = new ExecutionFactory();
+
+    public DataSourceFactory getDatabase() {
+        return database;
+    }
+
+    public boolean isMigrateOnStart() {
+        return migrateOnStart;
+    }
+
+    public EngineFactory getEngine() {
+        return engine;
+    }
+
+    public IntakeFactory getIntake() {
+        return intake;
+    }
+
+    public PolicyFactory getPolicy() {
+        return policy;
+    }
+
+    public PluginsFactory getPlugins() {
+        return plugins;
+    }
+
+    public ExecutionFactory getExecution() {
+        return execution;
+    }
+}

@@ -1,0 +1,51 @@
+package io.homeostat.service.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotEmpty;
+import java.util.concurrent.TimeUnit;
+
+/** {@code engine:} where the rules are and how the engine thread batches. */
+public class EngineFactory {
+    @NotEmpty
+    @JsonProperty
+    private String rulesDirectory = "rules";
+
+    /** Most signals inserted before one fireAllRules. */
+    @Min(1)
+    @Max(100_000)
+    @JsonProperty
+    private int maxBatch = 5_000;
+
+    /** The engine fires at least this often when idle, so that timers and windows move on. */
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
+    private Duration tick = Duration.milliseconds(250);
+
+    /** How long shutdown waits for accepted signals to be evaluated. */
+    @JsonProperty
+    private Duration drainTimeout = Duration.seconds(30);
+
+    public String getRulesDirectory() {
+        return rulesDirectory;
+    }
+
+    public void setRulesDirectory(String rulesDirectory) {
+        this.rulesDirectory = rulesDirectory;
+    }
+
+    public int getMaxBatch() {
+        return maxBatch;
+    }
+
+    public Duration getTick() {
+        return tick;
+    }
+
+    public Duration getDrainTimeout() {
+        return drainTimeout;
+    }
+}

@@ -1,0 +1,44 @@
+package io.homeostat.service.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.homeostat.plugin.api.PluginSettings;
+import jakarta.validation.constraints.NotEmpty;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** {@code plugins:} where plugin jars are and each plugin's settings. */
+public class PluginsFactory {
+    @NotEmpty
+    @JsonProperty
+    private String directory = "target/plugins";
+
+    /** Refuse to start when a plugin jar fails to load (fail fast); false logs and carries on. */
+    @JsonProperty
+    private boolean failOnError = true;
+
+    /** Settings per plugin id, handed to that plugin's actions (commands, endpoints, ...). */
+    @JsonProperty
+    private Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
+
+    public String getDirectory() {
+        return directory;
+    }
+
+    public void setDirectory(String directory) {
+        this.directory = directory;
+    }
+
+    public boolean isFailOnError() {
+        return failOnError;
+    }
+
+    public Map<String, Map<String, Object>> getSettings() {
+        return settings;
+    }
+
+    public PluginSettings settingsFor(String pluginId) {
+        Map<String, Object> values = settings.get(pluginId);
+        return values == null ? PluginSettings.empty("plugins.settings." + pluginId)
+                : new PluginSettings("plugins.settings." + pluginId, values);
+    }
+}

@@ -1,0 +1,181 @@
+package io.homeostat.service.engine;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.Timer;
+import io.dropwizard.lifecycle.Managed;
+import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Signal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Queue;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The engine thread: the only thread that touches the KieSession. It drains the signal queue in
+ * batches (insert the batch, fire all rules), feeds remediation outcomes back in, and hands each
+ * batch's outputs to the {@link EngineOutputHandler}, retrying until they are persisted. It wakes at
+ * least every tick so that timers and window edges take effect when no signal arrives.
+ */
+public final class Engine implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+
+    private final RuleBase ruleBase;
+    private final SignalQueue queue;
+    private final EngineOutputHandler handler;
+    private final PolicySettings policy;
+    private final Supplier<List<AvailableAction>> actions;
+    private final int maxBatch;
+    private final Duration tick;
+    private final Duration drainTimeout;
+    private final Queue<Object> feedback;
+    private final Timer batchTimer;
+    private final Meter evaluated;
+    private final Counter ruleErrors;
+    private final Counter outputRetries;
+    private volatile boolean running;
+    private volatile long lastLoopNanos = System.nanoTime();
+    private Thread thread;
+    private EngineSession session;
+
+    /**
+     * @param feedback facts produced outside the engine (remediation outcomes) that the engine
+     *     thread inserts at its next iteration; other threads only ever add to it
+     */
+    public Engine(RuleBase ruleBase, SignalQueue queue, Queue<Object> feedback, EngineOutputHandler handler, PolicySettings policy,
+                  Supplier<List<AvailableAction>> actions, int maxBatch, Duration tick, Duration drainTimeout, MetricRegistry metrics) {
+        this.ruleBase = Objects.requireNonNull(ruleBase, "ruleBase");
+        this.queue = Objects.requireNonNull(queue, "queue");
+        this.feedback = Objects.requireNonNull(feedback, "feedback");
+        this.handler = Objects.requireNonNull(handler, "handler");
+        this.policy = Objects.requireNonNull(policy, "policy");
+        this.actions = Objects.requireNonNull(actions, "actions");
+        this.maxBatch = maxBatch;
+        this.tick = tick;
+        this.drainTimeout = drainTimeout;
+        this.batchTimer = metrics.timer("homeostat.engine.batch");
+        this.evaluated = metrics.meter("homeostat.signals.evaluated");
+        this.ruleErrors = metrics.counter("homeostat.engine.rule_errors");
+        this.outputRetries = metrics.counter("homeostat.engine.output_retries");
+    }
+
+    @Override
+    public synchronized void start() {
+        session = EngineSession.realTime(ruleBase);
+        session.setPolicy(policy);
+        session.setAvailableActions(actions.get());
+        running = true;
+        thread = new Thread(this::loop, "homeostat-engine");
+        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("engine thread died", e));
+        thread.start();
+        LOG.info("engine started: rules {} ({} rules in {})", ruleBase.shortVersion(), ruleBase.ruleCount(), ruleBase.files());
+    }
+
+    /**
+     * Closes intake, lets the engine evaluate every signal already accepted (up to the drain
+     * timeout), then disposes the session.
+     */
+    @Override
+    public void stop() throws InterruptedException {
+        queue.close();
+        running = false;
+        if (thread != null) {
+            thread.join(drainTimeout.toMillis());
+            if (thread.isAlive()) {
+                LOG.warn("engine did not drain {} queued signals within {}; stopping anyway", queue.depth(), drainTimeout);
+                thread.interrupt();
+                thread.join(5_000);
+            }
+        }
+        synchronized (this) {
+            if (session != null) {
+                session.close();
+                session = null;
+            }
+        }
+    }
+
+    private void loop() {
+        List<Signal> batch = new ArrayList<>(maxBatch);
+        while (running || queue.depth() > 0 || !feedback.isEmpty()) {
+            batch.clear();
+            try {
+                queue.take(batch, maxBatch, tick.toMillis(), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            process(batch);
+            lastLoopNanos = System.nanoTime();
+        }
+    }
+
+    private void process(List<Signal> batch) {
+        for (Object fact = feedback.poll(); fact != null; fact = feedback.poll()) {
+            session.insert(fact);
+        }
+        long oldest = 0;
+        for (Signal signal : batch) {
+            session.insert(signal);
+            if (oldest == 0 || signal.getReceivedNanos() < oldest) {
+                oldest = signal.getReceivedNanos();
+            }
+        }
+        EngineOutputs outputs;
+        Timer.Context timing = batchTimer.time();
+        try {
+            outputs = session.fire(oldest);
+        } catch (RuntimeException e) {
+            // A consequence threw: report it and keep what the batch produced; the engine goes on.
+            ruleErrors.inc();
+            LOG.error("a rule failed while evaluating a batch of {} signals", batch.size(), e);
+            outputs = session.drainOutputs(oldest);
+        } finally {
+            timing.stop();
+        }
+        evaluated.mark(batch.size());
+        if (!outputs.isEmpty()) {
+            deliver(outputs);
+        }
+    }
+
+    private void deliver(EngineOutputs outputs) {
+        long backoffMillis = 100;
+        for (int attempt = 1; ; attempt++) {
+            try {
+                handler.handle(outputs);
+                return;
+            } catch (Exception e) {
+                outputRetries.inc();
+                if (!running && attempt >= 5) {
+                    LOG.error("shutting down: giving up on persisting {} issues and {} decisions", outputs.issues().size(),
+                            outputs.decisions().size(), e);
+                    return;
+                }
+                LOG.error("could not persist engine outputs (attempt {}); retrying in {} ms", attempt, backoffMillis, e);
+                try {
+                    Thread.sleep(backoffMillis);
+                } catch (InterruptedException interrupted) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+                backoffMillis = Math.min(backoffMillis * 2, 5_000);
+                lastLoopNanos = System.nanoTime();
+            }
+        }
+    }
+
+    public EngineStatus status() {
+        Thread current = thread;
+        return new EngineStatus(running, current != null && current.isAlive(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastLoopNanos), ruleBase.version(), ruleBase.ruleCount(),
+                queue.depth(), queue.capacity(), evaluated.getCount(), ruleErrors.getCount());
+    }
+}

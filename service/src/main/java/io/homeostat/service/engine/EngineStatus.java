@@ -1,0 +1,11 @@
+package io.homeostat.service.engine;
+
+/**
+ * The engine as the health check and API see it.
+ *
+ * @param millisSinceLastLoop time since the engine thread last finished an iteration; it loops at
+ *     least every tick even when idle, so a large value means it is stuck
+ */
+public record EngineStatus(boolean running, boolean threadAlive, long millisSinceLastLoop, String ruleVersion, int ruleCount,
+                           int queueDepth, int queueCapacity, long signalsEvaluated, long ruleErrors) {
+}

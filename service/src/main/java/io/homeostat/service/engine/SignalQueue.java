@@ -1,0 +1,65 @@
+package io.homeostat.service.engine;
+
+import io.homeostat.service.engine.facts.Signal;
+import java.util.List;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The bounded hand-off from intake to the engine thread. A batch is admitted whole or not at all
+ * ({@link #offerAll}), so that intake can promise "accepted means evaluated" or answer 429; the
+ * capacity is held as permits and given back as the engine takes signals.
+ */
+public final class SignalQueue {
+    private final int capacity;
+    private final Semaphore free;
+    private final LinkedBlockingQueue<Signal> queue = new LinkedBlockingQueue<>();
+    private volatile boolean closed;
+
+    public SignalQueue(int capacity) {
+        if (capacity < 1) {
+            throw new IllegalArgumentException("capacity must be positive");
+        }
+        this.capacity = capacity;
+        this.free = new Semaphore(capacity);
+    }
+
+    /** Admits all signals, or none when they do not fit or the queue is closed for shutdown. */
+    public boolean offerAll(List<Signal> signals) {
+        if (closed || !free.tryAcquire(signals.size())) {
+            return false;
+        }
+        queue.addAll(signals);
+        return true;
+    }
+
+    /** Waits up to {@code timeout} for a first signal, then takes up to {@code max} signals into {@code into}. */
+    int take(List<Signal> into, int max, long timeout, TimeUnit unit) throws InterruptedException {
+        Signal first = queue.poll(timeout, unit);
+        if (first == null) {
+            return 0;
+        }
+        into.add(first);
+        int taken = 1 + queue.drainTo(into, max - 1);
+        free.release(taken);
+        return taken;
+    }
+
+    /** Stops admitting signals; those already admitted are still taken by the engine. */
+    void close() {
+        closed = true;
+    }
+
+    public boolean isClosed() {
+        return closed;
+    }
+
+    public int depth() {
+        return capacity - free.availablePermits();
+    }
+
+    public int capacity() {
+        return capacity;
+    }
+}

@@ -1,0 +1,65 @@
+package io.homeostat.service.execution;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.MetricRegistry;
+import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
+import io.homeostat.service.engine.EngineOutputHandler;
+import io.homeostat.service.engine.EngineOutputs;
+import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.RemediationRecord;
+import io.homeostat.service.store.Store;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The engine's output path in the service: persists a batch's issues and decisions, with a pending
+ * remediation for every RUN decision, in one transaction, and only then hands those remediations
+ * to the executor.
+ */
+public final class DecisionDispatcher implements EngineOutputHandler {
+    private final Store store;
+    private final RemediationExecutor executor;
+    private final MetricRegistry metrics;
+    private final Histogram latency;
+
+    public DecisionDispatcher(Store store, RemediationExecutor executor, MetricRegistry metrics) {
+        this.store = Objects.requireNonNull(store, "store");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.latency = metrics.histogram("homeostat.decisions.latency_micros",
+                () -> new Histogram(new SlidingTimeWindowArrayReservoir(5, TimeUnit.MINUTES)));
+    }
+
+    @Override
+    public void handle(EngineOutputs outputs) {
+        Instant now = Instant.now();
+        List<RemediationRecord> pending = new ArrayList<>();
+        List<DecisionRecord> toRun = new ArrayList<>();
+        for (DecisionRecord decision : outputs.decisions()) {
+            if (decision.outcome().equals("run")) {
+                pending.add(new RemediationRecord(UUID.randomUUID().toString(), decision.id(), decision.issueId(), decision.tenant(),
+                        decision.resource(), decision.actionId(), null, RemediationRecord.PENDING, "waiting for the executor",
+                        Map.of(), now, null, null, null));
+                toRun.add(decision);
+            }
+        }
+        store.recordOutputs(outputs.issues(), outputs.decisions(), pending);
+
+        metrics.counter("homeostat.issues.opened").inc(outputs.issuesOpened());
+        for (DecisionRecord decision : outputs.decisions()) {
+            metrics.counter("homeostat.decisions." + decision.outcome()).inc();
+            if (outputs.oldestSignalNanos() != 0) {
+                // From the acceptance of the batch's oldest signal to the commit: an upper bound.
+                latency.update(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - outputs.oldestSignalNanos()));
+            }
+        }
+        for (int i = 0; i < pending.size(); i++) {
+            executor.submit(pending.get(i), toRun.get(i));
+        }
+    }
+}

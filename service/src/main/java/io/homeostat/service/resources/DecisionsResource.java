@@ -1,0 +1,26 @@
+package io.homeostat.service.resources;
+
+import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.store.Store;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/** {@code GET /api/v1/decisions/{id}}: a decision with its explanation (rules, gate verdicts, figures). */
+@Path("/api/v1/decisions")
+@Produces(MediaType.APPLICATION_JSON)
+public final class DecisionsResource {
+    private final Store store;
+
+    public DecisionsResource(Store store) {
+        this.store = store;
+    }
+
+    @GET
+    @Path("/{id}")
+    public DecisionRecord get(@PathParam("id") String id) {
+        return store.decisions().find(id).orElseThrow(() -> ApiErrors.error(404, "no decision with id '" + id + "'"));
+    }
+}

@@ -1,0 +1,70 @@
+package io.homeostat.service.store;
+
+import io.homeostat.service.model.IssueRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Issues: written by the engine's output path, read by the API. */
+public final class IssueStore {
+    private static final String COLUMNS = "id, tenant, fingerprint, resource, type, severity, category, state, summary, opened_by, "
+            + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at";
+
+    private final Jdbi jdbi;
+
+    public IssueStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    /** Inserts the issue or updates it in place; called inside the output transaction. */
+    void upsert(Handle handle, IssueRecord issue) {
+        int updated = handle.createUpdate("UPDATE issues SET severity = :severity, state = :state, summary = :summary, "
+                        + "evidence_count = :evidenceCount, last_evidence_at = :lastEvidenceAt, resolved_at = :resolvedAt, "
+                        + "updated_at = :updatedAt WHERE id = :id")
+                .bindMethods(issue)
+                .execute();
+        if (updated == 0) {
+            handle.createUpdate("INSERT INTO issues (" + COLUMNS + ") VALUES (:id, :tenant, :fingerprint, :resource, :type, "
+                            + ":severity, :category, :state, :summary, :openedBy, :evidenceCount, :openedAt, :lastEvidenceAt, "
+                            + ":resolvedAt, :updatedAt)")
+                    .bindMethods(issue)
+                    .execute();
+        }
+    }
+
+    public Optional<IssueRecord> find(String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM issues WHERE id = :id")
+                .bind("id", id)
+                .map((rs, ctx) -> read(rs))
+                .findOne());
+    }
+
+    public Page<IssueRecord> list(String tenant, String state, String resource, int limit, int offset) {
+        Filter filter = new Filter().equal("tenant", tenant).equal("state", state).equal("resource", resource);
+        return jdbi.withHandle(handle -> {
+            long total = handle.createQuery("SELECT COUNT(*) FROM issues" + filter.where())
+                    .bindMap(filter.bindings()).mapTo(Long.class).one();
+            var items = handle.createQuery("SELECT " + COLUMNS + " FROM issues" + filter.where()
+                            + " ORDER BY opened_at DESC, id LIMIT :limit OFFSET :offset")
+                    .bindMap(filter.bindings()).bind("limit", limit).bind("offset", offset)
+                    .map((rs, ctx) -> read(rs)).list();
+            return new Page<>(items, total, limit, offset);
+        });
+    }
+
+    private static IssueRecord read(ResultSet rs) throws SQLException {
+        return new IssueRecord(rs.getString("id"), rs.getString("tenant"), rs.getString("fingerprint"), rs.getString("resource"),
+                rs.getString("type"), rs.getString("severity"), rs.getString("category"), rs.getString("state"),
+                rs.getString("summary"), rs.getString("opened_by"), rs.getInt("evidence_count"), instant(rs, "opened_at"),
+                instant(rs, "last_evidence_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"));
+    }
+
+    static Instant instant(ResultSet rs, String column) throws SQLException {
+        Timestamp timestamp = rs.getTimestamp(column);
+        return timestamp == null ? null : timestamp.toInstant();
+    }
+}
