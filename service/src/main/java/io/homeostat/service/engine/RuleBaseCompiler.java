@@ -8,9 +8,13 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import org.kie.api.KieBase;
 import org.kie.api.KieBaseConfiguration;
@@ -30,6 +34,7 @@ import org.kie.api.runtime.KieContainer;
  */
 public final class RuleBaseCompiler {
     private static final AtomicLong BUILDS = new AtomicLong();
+    private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([A-Za-z_][\\w.]*)\\s*;?", Pattern.MULTILINE);
 
     private final KieServices services = KieServices.get();
 
@@ -60,14 +65,20 @@ public final class RuleBaseCompiler {
         ReleaseId releaseId = services.newReleaseId("io.homeostat", "rules", "1.0." + BUILDS.incrementAndGet());
         KieFileSystem fileSystem = services.newKieFileSystem();
         fileSystem.generateAndWritePomXML(releaseId);
+        // Each file goes under its package's folder (Drools warns otherwise); messages map back to the operator's name.
+        Map<String, String> operatorNames = new HashMap<>();
         for (RuleSource source : sources) {
-            fileSystem.write("src/main/resources/" + source.name(), source.content());
+            String path = "src/main/resources/" + packageFolder(source.content()) + source.name();
+            operatorNames.put(path, source.name());
+            operatorNames.put(path.substring("src/main/resources/".length()), source.name());
+            fileSystem.write(path, source.content());
         }
         KieBuilder builder = services.newKieBuilder(fileSystem).buildAll();
         List<RuleProblem> problems = builder.getResults().getMessages(Message.Level.ERROR).stream()
-                .map(message -> new RuleProblem(stripPrefix(message.getPath()), message.getLine(), message.getColumn(),
-                        message.getText().trim()))
+                .map(message -> new RuleProblem(operatorNames.getOrDefault(message.getPath(), stripPrefix(message.getPath())),
+                        message.getLine(), message.getColumn(), message.getText().trim()))
                 .toList();
+        problems = withoutEchoes(problems);
         if (!problems.isEmpty()) {
             services.getRepository().removeKieModule(releaseId);
             throw new RuleCompilationException(problems);
@@ -78,6 +89,20 @@ public final class RuleBaseCompiler {
         KieBase kieBase = container.newKieBase(configuration);
         services.getRepository().removeKieModule(releaseId);
         return new RuleBase(kieBase, container, version(sources), sources.stream().map(RuleSource::name).sorted().toList(), Instant.now());
+    }
+
+    /** Drops Drools' line-less "Parser returned a null Package" for a file that already has a located error. */
+    private static List<RuleProblem> withoutEchoes(List<RuleProblem> problems) {
+        java.util.Set<String> located = new java.util.HashSet<>();
+        problems.stream().filter(problem -> problem.line() > 0).forEach(problem -> located.add(problem.file()));
+        return problems.stream()
+                .filter(problem -> problem.line() > 0 || !located.contains(problem.file()) || !problem.message().contains("null Package"))
+                .toList();
+    }
+
+    private static String packageFolder(String drl) {
+        Matcher matcher = PACKAGE.matcher(drl);
+        return matcher.find() ? matcher.group(1).replace('.', '/') + "/" : "";
     }
 
     private static String stripPrefix(String path) {

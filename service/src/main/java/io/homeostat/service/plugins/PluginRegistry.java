@@ -44,11 +44,24 @@ public final class PluginRegistry {
             failures = List.copyOf(problems);
             return problems;
         }
-        manager = new DefaultPluginManager(directory);
+        Map<Path, String> loadFailures = new LinkedHashMap<>();
+        manager = new DefaultPluginManager(directory) {
+            // PF4J logs a jar that fails to load and moves on; keep the reason so that it is reported.
+            @Override
+            protected PluginWrapper loadPluginFromPath(Path pluginPath) {
+                try {
+                    return super.loadPluginFromPath(pluginPath);
+                } catch (RuntimeException e) {
+                    loadFailures.put(pluginPath, rootMessage(e));
+                    throw e;
+                }
+            }
+        };
         manager.setSystemVersion(PluginApi.VERSION);
         manager.loadPlugins();
         manager.startPlugins();
 
+        loadFailures.forEach((path, reason) -> problems.add(path.getFileName() + ": cannot be loaded: " + reason));
         Map<String, LoadedAction> index = new LinkedHashMap<>();
         for (PluginWrapper plugin : manager.getPlugins()) {
             String pluginId = plugin.getPluginId();
@@ -77,6 +90,15 @@ public final class PluginRegistry {
         LOG.info("plugins: {} loaded from {}, actions {}", manager.getPlugins().size(), directory.toAbsolutePath(), index.keySet());
         problems.forEach(problem -> LOG.error("plugin problem: {}", problem));
         return problems;
+    }
+
+    private static String rootMessage(Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = failure.getMessage();
+        return root == failure || root.getMessage() == null ? message : message + " (" + root.getMessage() + ")";
     }
 
     private static String describe(Throwable failure) {

@@ -1,0 +1,169 @@
+package io.homeostat.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.homeostat.service.testing.DemoService;
+import io.homeostat.service.testing.TestApp;
+import io.homeostat.service.testing.TestDatabase;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * The whole healing loop on real parts: signals over HTTP, the shipped rules, the plugin jars the
+ * build produced, a real child process or a real HTTP server, and a real database.
+ */
+class HealingLoopIntegrationTest {
+    @TempDir
+    Path directory;
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aFailingServiceIsRestartedThroughTheProcessPlugin(TestDatabase.Kind kind) throws Exception {
+        int port = freePort();
+        Path pidFile = directory.resolve("demo.pid");
+        List<String> command = DemoService.command(port);
+        Process original = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        Files.writeString(pidFile, Long.toString(original.pid()));
+        long newPid = 0;
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = TestApp.builder(directory, database)
+                     .pluginSettings("process", Map.of("resources", Map.of("service:demo", Map.of(
+                             "command", command,
+                             "pidFile", pidFile.toString(),
+                             "logFile", directory.resolve("demo.log").toString(),
+                             "healthUrl", "http://127.0.0.1:" + port + "/health",
+                             "stopTimeoutSeconds", 5,
+                             "startTimeoutSeconds", 30))))
+                     .start()) {
+            awaitHealthy("http://127.0.0.1:" + port + "/health", app);
+
+            String failing = TestApp.signal("service:demo", "probe.success", 0);
+            assertThat(app.signals(failing).statusCode()).isEqualTo(202);
+            assertThat(app.signals(failing, failing).statusCode()).isEqualTo(202);
+
+            JsonNode remediation = awaitRemediation(app, "succeeded");
+            assertThat(remediation.get("actionId").asText()).isEqualTo("process.restart");
+            assertThat(remediation.get("pluginId").asText()).isEqualTo("process");
+            assertThat(remediation.get("details").get("oldPid").asText()).isEqualTo(Long.toString(original.pid()));
+            assertThat(remediation.get("details").get("healthStatus").asText()).isEqualTo("200");
+
+            // A new, live process replaced the old one, and it serves.
+            newPid = Long.parseLong(Files.readString(pidFile).trim());
+            assertThat(newPid).isNotEqualTo(original.pid());
+            assertThat(original.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)).as("old process ended").isTrue();
+            assertThat(ProcessHandle.of(newPid).map(ProcessHandle::isAlive)).contains(true);
+            assertThat(app.get("http://127.0.0.1:" + port + "/health").body()).isEqualTo("ok " + newPid);
+
+            // Through the API: the issue with its decision and remediation, and the decision's explanation.
+            String issueId = remediation.get("issueId").asText();
+            JsonNode detail = app.getJson("/api/v1/issues/" + issueId);
+            assertThat(detail.get("issue").get("type").asText()).isEqualTo("service_down");
+            assertThat(detail.get("issue").get("severity").asText()).isEqualTo("high");
+            assertThat(detail.get("decisions")).hasSize(1);
+            assertThat(detail.get("remediations")).hasSize(1);
+            String decisionId = detail.get("decisions").get(0).get("id").asText();
+            JsonNode decision = app.getJson("/api/v1/decisions/" + decisionId);
+            assertThat(decision.get("outcome").asText()).isEqualTo("run");
+            assertThat(decision.get("explanation").findValuesAsText("gate"))
+                    .contains("action-available", "concurrency.resource", "rate.resource");
+            assertThat(app.getJson("/api/v1/issues?state=remediating&resource=service:demo").get("total").asInt()).isEqualTo(1);
+
+            // In the database itself.
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+                assertThat(single(statement, "SELECT type || '/' || state FROM issues WHERE id = '" + issueId + "'"))
+                        .isEqualTo("service_down/remediating");
+                assertThat(single(statement, "SELECT outcome || '/' || action_id FROM decisions WHERE issue_id = '" + issueId + "'"))
+                        .isEqualTo("run/process.restart");
+                assertThat(single(statement, "SELECT state FROM remediations WHERE decision_id = '" + decisionId + "'"))
+                        .isEqualTo("succeeded");
+            }
+        } finally {
+            original.destroyForcibly();
+            if (newPid != 0) {
+                ProcessHandle.of(newPid).ifPresent(ProcessHandle::destroyForcibly);
+            }
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aFullDiskIsCleanedThroughTheHttpPlugin(TestDatabase.Kind kind) throws Exception {
+        List<String> calls = new CopyOnWriteArrayList<>();
+        HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        platform.createContext("/cleanup", exchange -> {
+            calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
+                    + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)
+                    + " key=" + exchange.getRequestHeaders().getFirst("Idempotency-Key"));
+            exchange.sendResponseHeaders(calls.size() == 1 ? 503 : 200, -1);
+            exchange.close();
+        });
+        platform.start();
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = TestApp.builder(directory, database)
+                     .pluginSettings("http", Map.of("endpoints", Map.of("disk-cleanup", Map.of(
+                             "method", "POST",
+                             "url", "http://127.0.0.1:" + platform.getAddress().getPort() + "/cleanup?disk={{resource.name}}",
+                             "body", "{\"resource\":\"{{resource}}\"}",
+                             "backoffSeconds", 0.05))))
+                     .start()) {
+            assertThat(app.signals(TestApp.signal("disk:web-1:/var", "disk.used_percent", 97.5)).statusCode()).isEqualTo(202);
+
+            JsonNode remediation = awaitRemediation(app, "succeeded");
+            assertThat(remediation.get("actionId").asText()).isEqualTo("http.call");
+            assertThat(remediation.get("details").get("attempts").asText()).as("one 503, then 200").isEqualTo("2");
+            assertThat(calls).hasSize(2);
+            assertThat(calls.get(1)).isEqualTo("POST /cleanup?disk=web-1%3A%2Fvar {\"resource\":\"disk:web-1:/var\"} key="
+                    + remediation.get("id").asText());
+            JsonNode issue = app.getJson("/api/v1/issues/" + remediation.get("issueId").asText()).get("issue");
+            assertThat(issue.get("type").asText()).isEqualTo("disk_full");
+        } finally {
+            platform.stop(0);
+        }
+    }
+
+    static JsonNode awaitRemediation(TestApp app, String state) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {
+            JsonNode page = app.getJson("/api/v1/remediations?state=" + state);
+            assertThat(page.get("total").asInt()).isGreaterThanOrEqualTo(1);
+            found[0] = page.get("items").get(0);
+        });
+        return found[0];
+    }
+
+    private static void awaitHealthy(String url, TestApp app) {
+        await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> app.get(url).statusCode() == 200);
+    }
+
+    private static String single(Statement statement, String sql) throws Exception {
+        try (ResultSet rows = statement.executeQuery(sql)) {
+            assertThat(rows.next()).as(sql).isTrue();
+            String value = rows.getString(1);
+            assertThat(rows.next()).as("one row for " + sql).isFalse();
+            return value;
+        }
+    }
+
+    private static int freePort() throws Exception {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            return socket.getLocalPort();
+        }
+    }
+}

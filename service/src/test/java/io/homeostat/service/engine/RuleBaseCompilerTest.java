@@ -1,0 +1,88 @@
+package io.homeostat.service.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.InstanceOfAssertFactories.list;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RuleBaseCompilerTest {
+    private static final String GOOD = """
+            package homeostat.rules;
+            import io.homeostat.service.engine.facts.*;
+            rule "x"
+            when
+                Signal( metric == "a" )
+            then
+            end
+            """;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void theShippedRulesCompileWithTheSameVersionEveryTime() throws Exception {
+        RuleBase first = new RuleBaseCompiler().compile(Path.of(System.getProperty("homeostat.rules.dir", "../rules")));
+        RuleBase second = new RuleBaseCompiler().compile(Path.of(System.getProperty("homeostat.rules.dir", "../rules")));
+        assertThat(first.version()).isEqualTo(second.version()).hasSize(64);
+        assertThat(first.files()).contains("gates.drl", "service-down.drl", "lifecycle.drl");
+        assertThat(first.ruleCount()).isGreaterThan(20);
+    }
+
+    @Test
+    void reportsEveryErrorWithFileAndLine() throws Exception {
+        Files.writeString(directory.resolve("good.drl"), GOOD);
+        Files.writeString(directory.resolve("broken.drl"), """
+                package homeostat.rules;
+                import io.homeostat.service.engine.facts.*;
+                rule "missing paren"
+                when
+                    Signal( metric == "a"
+                then
+                end
+                """);
+        Files.writeString(directory.resolve("unknown.drl"), """
+                package homeostat.rules;
+                import io.homeostat.service.engine.facts.*;
+
+                rule "unknown field"
+                when
+                    Signal( nonsense == 1 )
+                then
+                end
+                """);
+        assertThatThrownBy(() -> new RuleBaseCompiler().compile(directory))
+                .isInstanceOf(RuleCompilationException.class)
+                .extracting(e -> ((RuleCompilationException) e).problems(), list(RuleProblem.class))
+                .anySatisfy(problem -> {
+                    assertThat(problem.file()).isEqualTo("broken.drl");
+                    assertThat(problem.line()).isBetween(5, 6);
+                })
+                .anySatisfy(problem -> {
+                    assertThat(problem.file()).isEqualTo("unknown.drl");
+                    assertThat(problem.line()).isEqualTo(6);
+                    assertThat(problem.message()).contains("nonsense");
+                });
+    }
+
+    @Test
+    void aDirectoryWithoutRulesIsAnError() {
+        assertThatThrownBy(() -> new RuleBaseCompiler().compile(directory))
+                .hasMessageContaining("no *.drl files");
+        assertThatThrownBy(() -> new RuleBaseCompiler().compile(directory.resolve("missing")))
+                .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void theSameFilesGiveTheSameVersionAndAChangeGivesANewOne() throws Exception {
+        RuleBaseCompiler compiler = new RuleBaseCompiler();
+        RuleBase a = compiler.compile(List.of(new RuleBaseCompiler.RuleSource("a.drl", GOOD)));
+        RuleBase b = compiler.compile(List.of(new RuleBaseCompiler.RuleSource("a.drl", GOOD)));
+        RuleBase c = compiler.compile(List.of(new RuleBaseCompiler.RuleSource("a.drl", GOOD.replace("\"a\"", "\"b\""))));
+        assertThat(a.version()).isEqualTo(b.version()).isNotEqualTo(c.version());
+    }
+}

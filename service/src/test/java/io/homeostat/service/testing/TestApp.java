@@ -1,0 +1,199 @@
+package io.homeostat.service.testing;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.homeostat.service.HomeostatApplication;
+import io.homeostat.service.HomeostatConfiguration;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+
+/**
+ * The whole service on port 0 with a generated config.yml: a given database, the shipped rules
+ * (plus extra rule files), and plugin jars the build produced copied into a private directory.
+ */
+public final class TestApp implements AutoCloseable {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private final DropwizardTestSupport<HomeostatConfiguration> support;
+
+    private TestApp(DropwizardTestSupport<HomeostatConfiguration> support) {
+        this.support = support;
+    }
+
+    public static Builder builder(Path directory, TestDatabase database) {
+        return new Builder(directory, database);
+    }
+
+    /** The directory holding the shipped plugin jars (target/plugins of the build). */
+    public static Path shippedPlugins() {
+        return Path.of(System.getProperty("homeostat.plugins.dist", "../target/plugins"));
+    }
+
+    /** The faulty test plugin jar built by plugins/faulty-test. */
+    public static Path faultyPluginJar() throws IOException {
+        Path target = Path.of(System.getProperty("homeostat.project.dir", ".."), "plugins", "faulty-test", "target");
+        try (Stream<Path> files = Files.list(target)) {
+            return files.filter(path -> path.getFileName().toString().matches("homeostat-plugin-faulty-test-.*\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("build plugins/faulty-test first (./mvnw verify)"));
+        }
+    }
+
+    public static Path shippedRules() {
+        return Path.of(System.getProperty("homeostat.rules.dir", "../rules"));
+    }
+
+    public String api(String path) {
+        return "http://127.0.0.1:" + support.getLocalPort() + path;
+    }
+
+    public String admin(String path) {
+        return "http://127.0.0.1:" + support.getAdminPort() + path;
+    }
+
+    public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public HttpResponse<String> get(String url) throws IOException, InterruptedException {
+        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    public JsonNode getJson(String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = get(api(path));
+        if (response.statusCode() != 200) {
+            throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
+        }
+        return JSON.readTree(response.body());
+    }
+
+    /** Sends one batch of signals given as JSON objects and returns the answer. */
+    public HttpResponse<String> signals(String... signals) throws IOException, InterruptedException {
+        return post("/api/v1/signals", "{\"signals\":[" + String.join(",", signals) + "]}");
+    }
+
+    public static String signal(String resource, String metric, double value) {
+        return "{\"resource\":\"" + resource + "\",\"metric\":\"" + metric + "\",\"value\":" + value + ",\"source\":\"test\"}";
+    }
+
+    public static JsonNode parse(String json) throws IOException {
+        return JSON.readTree(json);
+    }
+
+    public HomeostatConfiguration configuration() {
+        return support.getConfiguration();
+    }
+
+    @Override
+    public void close() {
+        support.after();
+    }
+
+    /** Builds the configuration file and starts the app. */
+    public static final class Builder {
+        private final Path directory;
+        private final TestDatabase database;
+        private final Map<String, Object> pluginSettings = new LinkedHashMap<>();
+        private final Map<String, Object> execution = new LinkedHashMap<>();
+        private final Map<String, Object> intake = new LinkedHashMap<>();
+        private final Map<String, Object> policy = new LinkedHashMap<>();
+        private final Map<String, String> extraRules = new LinkedHashMap<>();
+        private boolean faultyPlugin;
+
+        private Builder(Path directory, TestDatabase database) {
+            this.directory = directory;
+            this.database = database;
+        }
+
+        public Builder pluginSettings(String pluginId, Map<String, Object> settings) {
+            pluginSettings.put(pluginId, settings);
+            return this;
+        }
+
+        public Builder execution(String key, Object value) {
+            execution.put(key, value);
+            return this;
+        }
+
+        public Builder intake(String key, Object value) {
+            intake.put(key, value);
+            return this;
+        }
+
+        public Builder policy(String key, Object value) {
+            policy.put(key, value);
+            return this;
+        }
+
+        public Builder rule(String fileName, String drl) {
+            extraRules.put(fileName, drl);
+            return this;
+        }
+
+        public Builder withFaultyPlugin() {
+            faultyPlugin = true;
+            return this;
+        }
+
+        /** Writes the config and rules, copies the plugin jars, and returns the support object unstarted. */
+        public DropwizardTestSupport<HomeostatConfiguration> prepare() throws IOException {
+            Path rules = Files.createDirectories(directory.resolve("rules"));
+            try (Stream<Path> shipped = Files.list(shippedRules())) {
+                for (Path file : shipped.filter(path -> path.toString().endsWith(".drl")).toList()) {
+                    Files.copy(file, rules.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            for (Map.Entry<String, String> rule : extraRules.entrySet()) {
+                Files.writeString(rules.resolve(rule.getKey()), rule.getValue());
+            }
+            Path plugins = Files.createDirectories(directory.resolve("plugins"));
+            if (!Files.isDirectory(shippedPlugins())) {
+                throw new IllegalStateException("no plugin jars in " + shippedPlugins() + ": build with ./mvnw verify");
+            }
+            try (Stream<Path> jars = Files.list(shippedPlugins())) {
+                for (Path jar : jars.filter(path -> path.toString().endsWith(".jar")).toList()) {
+                    Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+            if (faultyPlugin) {
+                Path jar = faultyPluginJar();
+                Files.copy(jar, plugins.resolve(jar.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+            }
+            Map<String, Object> config = new LinkedHashMap<>();
+            config.put("server", Map.of(
+                    "applicationConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
+                    "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
+                    "requestLog", Map.of("appenders", List.of())));
+            config.put("database", Map.of("driverClass", database.driver(), "url", database.url(), "user", database.user(),
+                    "password", "", "initialSize", 2, "minSize", 2, "maxSize", 8));
+            config.put("engine", Map.of("rulesDirectory", rules.toString(), "tick", "50ms"));
+            config.put("intake", intake);
+            config.put("policy", policy);
+            config.put("execution", execution);
+            config.put("plugins", Map.of("directory", plugins.toString(), "settings", pluginSettings));
+            config.put("logging", Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
+            Path file = directory.resolve("config.yml");
+            new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
+            return new DropwizardTestSupport<>(HomeostatApplication.class, file.toString());
+        }
+
+        public TestApp start() throws Exception {
+            DropwizardTestSupport<HomeostatConfiguration> support = prepare();
+            support.before();
+            return new TestApp(support);
+        }
+    }
+}

@@ -1,0 +1,76 @@
+package io.homeostat.service.testing;
+
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.UUID;
+
+/**
+ * A fresh database for one test: an H2 file in a temp directory, or a new schema in the local
+ * PostgreSQL (127.0.0.1:5432, database test, user postgres; override with the
+ * homeostat.test.postgres.* system properties), dropped afterwards.
+ */
+public final class TestDatabase implements AutoCloseable {
+    public enum Kind { H2, POSTGRES }
+
+    private final Kind kind;
+    private final String url;
+    private final String user;
+    private final String driver;
+    private final String schema;
+
+    private TestDatabase(Kind kind, String url, String user, String driver, String schema) {
+        this.kind = kind;
+        this.url = url;
+        this.user = user;
+        this.driver = driver;
+        this.schema = schema;
+    }
+
+    public static TestDatabase create(Kind kind, Path directory) throws SQLException {
+        if (kind == Kind.H2) {
+            return new TestDatabase(kind, "jdbc:h2:" + directory.resolve("homeostat").toAbsolutePath()
+                    + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH", "sa", "org.h2.Driver", null);
+        }
+        String base = System.getProperty("homeostat.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+        String user = System.getProperty("homeostat.test.postgres.user", "postgres");
+        String schema = "hs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
+        try (Connection connection = DriverManager.getConnection(base, user, "");
+             Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+        return new TestDatabase(kind, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, user,
+                "org.postgresql.Driver", schema);
+    }
+
+    public Kind kind() {
+        return kind;
+    }
+
+    public String url() {
+        return url;
+    }
+
+    public String user() {
+        return user;
+    }
+
+    public String driver() {
+        return driver;
+    }
+
+    public Connection connect() throws SQLException {
+        return DriverManager.getConnection(url, user, "");
+    }
+
+    @Override
+    public void close() throws SQLException {
+        if (schema != null) {
+            try (Connection connection = connect(); Statement statement = connection.createStatement()) {
+                statement.execute("DROP SCHEMA " + schema + " CASCADE");
+            }
+        }
+    }
+}
