@@ -1,0 +1,81 @@
+package io.homeostat.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.homeostat.service.testing.TestApp;
+import io.homeostat.service.testing.TestDatabase;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** A plugin that throws, hangs or returns garbage is recorded as failed; the service keeps running. */
+class FaultyPluginIntegrationTest {
+    private static final String FAULT_RULES = """
+            package homeostat.rules.test;
+
+            import io.homeostat.service.engine.facts.*;
+
+            // test.fault = 1, 2 or 3 on a resource opens an issue whose proposal is a faulty action.
+            rule "test: fault"
+            when
+                $s : Signal( metric == "test.fault", $t : tenant, $r : resource )
+                not Issue( tenant == $t, resource == $r, type == "test_fault" )
+            then
+                insert( new Issue( $t, $r, "test_fault", Severity.LOW, "application", $s.getTime(),
+                                   drools.getRule().getName(), "fault " + $s.getValue() ) );
+            end
+
+            rule "test: propose the faulty action"
+            when
+                $i : Issue( type == "test_fault", state == IssueState.OPEN, $r : resource )
+                $s : Signal( metric == "test.fault", resource == $r )
+                not Proposal( issueId == $i.id )
+            then
+                String action = $s.getValue() == 1 ? "faulty.throw" : $s.getValue() == 2 ? "faulty.hang" : "faulty.garbage";
+                insert( Proposal.primary( $i, action, drools.getRule().getName() ) );
+            end
+            """;
+
+    @TempDir
+    Path directory;
+
+    @Test
+    void throwingHangingAndGarbageActionsAreFailuresAndTheServiceGoesOn() throws Exception {
+        Map<String, Object> timeouts = new HashMap<>();
+        timeouts.put("faulty.hang", "1s");
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+             TestApp app = TestApp.builder(directory, database).withFaultyPlugin()
+                     .rule("faults.drl", FAULT_RULES)
+                     .execution("actionTimeouts", timeouts)
+                     .start()) {
+            assertThat(app.signals(TestApp.signal("service:throws", "test.fault", 1), TestApp.signal("service:hangs", "test.fault", 2),
+                    TestApp.signal("service:garbage", "test.fault", 3)).statusCode()).isEqualTo(202);
+
+            await().atMost(Duration.ofSeconds(30)).untilAsserted(() ->
+                    assertThat(app.getJson("/api/v1/remediations?state=failed").get("total").asInt()).isEqualTo(3));
+            Map<String, String> messages = new HashMap<>();
+            for (JsonNode remediation : app.getJson("/api/v1/remediations?state=failed").get("items")) {
+                messages.put(remediation.get("actionId").asText(), remediation.get("message").asText());
+                assertThat(remediation.get("durationMillis").asLong()).isGreaterThanOrEqualTo(0);
+            }
+            assertThat(messages.get("faulty.throw")).isEqualTo("faulty.throw threw IllegalStateException: faulty.throw was asked to fail for service:throws");
+            assertThat(messages.get("faulty.hang")).isEqualTo("faulty.hang did not return within 1000 ms; abandoned");
+            assertThat(messages.get("faulty.garbage")).isEqualTo("faulty.garbage returned no result");
+
+            // Still serving: the engine evaluates, the health checks are green, and a real remediation still runs.
+            JsonNode health = TestApp.parse(app.get(app.admin("/healthcheck")).body());
+            assertThat(health.get("rules").get("healthy").asBoolean()).isTrue();
+            assertThat(health.get("plugins").get("healthy").asBoolean()).isTrue();
+            assertThat(health.get("plugins").get("actions").toString()).contains("faulty.hang", "process.restart");
+            assertThat(app.signals(TestApp.signal("service:throws", "probe.success", 1)).statusCode()).isEqualTo(202);
+            // The resource was released by the failure: the issue is open again, not stuck remediating.
+            assertThat(app.getJson("/api/v1/issues?resource=service:throws").get("items").get(0).get("state").asText())
+                    .isEqualTo("open");
+        }
+    }
+}
