@@ -107,9 +107,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.lifecycle().manage(executor);
         environment.lifecycle().manage(engine);
 
-        Intake intake = new Intake(new SignalParser(Clock.systemUTC(),
-                Duration.ofMillis(configuration.getIntake().getMaxFutureSkew().toMilliseconds())),
-                queue, configuration.getIntake().getMaxBatch(), environment.metrics());
+        Intake intake = new Intake(environment.getObjectMapper().getFactory(),
+                new SignalParser(Duration.ofMillis(configuration.getIntake().getMaxFutureSkew().toMilliseconds())),
+                queue, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new SignalsResource(intake));
         environment.jersey().register(new IssuesResource(store));

@@ -46,9 +46,13 @@ class IntakeIntegrationTest {
     @Test
     void aBodyWithoutASignalsArrayIs400() throws Exception {
         assertThat(app.post("/api/v1/signals", "[1,2]").statusCode()).isEqualTo(400);
-        HttpResponse<String> response = app.post("/api/v1/signals", "{\"signal\": []}");
-        assertThat(response.statusCode()).isEqualTo(400);
-        assertThat(response.body()).contains("'signals' array");
+        HttpResponse<String> typo = app.post("/api/v1/signals", "{\"signal\": []}");
+        assertThat(typo.statusCode()).isEqualTo(400);
+        assertThat(typo.body()).contains("unknown field 'signal' in the body");
+        HttpResponse<String> empty = app.post("/api/v1/signals", "{}");
+        assertThat(empty.statusCode()).isEqualTo(400);
+        assertThat(empty.body()).contains("'signals' array");
+        assertThat(app.post("/api/v1/signals", "{\"signals\": {}}").body()).contains("'signals' must be an array");
     }
 
     @Test
@@ -59,7 +63,7 @@ class IntakeIntegrationTest {
         }
         HttpResponse<String> response = app.signals(signals.toArray(String[]::new));
         assertThat(response.statusCode()).isEqualTo(413);
-        assertThat(response.body()).contains("at most 20 signals").contains("has 21");
+        assertThat(response.body()).contains("at most 20 signals").contains("split it");
     }
 
     @Test

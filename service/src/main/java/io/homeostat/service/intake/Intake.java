@@ -2,54 +2,90 @@ package io.homeostat.service.intake;
 
 import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.homeostat.service.engine.SignalQueue;
 import io.homeostat.service.engine.facts.Signal;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 
 /**
- * Validates signal batches and admits the good signals to the engine's queue, all of them or none:
- * a caller either gets "accepted" for every good signal or "queue full" and retries the batch.
+ * Reads a signal batch ({@code {"signals":[...]}}) in one streaming pass, validates each signal, and
+ * admits the good ones to the engine's queue, all of them or none: a caller either gets "accepted"
+ * for every good signal or "queue full" and can resend the batch unchanged.
  */
 public final class Intake {
+    private final JsonFactory json;
     private final SignalParser parser;
     private final SignalQueue queue;
+    private final Clock clock;
     private final int maxBatch;
     private final Meter accepted;
     private final Meter rejected;
 
-    public Intake(SignalParser parser, SignalQueue queue, int maxBatch, MetricRegistry metrics) {
+    public Intake(JsonFactory json, SignalParser parser, SignalQueue queue, Clock clock, int maxBatch, MetricRegistry metrics) {
+        this.json = Objects.requireNonNull(json, "json");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.queue = Objects.requireNonNull(queue, "queue");
+        this.clock = Objects.requireNonNull(clock, "clock");
         this.maxBatch = maxBatch;
         this.accepted = metrics.meter("homeostat.signals.accepted");
         this.rejected = metrics.meter("homeostat.signals.rejected");
     }
 
-    public int maxBatch() {
-        return maxBatch;
-    }
-
     /**
      * @param atomic when true, one bad signal rejects the whole batch
-     * @throws QueueFullException when the good signals do not fit in the queue (nothing was queued)
+     * @throws BadBatchException when the body is not a batch or holds too many signals (nothing queued)
+     * @throws QueueFullException when the good signals do not fit in the queue (nothing queued)
+     * @throws com.fasterxml.jackson.core.JsonParseException when the body is not well-formed JSON
      */
-    public IntakeResult submit(JsonNode signals, boolean atomic) throws QueueFullException {
+    public IntakeResult submit(InputStream body, boolean atomic) throws IOException, BadBatchException, QueueFullException {
         long receivedNanos = System.nanoTime();
-        List<Signal> good = new ArrayList<>(signals.size());
+        Instant now = clock.instant();
+        List<Signal> good = new ArrayList<>();
         List<IntakeResult.Rejection> bad = new ArrayList<>();
-        for (int i = 0; i < signals.size(); i++) {
-            SignalParser.Parsed parsed = parser.parse(signals.get(i), receivedNanos);
-            if (parsed.isOk()) {
-                good.add(parsed.signal());
-            } else {
-                bad.add(new IntakeResult.Rejection(i, parsed.error()));
+        try (JsonParser stream = json.createParser(body)) {
+            if (stream.nextToken() != JsonToken.START_OBJECT) {
+                throw new BadBatchException(false, "the body must be a JSON object: {\"signals\": [ ... ]}");
+            }
+            boolean sawSignals = false;
+            while (stream.nextToken() == JsonToken.FIELD_NAME) {
+                String field = stream.currentName();
+                JsonToken token = stream.nextToken();
+                if (!field.equals("signals")) {
+                    throw new BadBatchException(false, "unknown field '" + field + "' in the body; expected {\"signals\": [ ... ]}");
+                }
+                if (token != JsonToken.START_ARRAY) {
+                    throw new BadBatchException(false, "'signals' must be an array: {\"signals\": [ ... ]}");
+                }
+                sawSignals = true;
+                for (int index = 0; stream.nextToken() != JsonToken.END_ARRAY; index++) {
+                    if (index == maxBatch) {
+                        throw new BadBatchException(true, "a batch may hold at most " + maxBatch + " signals; this one has more: split it");
+                    }
+                    SignalParser.Parsed parsed = parser.parse(stream, now, receivedNanos);
+                    if (parsed.isOk()) {
+                        good.add(parsed.signal());
+                    } else {
+                        bad.add(new IntakeResult.Rejection(index, parsed.error()));
+                    }
+                }
+            }
+            if (!sawSignals) {
+                throw new BadBatchException(false, "the body must have a 'signals' array: {\"signals\": [ ... ]}");
+            }
+            if (stream.nextToken() != null) {
+                throw new BadBatchException(false, "unexpected content after the batch object");
             }
         }
         if (atomic && !bad.isEmpty()) {
-            rejected.mark(signals.size());
+            rejected.mark(good.size() + bad.size());
             return new IntakeResult(0, bad);
         }
         if (!good.isEmpty() && !queue.offerAll(good)) {
@@ -61,11 +97,27 @@ public final class Intake {
         return new IntakeResult(good.size(), bad);
     }
 
+    /** The body is not a usable batch; nothing of it was queued. */
+    public static final class BadBatchException extends Exception {
+        private static final long serialVersionUID = 1L;
+        private final boolean tooLarge;
+
+        BadBatchException(boolean tooLarge, String message) {
+            super(message);
+            this.tooLarge = tooLarge;
+        }
+
+        /** True when the only problem is the number of signals. */
+        public boolean isTooLarge() {
+            return tooLarge;
+        }
+    }
+
     /** The queue cannot take the batch now; nothing of it was queued. */
     public static final class QueueFullException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        public QueueFullException(String message) {
+        QueueFullException(String message) {
             super(message);
         }
     }

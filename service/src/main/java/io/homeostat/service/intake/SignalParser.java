@@ -1,44 +1,33 @@
 package io.homeostat.service.intake;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonToken;
 import io.homeostat.service.engine.facts.Signal;
-import java.time.Clock;
+import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Set;
-import java.util.regex.Pattern;
 
 /**
- * Turns one JSON signal into a {@link Signal}, or says precisely what is wrong with it. Strict on
- * purpose: an unknown field is usually a typo that would otherwise silently lose information.
+ * Reads one JSON signal from a streaming parser into a {@link Signal}, or says precisely what is
+ * wrong with it. Streaming (no intermediate JSON tree) because intake shares two cores with the
+ * engine. Strict on purpose: an unknown field is usually a typo that would silently lose data.
  */
 public final class SignalParser {
-    static final Set<String> FIELDS = Set.of("resource", "metric", "value", "time", "unit", "source", "labels", "tenant");
-    private static final Pattern RESOURCE = Pattern.compile("[a-z][a-z0-9_.-]{0,63}:\\S.{0,447}");
-    private static final Pattern METRIC = Pattern.compile("[A-Za-z_][A-Za-z0-9_.:-]{0,127}");
-    private static final Pattern TENANT = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
     private static final int MAX_LABELS = 32;
     private static final int MAX_TEXT = 256;
 
-    private final Clock clock;
     private final Duration maxFutureSkew;
 
-    public SignalParser(Clock clock, Duration maxFutureSkew) {
-        this.clock = clock;
+    public SignalParser(Duration maxFutureSkew) {
         this.maxFutureSkew = maxFutureSkew;
     }
 
     /** The outcome for one element of a batch: a signal, or the reason it was rejected. */
     public record Parsed(Signal signal, String error) {
-        static Parsed ok(Signal signal) {
-            return new Parsed(signal, null);
-        }
-
         static Parsed rejected(String error) {
             return new Parsed(null, error);
         }
@@ -48,99 +37,147 @@ public final class SignalParser {
         }
     }
 
-    public Parsed parse(JsonNode node, long receivedNanos) {
-        if (node == null || !node.isObject()) {
+    /**
+     * Parses the element at the parser's current token and leaves the parser on its last token,
+     * whether or not the element is valid, so that the next element can be read.
+     */
+    public Parsed parse(JsonParser parser, Instant now, long receivedNanos) throws IOException {
+        if (parser.currentToken() != JsonToken.START_OBJECT) {
+            parser.skipChildren();
             return Parsed.rejected("a signal must be a JSON object");
         }
-        for (Iterator<String> names = node.fieldNames(); names.hasNext(); ) {
-            String name = names.next();
-            if (!FIELDS.contains(name)) {
-                return Parsed.rejected("unknown field '" + name + "' (known: resource, metric, value, time, unit, source, labels, tenant)");
+        String resource = null;
+        String metric = null;
+        Double value = null;
+        String time = null;
+        String unit = null;
+        String source = null;
+        String tenant = null;
+        Map<String, String> labels = Map.of();
+        String error = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String field = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (error != null) {
+                parser.skipChildren();
+                continue;
             }
-        }
-        JsonNode resource = node.get("resource");
-        if (resource == null || !resource.isTextual()) {
-            return Parsed.rejected("'resource' is required and must be a string such as \"service:checkout\"");
-        }
-        if (!RESOURCE.matcher(resource.asText()).matches()) {
-            return Parsed.rejected("'resource' must look like kind:name (lower-case kind, e.g. \"host:web-3\"), was \""
-                    + abbreviate(resource.asText()) + "\"");
-        }
-        JsonNode metric = node.get("metric");
-        if (metric == null || !metric.isTextual() || !METRIC.matcher(metric.asText()).matches()) {
-            return Parsed.rejected("'metric' is required: letters, digits, '_', '.', ':' or '-', at most 128 characters");
-        }
-        JsonNode value = node.get("value");
-        if (value == null || !value.isNumber()) {
-            return Parsed.rejected("'value' is required and must be a JSON number");
-        }
-        double number = value.asDouble();
-        if (!Double.isFinite(number)) {
-            return Parsed.rejected("'value' must be a finite number");
-        }
-        Instant now = clock.instant();
-        Instant time = now;
-        JsonNode timeNode = node.get("time");
-        if (timeNode != null && !timeNode.isNull()) {
-            if (!timeNode.isTextual()) {
-                return Parsed.rejected("'time' must be an ISO-8601 string such as \"2026-11-22T10:15:30Z\"");
-            }
-            try {
-                time = OffsetDateTime.parse(timeNode.asText()).toInstant();
-            } catch (DateTimeParseException e) {
-                return Parsed.rejected("'time' is not ISO-8601 with an offset (e.g. \"2026-11-22T10:15:30Z\"): \""
-                        + abbreviate(timeNode.asText()) + "\"");
-            }
-            if (time.isAfter(now.plus(maxFutureSkew))) {
-                return Parsed.rejected("'time' " + time + " is more than " + maxFutureSkew.toSeconds() + " s in the future");
-            }
-        }
-        String tenant = "default";
-        JsonNode tenantNode = node.get("tenant");
-        if (tenantNode != null && !tenantNode.isNull()) {
-            if (!tenantNode.isTextual() || !TENANT.matcher(tenantNode.asText()).matches()) {
-                return Parsed.rejected("'tenant' must be lower-case letters, digits, '_' or '-', at most 64 characters");
-            }
-            tenant = tenantNode.asText();
-        }
-        String unit;
-        String source;
-        try {
-            unit = optionalText(node, "unit");
-            source = optionalText(node, "source");
-        } catch (IllegalArgumentException e) {
-            return Parsed.rejected(e.getMessage());
-        }
-        Map<String, String> labels = new LinkedHashMap<>();
-        JsonNode labelsNode = node.get("labels");
-        if (labelsNode != null && !labelsNode.isNull()) {
-            if (!labelsNode.isObject()) {
-                return Parsed.rejected("'labels' must be an object of strings");
-            }
-            if (labelsNode.size() > MAX_LABELS) {
-                return Parsed.rejected("'labels' has " + labelsNode.size() + " entries; at most " + MAX_LABELS + " are allowed");
-            }
-            for (Iterator<Map.Entry<String, JsonNode>> fields = labelsNode.fields(); fields.hasNext(); ) {
-                Map.Entry<String, JsonNode> label = fields.next();
-                if (!label.getValue().isTextual() || label.getValue().asText().length() > MAX_TEXT) {
-                    return Parsed.rejected("label '" + abbreviate(label.getKey()) + "' must be a string of at most " + MAX_TEXT + " characters");
+            switch (field) {
+                case "resource" -> {
+                    resource = text(parser, token);
+                    error = resource == null ? "'resource' is required and must be a string such as \"service:checkout\"" : null;
                 }
-                labels.put(label.getKey(), label.getValue().asText());
+                case "metric" -> {
+                    metric = text(parser, token);
+                    error = metric == null ? "'metric' is required and must be a string" : null;
+                }
+                case "value" -> {
+                    if (token == JsonToken.VALUE_NUMBER_INT || token == JsonToken.VALUE_NUMBER_FLOAT) {
+                        value = parser.getDoubleValue();
+                    } else {
+                        error = "'value' is required and must be a JSON number";
+                    }
+                }
+                case "time" -> {
+                    time = text(parser, token);
+                    error = time == null && token != JsonToken.VALUE_NULL
+                            ? "'time' must be an ISO-8601 string such as \"2026-11-22T10:15:30Z\"" : null;
+                }
+                case "unit", "source", "tenant" -> {
+                    String text = text(parser, token);
+                    if (text == null && token != JsonToken.VALUE_NULL || text != null && text.length() > MAX_TEXT) {
+                        error = "'" + field + "' must be a string of at most " + MAX_TEXT + " characters";
+                    } else if (field.equals("unit")) {
+                        unit = text;
+                    } else if (field.equals("source")) {
+                        source = text;
+                    } else {
+                        tenant = text;
+                    }
+                }
+                case "labels" -> {
+                    if (token == JsonToken.START_OBJECT) {
+                        Map<String, String> read = new LinkedHashMap<>();
+                        error = readLabels(parser, read);
+                        labels = read;
+                    } else if (token != JsonToken.VALUE_NULL) {
+                        parser.skipChildren();
+                        error = "'labels' must be an object of strings";
+                    }
+                }
+                default -> {
+                    parser.skipChildren();
+                    error = "unknown field '" + abbreviate(field) + "' (known: resource, metric, value, time, unit, source, labels, tenant)";
+                }
             }
         }
-        return Parsed.ok(new Signal(tenant, resource.asText(), metric.asText(), number, time.toEpochMilli(), unit, source,
-                labels, receivedNanos));
+        if (error != null) {
+            return Parsed.rejected(error);
+        }
+        return build(resource, metric, value, time, unit, source, tenant, labels, now, receivedNanos);
     }
 
-    private static String optionalText(JsonNode node, String field) {
-        JsonNode value = node.get(field);
-        if (value == null || value.isNull()) {
-            return null;
+    private Parsed build(String resource, String metric, Double value, String time, String unit, String source, String tenant,
+                         Map<String, String> labels, Instant now, long receivedNanos) {
+        if (resource == null) {
+            return Parsed.rejected("'resource' is required and must be a string such as \"service:checkout\"");
         }
-        if (!value.isTextual() || value.asText().length() > MAX_TEXT) {
-            throw new IllegalArgumentException("'" + field + "' must be a string of at most " + MAX_TEXT + " characters");
+        if (!Names.isResource(resource)) {
+            return Parsed.rejected("'resource' must look like kind:name (lower-case kind, e.g. \"host:web-3\"), was \""
+                    + abbreviate(resource) + "\"");
         }
-        return value.asText();
+        if (metric == null || !Names.isMetric(metric)) {
+            return Parsed.rejected("'metric' is required: letters, digits, '_', '.', ':' or '-', at most 128 characters");
+        }
+        if (value == null) {
+            return Parsed.rejected("'value' is required and must be a JSON number");
+        }
+        if (!Double.isFinite(value)) {
+            return Parsed.rejected("'value' must be a finite number");
+        }
+        Instant observed = now;
+        if (time != null) {
+            try {
+                observed = OffsetDateTime.parse(time).toInstant();
+            } catch (DateTimeParseException e) {
+                return Parsed.rejected("'time' is not ISO-8601 with an offset (e.g. \"2026-11-22T10:15:30Z\"): \"" + abbreviate(time) + "\"");
+            }
+            if (observed.isAfter(now.plus(maxFutureSkew))) {
+                return Parsed.rejected("'time' " + observed + " is more than " + maxFutureSkew.toSeconds() + " s in the future");
+            }
+        }
+        if (tenant != null && !Names.isTenant(tenant)) {
+            return Parsed.rejected("'tenant' must be lower-case letters, digits, '_' or '-', at most 64 characters");
+        }
+        return new Parsed(new Signal(tenant == null ? "default" : tenant, resource, metric, value, observed.toEpochMilli(),
+                unit, source, labels, receivedNanos), null);
+    }
+
+    private static String readLabels(JsonParser parser, Map<String, String> labels) throws IOException {
+        String error = null;
+        while (parser.nextToken() == JsonToken.FIELD_NAME) {
+            String name = parser.currentName();
+            JsonToken token = parser.nextToken();
+            if (error != null) {
+                parser.skipChildren();
+            } else if (token != JsonToken.VALUE_STRING || parser.getText().length() > MAX_TEXT) {
+                parser.skipChildren();
+                error = "label '" + abbreviate(name) + "' must be a string of at most " + MAX_TEXT + " characters";
+            } else if (labels.size() == MAX_LABELS) {
+                error = "'labels' has more than " + MAX_LABELS + " entries";
+            } else {
+                labels.put(name, parser.getText());
+            }
+        }
+        return error;
+    }
+
+    private static String text(JsonParser parser, JsonToken token) throws IOException {
+        if (token == JsonToken.VALUE_STRING) {
+            return parser.getText();
+        }
+        parser.skipChildren();
+        return null;
     }
 
     private static String abbreviate(String text) {

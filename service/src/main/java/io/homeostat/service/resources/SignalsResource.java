@@ -1,6 +1,5 @@
 package io.homeostat.service.resources;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import io.dropwizard.jersey.errors.ErrorMessage;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.intake.IntakeResult;
@@ -12,6 +11,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.io.IOException;
+import java.io.InputStream;
 
 /**
  * {@code POST /api/v1/signals}: a batch {@code {"signals":[...]}}. 202 with the accepted count and
@@ -29,21 +30,12 @@ public final class SignalsResource {
     }
 
     @POST
-    public Response submit(JsonNode body, @QueryParam("atomic") @DefaultValue("false") boolean atomic) {
-        if (body == null || !body.isObject()) {
-            throw ApiErrors.error(400, "the body must be a JSON object: {\"signals\": [ ... ]}");
-        }
-        JsonNode signals = body.get("signals");
-        if (signals == null || !signals.isArray()) {
-            throw ApiErrors.error(400, "the body must have a 'signals' array: {\"signals\": [ ... ]}");
-        }
-        if (signals.size() > intake.maxBatch()) {
-            throw ApiErrors.error(413, "a batch may hold at most " + intake.maxBatch() + " signals; this one has " + signals.size()
-                    + ": split it");
-        }
+    public Response submit(InputStream body, @QueryParam("atomic") @DefaultValue("false") boolean atomic) throws IOException {
         IntakeResult result;
         try {
-            result = intake.submit(signals, atomic);
+            result = intake.submit(body, atomic);
+        } catch (Intake.BadBatchException e) {
+            throw ApiErrors.error(e.isTooLarge() ? 413 : 400, e.getMessage());
         } catch (Intake.QueueFullException e) {
             return Response.status(429).header("Retry-After", "1").type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(429, e.getMessage() + "; nothing was queued, retry the batch")).build();

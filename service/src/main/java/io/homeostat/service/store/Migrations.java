@@ -3,6 +3,9 @@ package io.homeostat.service.store;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.migrations.CloseableLiquibaseWithClassPathMigrationsFile;
+import java.util.Map;
+import liquibase.Scope;
+import liquibase.ui.LoggerUIService;
 
 /** Applies migrations.xml (the same changelog `db migrate` uses) to the configured database. */
 public final class Migrations {
@@ -16,7 +19,8 @@ public final class Migrations {
     public static void apply(DataSourceFactory database) throws Exception {
         try (CloseableLiquibaseWithClassPathMigrationsFile liquibase = new CloseableLiquibaseWithClassPathMigrationsFile(
                 database.build(new MetricRegistry(), "migrations"), "migrations.xml")) {
-            liquibase.update("");
+            // Liquibase prints its update summary to stdout; at start-up it belongs in the log.
+            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> liquibase.update(""));
         }
     }
 }

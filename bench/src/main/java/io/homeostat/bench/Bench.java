@@ -1,0 +1,208 @@
+package io.homeostat.bench;
+
+import com.codahale.metrics.Histogram;
+import com.codahale.metrics.Meter;
+import com.codahale.metrics.Snapshot;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.dropwizard.testing.DropwizardTestSupport;
+import io.homeostat.service.HomeostatApplication;
+import io.homeostat.service.HomeostatConfiguration;
+import io.homeostat.service.engine.EngineSession;
+import io.homeostat.service.engine.RuleBase;
+import io.homeostat.service.engine.RuleBaseCompiler;
+import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Signal;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * scripts/bench: (a) in-process throughput of the shipped rules (insert + fire, no HTTP, no
+ * database), (b) end-to-end throughput through POST /api/v1/signals on loopback in batches of
+ * 1,000 with the same signal mix and the embedded H2 database, (c) b/a, and (d) accepted →
+ * decision-persisted latency at half of (b)'s rate. Every figure comes from this one run.
+ */
+public final class Bench {
+    private static final int BATCH = 1_000;
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Bench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Path rules = Path.of(args.length > 0 ? args[0] : "rules");
+        Path plugins = Path.of(args.length > 1 ? args[1] : "target/plugins");
+        int signals = Integer.getInteger("bench.signals", 400_000);
+        int resources = Integer.getInteger("bench.resources", 5_000);
+        List<SignalMix.Reading> warmup = SignalMix.generate(100_000, resources, 1);
+        List<SignalMix.Reading> measured = SignalMix.generate(signals, resources, 2);
+        RuleBase ruleBase = new RuleBaseCompiler().compile(rules);
+        System.out.printf("rules %s (%d rules), %,d signals over %,d resources, batches of %,d, %d cores%n",
+                ruleBase.shortVersion(), ruleBase.ruleCount(), signals, resources, BATCH, Runtime.getRuntime().availableProcessors());
+
+        double a = inProcess(ruleBase, warmup, measured);
+        System.out.printf("(a) in-process, insert + fire:        %,10.0f signals/s%n", a);
+
+        Path work = Files.createTempDirectory("homeostat-bench");
+        double b;
+        try (RunningApp app = RunningApp.start(work.resolve("throughput"), rules, plugins)) {
+            endToEnd(app, SignalMix.batches(warmup, BATCH));
+            b = endToEnd(app, SignalMix.batches(measured, BATCH));
+        }
+        System.out.printf("(b) end-to-end, HTTP + engine + H2:   %,10.0f signals/s%n", b);
+        System.out.printf("(c) ratio b/a:                        %10.2f%n", b / a);
+
+        try (RunningApp app = RunningApp.start(work.resolve("latency"), rules, plugins)) {
+            latency(app, resources, b / 2);
+        }
+    }
+
+    /**
+     * Warms up and measures on one session, as the service's session holds the warm-up signals
+     * (they live 15 minutes) when the end-to-end run is measured.
+     */
+    private static double inProcess(RuleBase ruleBase, List<SignalMix.Reading> warmup, List<SignalMix.Reading> measured) {
+        try (EngineSession session = EngineSession.realTime(ruleBase)) {
+            session.setPolicy(new PolicySettings(10, 120_000));
+            session.setAvailableActions(List.of(
+                    new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
+                    new AvailableAction("http.call", "http", "MEDIUM", 1, false, Set.of(), 0.6)));
+            feed(session, warmup);
+            long start = System.nanoTime();
+            feed(session, measured);
+            return measured.size() / ((System.nanoTime() - start) / 1e9);
+        }
+    }
+
+    private static void feed(EngineSession session, List<SignalMix.Reading> readings) {
+        for (int from = 0; from < readings.size(); from += BATCH) {
+            long now = System.currentTimeMillis();
+            List<Signal> batch = new ArrayList<>(BATCH);
+            for (int i = from; i < Math.min(from + BATCH, readings.size()); i++) {
+                batch.add(readings.get(i).signal(now));
+            }
+            session.insertAll(batch);
+            session.fire();
+        }
+    }
+
+    /** Posts every batch from two sender threads and waits until the engine has evaluated them all. */
+    private static double endToEnd(RunningApp app, List<String> bodies) throws Exception {
+        long target = app.evaluated() + (long) (bodies.size()) * BATCH;
+        AtomicInteger next = new AtomicInteger();
+        long start = System.nanoTime();
+        Thread[] senders = new Thread[2];
+        for (int t = 0; t < senders.length; t++) {
+            senders[t] = new Thread(() -> {
+                for (int i = next.getAndIncrement(); i < bodies.size(); i = next.getAndIncrement()) {
+                    app.postUntilAccepted(bodies.get(i));
+                }
+            });
+            senders[t].start();
+        }
+        for (Thread sender : senders) {
+            sender.join();
+        }
+        while (app.evaluated() < target) {
+            Thread.sleep(5);
+        }
+        return bodies.size() * (double) BATCH / ((System.nanoTime() - start) / 1e9);
+    }
+
+    /**
+     * Sends batches at {@code rate} for about 15 s; each batch carries three failed probes for a
+     * fresh resource, so that each batch yields one decision whose latency the service records.
+     */
+    private static void latency(RunningApp app, int resources, double rate) throws Exception {
+        List<SignalMix.Reading> background = SignalMix.generate(2_000_000, resources, 3);
+        long intervalNanos = (long) (BATCH / rate * 1e9);
+        int batches = (int) Math.max(20, 15e9 / intervalNanos);
+        long next = System.nanoTime();
+        for (int b = 0; b < batches; b++) {
+            StringBuilder body = new StringBuilder("{\"signals\":[");
+            for (int i = 0; i < BATCH - 3; i++) {
+                body.append(background.get((b * BATCH + i) % background.size()).json()).append(',');
+            }
+            for (int i = 0; i < 3; i++) {
+                body.append(new SignalMix.Reading("service:latency-" + b, "probe.success", 0).json()).append(i < 2 ? "," : "");
+            }
+            long wait = next - System.nanoTime();
+            if (wait > 0) {
+                java.util.concurrent.locks.LockSupport.parkNanos(wait);
+            }
+            app.postUntilAccepted(body.append("]}").toString());
+            next += intervalNanos;
+        }
+        Thread.sleep(2_000);
+        Snapshot snapshot = app.latency().getSnapshot();
+        System.out.printf("(d) accepted -> decision persisted at %,.0f signals/s: p50 %.1f ms, p99 %.1f ms (%d decisions)%n",
+                rate, snapshot.getMedian() / 1000, snapshot.get99thPercentile() / 1000, app.latency().getCount());
+    }
+
+    /** The real application, in this JVM, on loopback ports, with an H2 file database in a temp directory. */
+    private record RunningApp(DropwizardTestSupport<HomeostatConfiguration> support) implements AutoCloseable {
+        static RunningApp start(Path directory, Path rules, Path plugins) throws Exception {
+            Files.createDirectories(directory);
+            Map<String, Object> config = Map.of(
+                    "server", Map.of(
+                            "applicationConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
+                            "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
+                            "requestLog", Map.of("appenders", List.of())),
+                    "database", Map.of("driverClass", "org.h2.Driver",
+                            "url", "jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                            "user", "sa", "password", ""),
+                    "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString()),
+                    "plugins", Map.of("directory", plugins.toAbsolutePath().toString()),
+                    "logging", Map.of("level", "WARN"));
+            Path file = directory.resolve("config.yml");
+            new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
+            DropwizardTestSupport<HomeostatConfiguration> support = new DropwizardTestSupport<>(HomeostatApplication.class, file.toString());
+            support.before();
+            return new RunningApp(support);
+        }
+
+        long evaluated() {
+            Meter meter = support.getEnvironment().metrics().meter("homeostat.signals.evaluated");
+            return meter.getCount();
+        }
+
+        Histogram latency() {
+            return support.getEnvironment().metrics().histogram("homeostat.decisions.latency_micros");
+        }
+
+        void postUntilAccepted(String body) {
+            URI uri = URI.create("http://127.0.0.1:" + support.getLocalPort() + "/api/v1/signals");
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(body)).build();
+            try {
+                while (true) {
+                    HttpResponse<Void> response = HTTP.send(request, HttpResponse.BodyHandlers.discarding());
+                    if (response.statusCode() == 202) {
+                        return;
+                    }
+                    if (response.statusCode() != 429) {
+                        throw new IllegalStateException("intake answered " + response.statusCode());
+                    }
+                    Thread.sleep(5);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }
+
+        @Override
+        public void close() {
+            support.after();
+        }
+    }
+}
