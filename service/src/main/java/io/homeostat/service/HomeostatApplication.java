@@ -10,6 +10,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.homeostat.service.config.StrictConfigurationFactoryFactory;
 import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.RuleBaseCompiler;
@@ -57,6 +58,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
     public void initialize(Bootstrap<HomeostatConfiguration> bootstrap) {
         // Times in the API are ISO-8601 strings, not epoch numbers.
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        bootstrap.setConfigurationFactoryFactory(new StrictConfigurationFactoryFactory<>());
         // ${VAR} and ${VAR:-default} in config.yml come from the environment (database password, tokens).
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));

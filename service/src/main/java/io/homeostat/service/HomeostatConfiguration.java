@@ -13,10 +13,11 @@ import jakarta.validation.constraints.NotNull;
 
 /** The whole configuration (config.yml); every section has working defaults. */
 public class HomeostatConfiguration extends Configuration {
+    /** Defaults to the embedded H2 file database under ./data, in PostgreSQL mode. */
     @Valid
     @NotNull
     @JsonProperty
-    private DataSourceFactory database = new DataSourceFactory();
+    private DataSourceFactory database = embeddedDatabase();
 
     /** Apply pending schema migrations at start-up (the embedded default); false means run `db migrate` yourself. */
     @JsonProperty
@@ -46,6 +47,15 @@ public class HomeostatConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private ExecutionFactory execution = new ExecutionFactory();
+
+    static DataSourceFactory embeddedDatabase() {
+        DataSourceFactory database = new DataSourceFactory();
+        database.setDriverClass("org.h2.Driver");
+        database.setUrl("jdbc:h2:./data/homeostat;MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH");
+        database.setUser("sa");
+        database.setPassword("");
+        return database;
+    }
 
     public DataSourceFactory getDatabase() {
         return database;

@@ -1,0 +1,94 @@
+package io.homeostat.service.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.configuration.ConfigurationException;
+import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
+import io.dropwizard.configuration.FileConfigurationSourceProvider;
+import io.dropwizard.configuration.SubstitutingSourceProvider;
+import io.dropwizard.configuration.ConfigurationFactory;
+import io.dropwizard.jackson.Jackson;
+import io.dropwizard.jersey.validation.Validators;
+import io.homeostat.service.HomeostatConfiguration;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class HomeostatConfigurationTest {
+    private final ObjectMapper mapper = Jackson.newObjectMapper();
+    private final ConfigurationFactory<HomeostatConfiguration> factory = new StrictConfigurationFactoryFactory<HomeostatConfiguration>()
+            .create(HomeostatConfiguration.class, Validators.newValidator(), mapper, "dw");
+
+    @TempDir
+    Path directory;
+
+    private HomeostatConfiguration load(String yaml) throws Exception {
+        Path file = directory.resolve("config.yml");
+        Files.writeString(file, yaml);
+        return factory.build(new FileConfigurationSourceProvider(), file.toString());
+    }
+
+    @Test
+    void anEmptyFileGivesWorkingDefaults() throws Exception {
+        HomeostatConfiguration configuration = load("{}");
+        assertThat(configuration.isMigrateOnStart()).isTrue();
+        assertThat(configuration.getDatabase().getUrl()).startsWith("jdbc:h2:./data/homeostat;MODE=PostgreSQL");
+        assertThat(configuration.getEngine().getRulesDirectory()).isEqualTo("rules");
+        assertThat(configuration.getEngine().getMaxBatch()).isEqualTo(5_000);
+        assertThat(configuration.getIntake().getMaxBatch()).isEqualTo(5_000);
+        assertThat(configuration.getIntake().getQueueCapacity()).isEqualTo(100_000);
+        assertThat(configuration.getPolicy().build().maxRemediationsPerResourcePerHour()).isEqualTo(10);
+        assertThat(configuration.getPolicy().build().resolveQuietPeriodMillis()).isEqualTo(120_000);
+        assertThat(configuration.getPlugins().getDirectory()).isEqualTo("target/plugins");
+        assertThat(configuration.getPlugins().isFailOnError()).isTrue();
+        assertThat(configuration.getExecution().getMaxConcurrent()).isEqualTo(8);
+        assertThat(configuration.getExecution().timeoutFor("process.restart")).isEqualTo(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void theShippedConfigLoadsWithItsEnvironmentDefaults() throws Exception {
+        Path shipped = Path.of(System.getProperty("homeostat.project.dir", ".."), "config.yml");
+        HomeostatConfiguration configuration = factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
+                new EnvironmentVariableSubstitutor(false)), shipped.toString());
+        assertThat(configuration.getDatabase().getUrl()).startsWith("jdbc:h2:./data/homeostat");
+        assertThat(configuration.getPlugins().settingsFor("process").section("resources").has("service:demo")).isTrue();
+        assertThat(configuration.getPlugins().settingsFor("http").section("endpoints").section("scale-out").stringMap("headers"))
+                .containsEntry("Authorization", "Bearer ${env:PLATFORM_TOKEN}");
+        assertThat(configuration.getPlugins().settingsFor("unknown").keys()).isEmpty();
+    }
+
+    @Test
+    void perActionTimeoutsOverrideTheDefault() throws Exception {
+        HomeostatConfiguration configuration = load("execution:\n  actionTimeout: 30s\n  actionTimeouts:\n    http.call: 5s\n");
+        assertThat(configuration.getExecution().timeoutFor("http.call")).isEqualTo(Duration.ofSeconds(5));
+        assertThat(configuration.getExecution().timeoutFor("process.restart")).isEqualTo(Duration.ofSeconds(30));
+    }
+
+    @Test
+    void invalidValuesAreRejectedWithTheirPath() {
+        assertThatThrownBy(() -> load("intake:\n  maxBatch: 0\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("intake.maxBatch");
+        assertThatThrownBy(() -> load("engine:\n  tick: 1ms\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("engine.tick");
+        assertThatThrownBy(() -> load("execution:\n  maxConcurrent: 1000\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("execution.maxConcurrent");
+    }
+
+    @Test
+    void unknownPropertiesAreRejected() {
+        assertThatThrownBy(() -> load("engine:\n  rulesDir: x\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("Unrecognized field at: engine.rulesDir");
+    }
+
+    @Test
+    void wrongTypesAreRejected() {
+        assertThatThrownBy(() -> load("intake:\n  queueCapacity: lots\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("intake.queueCapacity");
+        assertThatThrownBy(() -> load("policy:\n  resolveQuietPeriod: soon\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("policy.resolveQuietPeriod");
+    }
+}

@@ -1,0 +1,77 @@
+package io.homeostat.service.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.codahale.metrics.MetricRegistry;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Signal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.Test;
+
+/** The engine thread on the shipped rules, with a real handler in place of the store. */
+class EngineTest {
+    private static List<Signal> failingProbes(int resources) {
+        List<Signal> signals = new ArrayList<>();
+        long now = System.currentTimeMillis();
+        for (int i = 0; i < resources; i++) {
+            for (int probe = 0; probe < 3; probe++) {
+                signals.add(new Signal("default", "service:s" + i, "probe.success", 0, now, null, null, java.util.Map.of(), System.nanoTime()));
+            }
+        }
+        return signals;
+    }
+
+    @Test
+    void stoppingEvaluatesEverySignalAlreadyAccepted() throws Exception {
+        SignalQueue queue = new SignalQueue(100_000);
+        List<EngineOutputs> outputs = new CopyOnWriteArrayList<>();
+        MetricRegistry metrics = new MetricRegistry();
+        Engine engine = new Engine(RuleTestSession.shippedRules(), queue, new ConcurrentLinkedQueue<>(), outputs::add,
+                new PolicySettings(10, 120_000), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
+        engine.start();
+        List<Signal> signals = failingProbes(2_000);
+        assertThat(queue.offerAll(signals)).isTrue();
+        engine.stop();
+
+        assertThat(metrics.meter("homeostat.signals.evaluated").getCount()).isEqualTo(6_000);
+        assertThat(outputs.stream().mapToInt(EngineOutputs::issuesOpened).sum()).isEqualTo(2_000);
+        assertThat(queue.offerAll(signals.subList(0, 1))).as("closed for intake after stop").isFalse();
+    }
+
+    @Test
+    void outputsThatFailToPersistAreRetriedNotLost() throws Exception {
+        SignalQueue queue = new SignalQueue(1_000);
+        AtomicInteger attempts = new AtomicInteger();
+        List<EngineOutputs> persisted = new CopyOnWriteArrayList<>();
+        EngineOutputHandler flaky = batch -> {
+            if (attempts.incrementAndGet() <= 2) {
+                throw new IllegalStateException("database down");
+            }
+            persisted.add(batch);
+        };
+        MetricRegistry metrics = new MetricRegistry();
+        Engine engine = new Engine(RuleTestSession.shippedRules(), queue, new ConcurrentLinkedQueue<>(), flaky,
+                new PolicySettings(10, 120_000), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
+        engine.start();
+        queue.offerAll(failingProbes(1));
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !persisted.isEmpty());
+        engine.stop();
+        assertThat(persisted.get(0).issuesOpened()).isEqualTo(1);
+        assertThat(persisted.get(0).decisions()).singleElement()
+                .satisfies(decision -> assertThat(decision.reason()).contains("no loaded plugin provides process.restart"));
+        assertThat(metrics.counter("homeostat.engine.output_retries").getCount()).isEqualTo(2);
+    }
+
+    @Test
+    void theQueueAdmitsWholeBatchesOnly() {
+        SignalQueue queue = new SignalQueue(5);
+        assertThat(queue.offerAll(failingProbes(1))).isTrue();
+        assertThat(queue.offerAll(failingProbes(1))).as("3 more do not fit in the 2 left").isFalse();
+        assertThat(queue.depth()).isEqualTo(3);
+    }
+}
