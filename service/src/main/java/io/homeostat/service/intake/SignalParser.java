@@ -21,6 +21,7 @@ public final class SignalParser {
     private static final int MAX_TEXT = 256;
 
     private final Duration maxFutureSkew;
+    private final Canonicalizer names = new Canonicalizer(200_000);
 
     public SignalParser(Duration maxFutureSkew) {
         this.maxFutureSkew = maxFutureSkew;
@@ -149,8 +150,9 @@ public final class SignalParser {
         if (tenant != null && !Names.isTenant(tenant)) {
             return Parsed.rejected("'tenant' must be lower-case letters, digits, '_' or '-', at most 64 characters");
         }
-        return new Parsed(new Signal(tenant == null ? "default" : tenant, resource, metric, value, observed.toEpochMilli(),
-                unit, source, labels, receivedNanos), null);
+        return new Parsed(new Signal(tenant == null ? "default" : names.canonical(tenant), names.canonical(resource),
+                names.canonical(metric), value, observed.toEpochMilli(), names.canonical(unit), names.canonical(source), labels,
+                receivedNanos), null);
     }
 
     private static String readLabels(JsonParser parser, Map<String, String> labels) throws IOException {
