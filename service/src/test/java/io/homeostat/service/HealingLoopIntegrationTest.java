@@ -51,6 +51,7 @@ class HealingLoopIntegrationTest {
                              "healthUrl", "http://127.0.0.1:" + port + "/health",
                              "stopTimeoutSeconds", 5,
                              "startTimeoutSeconds", 30))))
+                     .policy("resolveQuietPeriod", "1s")
                      .start()) {
             awaitHealthy("http://127.0.0.1:" + port + "/health", app);
 
@@ -94,6 +95,12 @@ class HealingLoopIntegrationTest {
                 assertThat(single(statement, "SELECT state FROM remediations WHERE decision_id = '" + decisionId + "'"))
                         .isEqualTo("succeeded");
             }
+
+            // Recovery on the wall clock: a healthy probe, then the quiet period, and the issue is resolved.
+            assertThat(app.signals(TestApp.signal("service:demo", "probe.success", 1)).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                    assertThat(app.getJson("/api/v1/issues/" + issueId).get("issue").get("state").asText()).isEqualTo("resolved"));
+            assertThat(app.getJson("/api/v1/issues/" + issueId).get("issue").get("resolvedAt").isNull()).isFalse();
         } finally {
             original.destroyForcibly();
             if (newPid != 0) {
