@@ -63,7 +63,10 @@ public final class PluginRegistry {
 
         loadFailures.forEach((path, reason) -> problems.add(path.getFileName() + ": cannot be loaded: " + reason));
         Map<String, LoadedAction> index = new LinkedHashMap<>();
-        for (PluginWrapper plugin : manager.getPlugins()) {
+        // Plugin-id order, so that when two plugins claim one action id the same one wins on every start.
+        List<PluginWrapper> ordered = new ArrayList<>(manager.getPlugins());
+        ordered.sort(java.util.Comparator.comparing(PluginWrapper::getPluginId));
+        for (PluginWrapper plugin : ordered) {
             String pluginId = plugin.getPluginId();
             if (plugin.getPluginState() != PluginState.STARTED) {
                 problems.add(pluginId + " (" + plugin.getPluginPath().getFileName() + "): not started, state "
