@@ -118,7 +118,7 @@ public final class Bench {
 
     /** Posts every batch from two sender threads and waits until the engine has evaluated them all. */
     private static double endToEnd(RunningApp app, List<String> bodies) throws Exception {
-        long target = app.evaluated() + (long) (bodies.size()) * BATCH;
+        long target = app.evaluated() + (long) bodies.size() * BATCH;
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
         Thread[] senders = new Thread[2];

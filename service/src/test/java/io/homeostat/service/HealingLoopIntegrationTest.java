@@ -113,7 +113,7 @@ class HealingLoopIntegrationTest {
     @EnumSource(TestDatabase.Kind.class)
     void aFullDiskIsCleanedThroughTheHttpPlugin(TestDatabase.Kind kind) throws Exception {
         List<String> calls = new CopyOnWriteArrayList<>();
-        HttpServer platform = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer platform = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         platform.createContext("/cleanup", exchange -> {
             calls.add(exchange.getRequestMethod() + " " + exchange.getRequestURI() + " "
                     + new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8)

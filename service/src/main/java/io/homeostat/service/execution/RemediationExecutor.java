@@ -72,7 +72,7 @@ public final class RemediationExecutor implements Managed {
     private void run(RemediationRecord pending, DecisionRecord decision) {
         Optional<LoadedAction> found = plugins.action(pending.actionId());
         if (found.isEmpty()) {
-            finish(pending, null, false, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now());
+            finish(pending, false, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now());
             return;
         }
         LoadedAction loaded = found.get();
@@ -117,10 +117,10 @@ public final class RemediationExecutor implements Managed {
             if (!lines.isEmpty()) {
                 details.put("log", String.join("\n", lines));
             }
-            finish(pending, loaded, succeeded, message, details, started);
+            finish(pending, succeeded, message, details, started);
         } catch (RuntimeException e) {
             LOG.error("remediation {} failed inside the executor", pending.id(), e);
-            finish(pending, loaded, false, "executor error: " + e.getMessage(), Map.of(), started);
+            finish(pending, false, "executor error: " + e.getMessage(), Map.of(), started);
         } finally {
             running.decrementAndGet();
         }
@@ -137,7 +137,7 @@ public final class RemediationExecutor implements Managed {
         }
     }
 
-    private void finish(RemediationRecord pending, LoadedAction loaded, boolean succeeded, String message,
+    private void finish(RemediationRecord pending, boolean succeeded, String message,
                         Map<String, String> details, Instant started) {
         Instant finished = Instant.now();
         long duration = Duration.between(started, finished).toMillis();

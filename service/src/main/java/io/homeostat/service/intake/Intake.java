@@ -40,6 +40,8 @@ public final class Intake {
     }
 
     /**
+     * Reads, validates and queues one batch.
+     *
      * @param atomic when true, one bad signal rejects the whole batch
      * @throws BadBatchException when the body is not a batch or holds too many signals (nothing queued)
      * @throws QueueFullException when the good signals do not fit in the queue (nothing queued)

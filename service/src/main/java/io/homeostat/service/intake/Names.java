@@ -14,30 +14,30 @@ final class Names {
         if (colon < 1 || colon > 64 || colon == resource.length() - 1 || resource.length() > 512) {
             return false;
         }
-        if (resource.charAt(0) < 'a' || resource.charAt(0) > 'z') {
+        if (!isLower(resource.charAt(0))) {
             return false;
         }
         for (int i = 1; i < colon; i++) {
             char c = resource.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == '-')) {
+            if (!(isLower(c) || isDigit(c) || c == '_' || c == '.' || c == '-')) {
                 return false;
             }
         }
         return !Character.isWhitespace(resource.charAt(colon + 1));
     }
 
-    /** 1-128 of [A-Za-z0-9_.:-], not starting with a digit, dot, colon or dash. */
+    /** 1-128 of [A-Za-z0-9_.:-], starting with a letter or '_'. */
     static boolean isMetric(String metric) {
         if (metric.isEmpty() || metric.length() > 128) {
             return false;
         }
         char first = metric.charAt(0);
-        if (!(first >= 'a' && first <= 'z' || first >= 'A' && first <= 'Z' || first == '_')) {
+        if (!(isLetter(first) || first == '_')) {
             return false;
         }
         for (int i = 1; i < metric.length(); i++) {
             char c = metric.charAt(i);
-            if (!(c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '_' || c == '.' || c == ':' || c == '-')) {
+            if (!(isLetter(c) || isDigit(c) || c == '_' || c == '.' || c == ':' || c == '-')) {
                 return false;
             }
         }
@@ -51,11 +51,23 @@ final class Names {
         }
         for (int i = 0; i < tenant.length(); i++) {
             char c = tenant.charAt(i);
-            boolean alphanumeric = c >= 'a' && c <= 'z' || c >= '0' && c <= '9';
-            if (!(alphanumeric || i > 0 && (c == '_' || c == '-'))) {
+            boolean separator = c == '_' || c == '-';
+            if (!(isLower(c) || isDigit(c) || (i > 0 && separator))) {
                 return false;
             }
         }
         return true;
+    }
+
+    private static boolean isLower(char c) {
+        return c >= 'a' && c <= 'z';
+    }
+
+    private static boolean isLetter(char c) {
+        return isLower(c) || (c >= 'A' && c <= 'Z');
+    }
+
+    private static boolean isDigit(char c) {
+        return c >= '0' && c <= '9';
     }
 }

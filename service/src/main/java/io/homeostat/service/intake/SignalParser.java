@@ -86,7 +86,7 @@ public final class SignalParser {
                 }
                 case "unit", "source", "tenant" -> {
                     String text = text(parser, token);
-                    if (text == null && token != JsonToken.VALUE_NULL || text != null && text.length() > MAX_TEXT) {
+                    if ((text == null && token != JsonToken.VALUE_NULL) || (text != null && text.length() > MAX_TEXT)) {
                         error = "'" + field + "' must be a string of at most " + MAX_TEXT + " characters";
                     } else if (field.equals("unit")) {
                         unit = text;

@@ -12,7 +12,7 @@ public final class DemoService {
     }
 
     public static void main(String[] args) throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", Integer.parseInt(args[0])), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])), 0);
         server.createContext("/health", exchange -> {
             byte[] body = ("ok " + ProcessHandle.current().pid()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
             exchange.sendResponseHeaders(200, body.length);

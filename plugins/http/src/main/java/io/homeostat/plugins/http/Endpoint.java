@@ -21,8 +21,8 @@ record Endpoint(
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
     /**
-     * Chooses the endpoint: the proposal's {@code endpoint} parameter names one, otherwise the
-     * resource's entry under {@code resources}. Rules may only pick among configured names.
+     * Chooses the endpoint: the proposal's "endpoint" parameter names one, otherwise the settings
+     * map the resource to one. Rules may only pick among configured names.
      */
     static Optional<Endpoint> choose(PluginSettings settings, String resource, Map<String, String> parameters) {
         PluginSettings endpoints = settings.section("endpoints");

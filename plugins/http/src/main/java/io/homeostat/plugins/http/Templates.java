@@ -56,7 +56,8 @@ final class Templates {
 
     static String jsonEscape(String value) {
         StringBuilder out = new StringBuilder(value.length() + 8);
-        for (char c : value.toCharArray()) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
             switch (c) {
                 case '"' -> out.append("\\\"");
                 case '\\' -> out.append("\\\\");

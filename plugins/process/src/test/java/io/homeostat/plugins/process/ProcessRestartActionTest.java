@@ -65,7 +65,7 @@ class ProcessRestartActionTest {
 
     @Test
     void waitsForTheHealthUrlAndFailsWhenItNeverAnswers2xx() throws Exception {
-        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        HttpServer server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         int[] status = {503};
         server.createContext("/health", exchange -> {
             exchange.sendResponseHeaders(status[0], -1);
