@@ -36,13 +36,24 @@ class FaultyPluginIntegrationTest {
                 $s : Signal( metric == "test.fault", resource == $r )
                 not Proposal( issueId == $i.id )
             then
-                String action = $s.getValue() == 1 ? "faulty.throw" : $s.getValue() == 2 ? "faulty.hang" : "faulty.garbage";
+                String action = $s.getValue() == 1 ? "faulty.throw" : $s.getValue() == 2 ? "faulty.hang"
+                        : $s.getValue() == 3 ? "faulty.garbage" : "faulty.introspect";
                 insert( Proposal.primary( $i, action, drools.getRule().getName() ) );
             end
             """;
 
     @TempDir
     Path directory;
+
+    private static JsonNode awaitSucceeded(TestApp app) {
+        JsonNode[] found = new JsonNode[1];
+        await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> {
+            JsonNode page = app.getJson("/api/v1/remediations?state=succeeded");
+            assertThat(page.get("total").asInt()).isEqualTo(1);
+            found[0] = page.get("items").get(0);
+        });
+        return found[0];
+    }
 
     @Test
     void throwingHangingAndGarbageActionsAreFailuresAndTheServiceGoesOn() throws Exception {
@@ -66,6 +77,13 @@ class FaultyPluginIntegrationTest {
             assertThat(messages.get("faulty.throw")).isEqualTo("faulty.throw threw IllegalStateException: faulty.throw was asked to fail for service:throws");
             assertThat(messages.get("faulty.hang")).isEqualTo("faulty.hang did not return within 1000 ms; abandoned");
             assertThat(messages.get("faulty.garbage")).isEqualTo("faulty.garbage returned no result");
+
+            // A well-behaved action runs on a plugin-call thread, never the engine thread, in its own class loader.
+            assertThat(app.signals(TestApp.signal("service:introspect", "test.fault", 4)).statusCode()).isEqualTo(202);
+            JsonNode introspected = awaitSucceeded(app);
+            assertThat(introspected.get("details").get("thread").asText()).startsWith("homeostat-plugin-call-");
+            assertThat(introspected.get("details").get("contextClassLoaderIsPlugin").asText()).isEqualTo("true");
+            assertThat(introspected.get("details").get("remainingMillis").asLong()).isBetween(1L, 60_000L);
 
             // Still serving: the engine evaluates, the health checks are green, and a real remediation still runs.
             JsonNode health = TestApp.parse(app.get(app.admin("/healthcheck")).body());

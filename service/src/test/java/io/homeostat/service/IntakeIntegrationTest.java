@@ -157,6 +157,19 @@ class IntakeIntegrationTest {
         assertThat(expected).isEqualTo(200);
     }
 
+    @Test
+    void theAdminPortExposesPrometheusMetricsAndTheIntakeHealthCheck() throws Exception {
+        app.signals(TestApp.signal("service:a", "probe.success", 1), "{\"resource\":\"x\"}");
+        String prometheus = app.get(app.admin("/prometheus")).body();
+        assertThat(prometheus).containsPattern("(?m)^homeostat_signals_accepted_total [1-9]")
+                .containsPattern("(?m)^homeostat_signals_rejected_total [1-9]")
+                .contains("homeostat_engine_batch_count")
+                .contains("homeostat_signals_evaluated_total");
+        JsonNode intake = TestApp.parse(app.get(app.admin("/healthcheck")).body()).get("intake");
+        assertThat(intake.get("healthy").asBoolean()).isTrue();
+        assertThat(intake.get("capacity").asInt()).isEqualTo(30);
+    }
+
     private static long accepted() throws Exception {
         return metric(app, "homeostat.signals.accepted");
     }

@@ -81,4 +81,27 @@ public final class FaultyActions {
             return null;
         }
     }
+
+    /** Reports the thread it runs on and its context class loader, so tests can see how it was called. */
+    @Extension
+    public static class Introspect implements RemediationAction {
+        @Override
+        public String id() {
+            return "faulty.introspect";
+        }
+
+        @Override
+        public ActionMetadata metadata() {
+            return FaultyActions.metadata("reports its calling thread and context class loader");
+        }
+
+        @Override
+        public ActionResult execute(ActionContext context) {
+            Thread current = Thread.currentThread();
+            return ActionResult.success("introspected", java.util.Map.of(
+                    "thread", current.getName(),
+                    "contextClassLoaderIsPlugin", Boolean.toString(current.getContextClassLoader() == getClass().getClassLoader()),
+                    "remainingMillis", Long.toString(context.remaining().toMillis())));
+        }
+    }
 }
