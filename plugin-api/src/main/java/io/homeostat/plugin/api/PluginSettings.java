@@ -17,9 +17,16 @@ public final class PluginSettings {
     private final String path;
     private final Map<String, Object> values;
 
+    /** A view of {@code values}; keys whose value is null (an empty YAML entry) count as absent. */
     public PluginSettings(String path, Map<String, ?> values) {
         this.path = Objects.requireNonNull(path, "path");
-        this.values = Map.copyOf(Objects.requireNonNull(values, "values"));
+        Map<String, Object> present = new LinkedHashMap<>();
+        Objects.requireNonNull(values, "values").forEach((key, value) -> {
+            if (key != null && value != null) {
+                present.put(key, value);
+            }
+        });
+        this.values = Map.copyOf(present);
     }
 
     public static PluginSettings empty(String path) {
@@ -50,11 +57,7 @@ public final class PluginSettings {
             throw wrong(key, "a map");
         }
         Map<String, Object> copy = new LinkedHashMap<>();
-        map.forEach((k, v) -> {
-            if (v != null) {
-                copy.put(String.valueOf(k), v);
-            }
-        });
+        map.forEach((k, v) -> copy.put(String.valueOf(k), v));
         return new PluginSettings(childPath, copy);
     }
 

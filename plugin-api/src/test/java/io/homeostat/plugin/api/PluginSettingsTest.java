@@ -25,6 +25,15 @@ class PluginSettingsTest {
     }
 
     @Test
+    void emptyYamlEntriesCountAsAbsent() {
+        java.util.Map<String, Object> values = new java.util.HashMap<>();
+        values.put("url", null);
+        PluginSettings withNull = new PluginSettings("plugins.settings.x", values);
+        assertThat(withNull.has("url")).isFalse();
+        assertThat(withNull.string("url")).isEmpty();
+    }
+
+    @Test
     void wrongTypesNameTheFullPath() {
         assertThatThrownBy(() -> settings.integer("count", 1, 0, 10))
                 .hasMessage("plugins.settings.demo.count must be a whole number between 0 and 10, was 'abc'");

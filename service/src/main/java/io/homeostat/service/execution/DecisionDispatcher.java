@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
 import io.homeostat.service.engine.EngineOutputHandler;
 import io.homeostat.service.engine.EngineOutputs;
+import io.homeostat.service.engine.facts.DecisionOutcome;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.store.Store;
@@ -41,7 +42,7 @@ public final class DecisionDispatcher implements EngineOutputHandler {
         List<RemediationRecord> pending = new ArrayList<>();
         List<DecisionRecord> toRun = new ArrayList<>();
         for (DecisionRecord decision : outputs.decisions()) {
-            if (decision.outcome().equals("run")) {
+            if (decision.outcome().equals(DecisionOutcome.RUN.label())) {
                 pending.add(new RemediationRecord(UUID.randomUUID().toString(), decision.id(), decision.issueId(), decision.tenant(),
                         decision.resource(), decision.actionId(), null, RemediationRecord.PENDING, "waiting for the executor",
                         Map.of(), now, null, null, null));
