@@ -112,7 +112,13 @@ public final class Engine implements Managed {
                 Thread.currentThread().interrupt();
                 return;
             }
-            process(batch);
+            try {
+                process(batch);
+            } catch (RuntimeException e) {
+                // Whatever a rule or fact does, one batch must not end the engine thread.
+                ruleErrors.inc();
+                LOG.error("engine iteration failed on a batch of {} signals; continuing", batch.size(), e);
+            }
             lastLoopNanos = System.nanoTime();
         }
     }

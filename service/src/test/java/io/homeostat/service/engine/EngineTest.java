@@ -68,6 +68,45 @@ class EngineTest {
     }
 
     @Test
+    void aRuleThatThrowsDoesNotStopTheEngine() throws Exception {
+        RuleBase fragile = new RuleBaseCompiler().compile(List.of(new RuleBaseCompiler.RuleSource("fragile.drl", """
+                package test;
+                import io.homeostat.service.engine.facts.*;
+                // label("team") is null for signals without that label: the constraint throws on insert.
+                rule "fragile constraint"
+                when
+                    Signal( label( "team" ).length() > 0 )
+                then
+                end
+                rule "fragile consequence"
+                when
+                    Signal( metric == "explode" )
+                then
+                    throw new IllegalStateException("consequence failed");
+                end
+                """)));
+        SignalQueue queue = new SignalQueue(1_000);
+        MetricRegistry metrics = new MetricRegistry();
+        Engine engine = new Engine(fragile, queue, new ConcurrentLinkedQueue<>(), outputs -> { },
+                new PolicySettings(10, 120_000), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
+        engine.start();
+        try {
+            long now = System.currentTimeMillis();
+            queue.offerAll(List.of(new Signal("default", "host:a", "cpu", 1, now, null, null, java.util.Map.of(), System.nanoTime()),
+                    new Signal("default", "host:a", "explode", 1, now, null, null, java.util.Map.of("team", "x"), System.nanoTime())));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> metrics.meter("homeostat.signals.evaluated").getCount() == 2);
+            queue.offerAll(List.of(new Signal("default", "host:b", "cpu", 1, now, null, null, java.util.Map.of("team", "y"), System.nanoTime())));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> metrics.meter("homeostat.signals.evaluated").getCount() == 3);
+            assertThat(engine.status().threadAlive()).isTrue();
+            assertThat(engine.status().ruleErrors()).isEqualTo(2);
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
     void theQueueAdmitsWholeBatchesOnly() {
         SignalQueue queue = new SignalQueue(5);
         assertThat(queue.offerAll(failingProbes(1))).isTrue();
