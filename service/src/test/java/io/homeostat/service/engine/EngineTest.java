@@ -84,10 +84,18 @@ class EngineTest {
                 then
                     throw new IllegalStateException("consequence failed");
                 end
+                rule "still working"
+                when
+                    $s : Signal( metric == "ok" )
+                then
+                    insert( new Issue( $s.getTenant(), $s.getResource(), "works", Severity.INFO, "application", $s.getTime(),
+                                       drools.getRule().getName(), "rules still fire" ) );
+                end
                 """)));
         SignalQueue queue = new SignalQueue(1_000);
         MetricRegistry metrics = new MetricRegistry();
-        Engine engine = new Engine(fragile, queue, new ConcurrentLinkedQueue<>(), outputs -> { },
+        List<EngineOutputs> outputs = new CopyOnWriteArrayList<>();
+        Engine engine = new Engine(fragile, queue, new ConcurrentLinkedQueue<>(), outputs::add,
                 new PolicySettings(10, 120_000), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
         engine.start();
         try {
@@ -96,11 +104,11 @@ class EngineTest {
                     new Signal("default", "host:a", "explode", 1, now, null, null, java.util.Map.of("team", "x"), System.nanoTime())));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
                     .until(() -> metrics.meter("homeostat.signals.evaluated").getCount() == 2);
-            queue.offerAll(List.of(new Signal("default", "host:b", "cpu", 1, now, null, null, java.util.Map.of("team", "y"), System.nanoTime())));
+            queue.offerAll(List.of(new Signal("default", "host:b", "ok", 1, now, null, null, java.util.Map.of("team", "y"), System.nanoTime())));
             org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
-                    .until(() -> metrics.meter("homeostat.signals.evaluated").getCount() == 3);
+                    .until(() -> outputs.stream().mapToInt(EngineOutputs::issuesOpened).sum() == 1);
             assertThat(engine.status().threadAlive()).isTrue();
-            assertThat(engine.status().ruleErrors()).isEqualTo(2);
+            assertThat(engine.status().ruleErrors()).isGreaterThanOrEqualTo(1);
         } finally {
             engine.stop();
         }
