@@ -30,6 +30,16 @@ class FaultyPluginIntegrationTest {
                                    drools.getRule().getName(), "fault " + $s.getValue() ) );
             end
 
+            // A rule whose output cannot be stored (category longer than 32): it must fail on its
+            // own, not wedge the engine's persistence of everything else.
+            rule "test: unstorable issue"
+            when
+                $s : Signal( metric == "test.unstorable" )
+            then
+                insert( new Issue( $s.getTenant(), $s.getResource(), "unstorable", Severity.LOW,
+                                   "a category far too long for the store", $s.getTime(), drools.getRule().getName(), "x" ) );
+            end
+
             rule "test: propose the faulty action"
             when
                 $i : Issue( type == "test_fault", state == IssueState.OPEN, $r : resource )
@@ -64,6 +74,7 @@ class FaultyPluginIntegrationTest {
                      .rule("faults.drl", FAULT_RULES)
                      .execution("actionTimeouts", timeouts)
                      .start()) {
+            assertThat(app.signals(TestApp.signal("service:bad", "test.unstorable", 1)).statusCode()).isEqualTo(202);
             assertThat(app.signals(TestApp.signal("service:throws", "test.fault", 1), TestApp.signal("service:hangs", "test.fault", 2),
                     TestApp.signal("service:garbage", "test.fault", 3)).statusCode()).isEqualTo(202);
 
@@ -88,6 +99,8 @@ class FaultyPluginIntegrationTest {
             // Still serving: the engine evaluates, the health checks are green, and a real remediation still runs.
             JsonNode health = TestApp.parse(app.get(app.admin("/healthcheck")).body());
             assertThat(health.get("rules").get("healthy").asBoolean()).isTrue();
+            assertThat(health.get("rules").get("ruleErrors").asInt()).as("the unstorable issue was a rule error").isGreaterThanOrEqualTo(1);
+            assertThat(app.getJson("/api/v1/issues?resource=service:bad").get("total").asInt()).isZero();
             assertThat(health.get("plugins").get("healthy").asBoolean()).isTrue();
             assertThat(health.get("plugins").get("actions").toString()).contains("faulty.hang", "process.restart");
             assertThat(app.signals(TestApp.signal("service:throws", "probe.success", 1)).statusCode()).isEqualTo(202);

@@ -180,8 +180,8 @@ public final class Engine implements Managed {
 
     public EngineStatus status() {
         Thread current = thread;
-        return new EngineStatus(running, current != null && current.isAlive(),
+        return new EngineStatus(current != null && current.isAlive(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastLoopNanos), ruleBase.version(), ruleBase.ruleCount(),
-                queue.depth(), queue.capacity(), evaluated.getCount(), ruleErrors.getCount());
+                evaluated.getCount(), ruleErrors.getCount());
     }
 }

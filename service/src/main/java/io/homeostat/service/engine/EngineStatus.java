@@ -6,6 +6,6 @@ package io.homeostat.service.engine;
  * @param millisSinceLastLoop time since the engine thread last finished an iteration; it loops at
  *     least every tick even when idle, so a large value means it is stuck
  */
-public record EngineStatus(boolean running, boolean threadAlive, long millisSinceLastLoop, String ruleVersion, int ruleCount,
-                           int queueDepth, int queueCapacity, long signalsEvaluated, long ruleErrors) {
+public record EngineStatus(boolean threadAlive, long millisSinceLastLoop, String ruleVersion, int ruleCount,
+                           long signalsEvaluated, long ruleErrors) {
 }

@@ -1,10 +1,8 @@
 package io.homeostat.service.engine;
 
-import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
 import org.kie.api.KieBase;
-import org.kie.api.runtime.KieContainer;
 
 /**
  * A compiled, validated set of rule files: the KieBase sessions are made from, and its identity.
@@ -12,10 +10,9 @@ import org.kie.api.runtime.KieContainer;
  * @param version SHA-256 over the files' names and contents: the same files give the same version
  * @param files the rule files, relative to the rules directory, sorted
  */
-public record RuleBase(KieBase kieBase, KieContainer container, String version, List<String> files, Instant compiledAt) {
+public record RuleBase(KieBase kieBase, String version, List<String> files) {
     public RuleBase {
         Objects.requireNonNull(kieBase, "kieBase");
-        Objects.requireNonNull(container, "container");
         Objects.requireNonNull(version, "version");
         files = List.copyOf(files);
     }

@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HexFormat;
@@ -24,7 +23,6 @@ import org.kie.api.builder.KieFileSystem;
 import org.kie.api.builder.Message;
 import org.kie.api.builder.ReleaseId;
 import org.kie.api.conf.EventProcessingOption;
-import org.kie.api.runtime.KieContainer;
 
 /**
  * Compiles the *.drl files of a directory into a stream-mode {@link RuleBase} with the classic
@@ -34,6 +32,7 @@ import org.kie.api.runtime.KieContainer;
  */
 public final class RuleBaseCompiler {
     private static final AtomicLong BUILDS = new AtomicLong();
+    private static final String RESOURCES = "src/main/resources/";
     private static final Pattern PACKAGE = Pattern.compile("^\\s*package\\s+([A-Za-z_][\\w.]*)\\s*;?", Pattern.MULTILINE);
 
     private final KieServices services = KieServices.get();
@@ -68,27 +67,28 @@ public final class RuleBaseCompiler {
         // Each file goes under its package's folder (Drools warns otherwise); messages map back to the operator's name.
         Map<String, String> operatorNames = new HashMap<>();
         for (RuleSource source : sources) {
-            String path = "src/main/resources/" + packageFolder(source.content()) + source.name();
+            String path = packageFolder(source.content()) + source.name();
             operatorNames.put(path, source.name());
-            operatorNames.put(path.substring("src/main/resources/".length()), source.name());
-            fileSystem.write(path, source.content());
+            fileSystem.write(RESOURCES + path, source.content());
         }
         KieBuilder builder = services.newKieBuilder(fileSystem).buildAll();
         List<RuleProblem> problems = builder.getResults().getMessages(Message.Level.ERROR).stream()
-                .map(message -> new RuleProblem(operatorNames.getOrDefault(message.getPath(), stripPrefix(message.getPath())),
-                        message.getLine(), message.getColumn(), message.getText().trim()))
+                .map(message -> {
+                    String path = stripPrefix(message.getPath());
+                    return new RuleProblem(operatorNames.getOrDefault(path, path), message.getLine(), message.getColumn(),
+                            message.getText().trim());
+                })
                 .toList();
         problems = withoutEchoes(problems);
         if (!problems.isEmpty()) {
             services.getRepository().removeKieModule(releaseId);
             throw new RuleCompilationException(problems);
         }
-        KieContainer container = services.newKieContainer(releaseId);
         KieBaseConfiguration configuration = services.newKieBaseConfiguration();
         configuration.setOption(EventProcessingOption.STREAM);
-        KieBase kieBase = container.newKieBase(configuration);
+        KieBase kieBase = services.newKieContainer(releaseId).newKieBase(configuration);
         services.getRepository().removeKieModule(releaseId);
-        return new RuleBase(kieBase, container, version(sources), sources.stream().map(RuleSource::name).sorted().toList(), Instant.now());
+        return new RuleBase(kieBase, version(sources), sources.stream().map(RuleSource::name).sorted().toList());
     }
 
     /** Drops Drools' line-less "Parser returned a null Package" for a file that already has a located error. */
@@ -109,7 +109,7 @@ public final class RuleBaseCompiler {
         if (path == null) {
             return "?";
         }
-        return path.startsWith("src/main/resources/") ? path.substring("src/main/resources/".length()) : path;
+        return path.startsWith(RESOURCES) ? path.substring(RESOURCES.length()) : path;
     }
 
     private static String version(List<RuleSource> sources) {

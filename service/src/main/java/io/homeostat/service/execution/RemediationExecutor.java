@@ -170,10 +170,6 @@ public final class RemediationExecutor implements Managed {
         pluginCalls.shutdownNow();
     }
 
-    public int runningCount() {
-        return running.get();
-    }
-
     private static java.util.concurrent.ThreadFactory named(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {

@@ -46,10 +46,6 @@ public final class DecisionStore {
                 .bind("issueId", issueId).map((rs, ctx) -> read(rs)).list());
     }
 
-    public long count() {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM decisions").mapTo(Long.class).one());
-    }
-
     private DecisionRecord read(ResultSet rs) throws SQLException {
         return new DecisionRecord(rs.getString("id"), rs.getString("issue_id"), rs.getString("tenant"), rs.getString("resource"),
                 rs.getString("issue_type"), rs.getString("severity"), rs.getString("action_id"),

@@ -41,11 +41,6 @@ public final class Store {
         });
     }
 
-    /** Cheap round trip for health checks. */
-    public void ping() {
-        jdbi.useHandle(handle -> handle.createQuery("SELECT 1").mapTo(Integer.class).one());
-    }
-
     public IssueStore issues() {
         return issues;
     }

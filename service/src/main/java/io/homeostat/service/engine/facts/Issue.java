@@ -38,14 +38,15 @@ public final class Issue {
     public Issue(String tenant, String resource, String type, Severity severity, String category,
                  long openedAt, int evidenceCount, String openedBy, String summary) {
         this.id = UUID.randomUUID().toString();
-        this.tenant = Objects.requireNonNull(tenant, "tenant");
-        this.resource = Objects.requireNonNull(resource, "resource");
-        this.type = Objects.requireNonNull(type, "type");
+        // Limits are the store's column widths (migrations.xml).
+        this.tenant = FactText.identifier("tenant", tenant, 128);
+        this.resource = FactText.identifier("resource", resource, 512);
+        this.type = FactText.identifier("type", type, 128);
         this.severity = Objects.requireNonNull(severity, "severity");
-        this.category = Objects.requireNonNull(category, "category");
+        this.category = FactText.identifier("category", category, 32);
         this.openedAt = openedAt;
-        this.openedBy = Objects.requireNonNull(openedBy, "openedBy");
-        this.summary = Objects.requireNonNull(summary, "summary");
+        this.openedBy = FactText.identifier("openedBy", openedBy, 512);
+        this.summary = FactText.shorten(summary, 2000);
         this.lastEvidenceAt = openedAt;
         this.evidenceCount = Math.max(1, evidenceCount);
     }
@@ -133,7 +134,7 @@ public final class Issue {
     }
 
     public void setSummary(String summary) {
-        this.summary = Objects.requireNonNull(summary, "summary");
+        this.summary = FactText.shorten(summary, 2000);
     }
 
     public long getLastEvidenceAt() {

@@ -22,7 +22,7 @@ public final class Proposal {
                     boolean primary, String proposedBy) {
         this.id = UUID.randomUUID().toString();
         this.issueId = Objects.requireNonNull(issueId, "issueId");
-        this.actionId = Objects.requireNonNull(actionId, "actionId");
+        this.actionId = FactText.identifier("actionId", actionId, 256);
         this.parameters = Map.copyOf(Objects.requireNonNull(parameters, "parameters"));
         this.priority = priority;
         this.primary = primary;
