@@ -144,14 +144,14 @@ public final class Bench {
      * fresh resource, so that each batch yields one decision whose latency the service records.
      */
     private static void latency(RunningApp app, int resources, double rate) throws Exception {
-        List<SignalMix.Reading> background = SignalMix.generate(2_000_000, resources, 3);
         long intervalNanos = (long) (BATCH / rate * 1e9);
         int batches = (int) Math.max(20, 15e9 / intervalNanos);
+        List<SignalMix.Reading> background = SignalMix.generate(batches * (BATCH - 3), resources, 3);
         long next = System.nanoTime();
         for (int b = 0; b < batches; b++) {
             StringBuilder body = new StringBuilder("{\"signals\":[");
             for (int i = 0; i < BATCH - 3; i++) {
-                body.append(background.get((b * BATCH + i) % background.size()).json()).append(',');
+                body.append(background.get(b * (BATCH - 3) + i).json()).append(',');
             }
             for (int i = 0; i < 3; i++) {
                 body.append(new SignalMix.Reading("service:latency-" + b, "probe.success", 0).json()).append(i < 2 ? "," : "");
