@@ -10,18 +10,31 @@ import java.util.Objects;
  * @param succeeded whether the action did what it was asked to do
  * @param message one line for operators
  * @param details figures worth keeping with the record (old and new pid, HTTP status, ...)
+ * @param retryable for a failure: whether it was transient (a timeout, a 503), so that the service
+ *     may try the same attempt again after a backoff, with the same idempotency key (since 1.1.0)
  */
-public record ActionResult(boolean succeeded, String message, Map<String, String> details) {
+public record ActionResult(boolean succeeded, String message, Map<String, String> details, boolean retryable) {
     public ActionResult {
         Objects.requireNonNull(message, "message");
         details = Map.copyOf(Objects.requireNonNull(details, "details"));
+        retryable = !succeeded && retryable;
+    }
+
+    /** The 1.0 constructor: a result that is not retryable. */
+    public ActionResult(boolean succeeded, String message, Map<String, String> details) {
+        this(succeeded, message, details, false);
     }
 
     public static ActionResult success(String message, Map<String, String> details) {
-        return new ActionResult(true, message, details);
+        return new ActionResult(true, message, details, false);
     }
 
     public static ActionResult failure(String message, Map<String, String> details) {
-        return new ActionResult(false, message, details);
+        return new ActionResult(false, message, details, false);
+    }
+
+    /** A transient failure: the service retries it with exponential backoff, as configured per action. */
+    public static ActionResult transientFailure(String message, Map<String, String> details) {
+        return new ActionResult(false, message, details, true);
     }
 }

@@ -1,5 +1,6 @@
 package io.homeostat.plugin.api;
 
+import java.util.Optional;
 import org.pf4j.ExtensionPoint;
 
 /**
@@ -20,4 +21,26 @@ public interface RemediationAction extends ExtensionPoint {
      * recorded as a failure with the exception's message.
      */
     ActionResult execute(ActionContext context) throws Exception;
+
+    /**
+     * Called before {@link #execute} when {@link ActionMetadata#reversible()} is true: captures
+     * what the action is about to change, as an opaque string the service stores with the attempt
+     * and hands back to {@link #rollback}. Empty means "nothing to roll back to" (the action still
+     * runs, but cannot be undone); throwing stops the attempt before it acts.
+     *
+     * @since 1.1.0
+     */
+    default Optional<String> snapshot(ActionContext context) throws Exception {
+        return Optional.empty();
+    }
+
+    /**
+     * Undoes an attempt that verification found did not help, restoring {@code snapshot}. Called
+     * with the same remediation id as the attempt, so that it is idempotent too.
+     *
+     * @since 1.1.0
+     */
+    default ActionResult rollback(ActionContext context, String snapshot) throws Exception {
+        return ActionResult.failure(id() + " cannot roll back", java.util.Map.of());
+    }
 }

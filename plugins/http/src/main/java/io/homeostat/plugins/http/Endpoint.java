@@ -16,7 +16,9 @@ record Endpoint(
         Optional<String> body,
         Duration timeout,
         int maxAttempts,
-        Duration backoff) {
+        Duration backoff,
+        Optional<Endpoint> snapshot,
+        Optional<Endpoint> rollback) {
 
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
@@ -33,7 +35,14 @@ record Endpoint(
         if (name == null || !endpoints.has(name)) {
             return Optional.empty();
         }
-        PluginSettings entry = endpoints.section(name);
+        return Optional.of(parse(name, endpoints.section(name), true));
+    }
+
+    /**
+     * One endpoint's settings; a top-level endpoint may carry a {@code snapshot} call (its answer
+     * body is the snapshot) and a {@code rollback} call (whose body may use {{snapshot}}).
+     */
+    private static Endpoint parse(String name, PluginSettings entry, boolean topLevel) {
         String url = entry.requiredString("url");
         if (!(url.startsWith("http://") || url.startsWith("https://"))) {
             throw new IllegalArgumentException(entry.path() + ".url must be an http:// or https:// URL, was '" + url + "'");
@@ -42,7 +51,16 @@ record Endpoint(
         if (!METHODS.contains(method)) {
             throw new IllegalArgumentException(entry.path() + ".method must be one of " + METHODS + ", was '" + method + "'");
         }
-        return Optional.of(new Endpoint(
+        Optional<Endpoint> snapshot = Optional.empty();
+        Optional<Endpoint> rollback = Optional.empty();
+        if (topLevel) {
+            snapshot = entry.has("snapshot") ? Optional.of(parse(name + ".snapshot", entry.section("snapshot"), false)) : Optional.empty();
+            rollback = entry.has("rollback") ? Optional.of(parse(name + ".rollback", entry.section("rollback"), false)) : Optional.empty();
+            if (snapshot.isPresent() != rollback.isPresent()) {
+                throw new IllegalArgumentException(entry.path() + " must define both snapshot and rollback, or neither");
+            }
+        }
+        return new Endpoint(
                 name,
                 method,
                 url,
@@ -50,6 +68,8 @@ record Endpoint(
                 entry.string("body"),
                 entry.seconds("timeoutSeconds", Duration.ofSeconds(10)),
                 entry.integer("maxAttempts", 3, 1, 10),
-                entry.seconds("backoffSeconds", Duration.ofMillis(500))));
+                entry.seconds("backoffSeconds", Duration.ofMillis(500)),
+                snapshot,
+                rollback);
     }
 }

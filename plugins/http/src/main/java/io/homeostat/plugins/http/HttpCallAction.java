@@ -21,7 +21,9 @@ import org.pf4j.Extension;
  * {@code http.call}: calls a configured endpoint (a platform's restart, rollback or scale API).
  * Retries connection failures and 5xx answers with exponential backoff inside the deadline; a
  * 4xx answer is final. Sends the remediation id as {@code Idempotency-Key}, so that an API that
- * honours it never acts twice for one attempt.
+ * honours it never acts twice for one attempt. An endpoint that configures {@code snapshot} and
+ * {@code rollback} calls is reversible: the snapshot call's answer is kept and handed to the
+ * rollback call's body as {@code {{snapshot}}}.
  */
 @Extension
 public class HttpCallAction implements RemediationAction {
@@ -41,7 +43,7 @@ public class HttpCallAction implements RemediationAction {
     public ActionMetadata metadata() {
         return new ActionMetadata(
                 "Call a configured HTTP endpoint (restart, rollback or scale through a platform API)",
-                RiskLevel.MEDIUM, 1.0, false, Set.of(), 0.6);
+                RiskLevel.MEDIUM, 1.0, true, Set.of(), 0.6);
     }
 
     @Override
@@ -51,8 +53,36 @@ public class HttpCallAction implements RemediationAction {
             return ActionResult.failure("no endpoint for " + context.resource() + ": set the proposal parameter 'endpoint' or "
                     + context.settings().path() + ".resources, and define it under " + context.settings().path() + ".endpoints", Map.of());
         }
-        Endpoint endpoint = chosen.get();
+        return call(chosen.get(), placeholderValues(context), context);
+    }
+
+    @Override
+    public Optional<String> snapshot(ActionContext context) throws Exception {
+        Optional<Endpoint> chosen = Endpoint.choose(context.settings(), context.resource(), context.parameters());
+        if (chosen.isEmpty() || chosen.get().snapshot().isEmpty()) {
+            return Optional.empty();
+        }
+        Endpoint snapshot = chosen.get().snapshot().get();
+        HttpResponse<String> response = client.send(request(snapshot, placeholderValues(context), context),
+                HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() < 200 || response.statusCode() >= 300) {
+            throw new IOException(snapshot.name() + " answered " + response.statusCode() + ": " + abbreviate(response.body()));
+        }
+        return Optional.of(response.body());
+    }
+
+    @Override
+    public ActionResult rollback(ActionContext context, String snapshot) throws Exception {
+        Optional<Endpoint> chosen = Endpoint.choose(context.settings(), context.resource(), context.parameters());
+        if (chosen.isEmpty() || chosen.get().rollback().isEmpty()) {
+            return ActionResult.failure("no rollback call is configured for " + context.resource(), Map.of());
+        }
         Map<String, String> values = placeholderValues(context);
+        values.put("snapshot", snapshot);
+        return call(chosen.get().rollback().get(), values, context);
+    }
+
+    private ActionResult call(Endpoint endpoint, Map<String, String> values, ActionContext context) throws InterruptedException {
         HttpRequest request = request(endpoint, values, context);
 
         Map<String, String> details = new LinkedHashMap<>();
@@ -81,7 +111,8 @@ public class HttpCallAction implements RemediationAction {
             context.logger().warn(endpoint.name() + " " + lastProblem + "; retrying in " + pause.toMillis() + " ms");
             Thread.sleep(pause.toMillis());
         }
-        return ActionResult.failure(endpoint.name() + " " + lastProblem, details);
+        // Still failing after our own retries: transient, so the service may try again later.
+        return ActionResult.transientFailure(endpoint.name() + " " + lastProblem, details);
     }
 
     private static HttpRequest request(Endpoint endpoint, Map<String, String> values, ActionContext context) {
