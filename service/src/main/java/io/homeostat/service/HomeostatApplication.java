@@ -15,7 +15,10 @@ import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.RuleBaseCompiler;
 import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.config.ExecutionFactory;
+import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.execution.DecisionDispatcher;
+import io.homeostat.service.execution.EscalationNotifier;
 import io.homeostat.service.execution.RemediationExecutor;
 import io.homeostat.service.health.IntakeHealthCheck;
 import io.homeostat.service.health.PluginsHealthCheck;
@@ -23,7 +26,12 @@ import io.homeostat.service.health.RuleBaseHealthCheck;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.intake.SignalParser;
 import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.recovery.StartupState;
+import io.homeostat.service.resources.ApprovalsResource;
+import io.homeostat.service.resources.AutoRemediationResource;
 import io.homeostat.service.resources.DecisionsResource;
+import io.homeostat.service.resources.ManualRemediationResource;
+import io.homeostat.service.resources.StatisticsResource;
 import io.homeostat.service.resources.IssuesResource;
 import io.homeostat.service.resources.MalformedJsonMapper;
 import io.homeostat.service.resources.RemediationsResource;
@@ -89,15 +97,23 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                     + String.join("\n  ", pluginProblems));
         }
 
+        // Facts from outside the engine thread (outcomes, approvals, switches, manual runs) go through this queue.
         ConcurrentLinkedQueue<Object> feedback = new ConcurrentLinkedQueue<>();
-        RemediationExecutor executor = new RemediationExecutor(plugins, store.remediations(), feedback::add,
-                configuration.getExecution()::timeoutFor, configuration.getPlugins()::settingsFor,
-                configuration.getExecution().getMaxConcurrent(), environment.metrics());
+        ExecutionFactory execution = configuration.getExecution();
+        RemediationExecutor executor = new RemediationExecutor(plugins, store, feedback::add, execution::timeoutFor,
+                configuration.getPlugins()::settingsFor, execution::retriesFor, execution.getRetryBackoff(),
+                execution.getMaxConcurrent(), environment.metrics());
+        EscalationNotifier notifier = new EscalationNotifier(plugins, store, environment.getObjectMapper(),
+                execution.getEscalationAction(), configuration.getPlugins()::settingsFor,
+                execution.timeoutFor(execution.getEscalationAction()), execution.getRetryBackoff());
+        PolicySettings policy = configuration.getPolicy().build();
         SignalQueue queue = new SignalQueue(configuration.getIntake().getQueueCapacity());
-        Engine engine = new Engine(ruleBase, queue, feedback, new DecisionDispatcher(store, executor, environment.metrics()),
-                configuration.getPolicy().build(), plugins::availableActions, configuration.getEngine().getMaxBatch(),
+        Engine engine = new Engine(ruleBase, queue, feedback, new DecisionDispatcher(store, executor, notifier, environment.metrics()),
+                policy, plugins::availableActions, configuration.getEngine().getMaxBatch(),
                 Duration.ofMillis(configuration.getEngine().getTick().toMilliseconds()),
-                Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics());
+                Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
+                .withWindows(configuration.getPolicy().windows())
+                .restoringFrom(now -> StartupState.load(store, policy, now));
 
         // Stopped in reverse: the engine drains first, then running actions finish, then plugins unload.
         environment.lifecycle().manage(new Managed() {
@@ -106,6 +122,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 plugins.stop();
             }
         });
+        environment.lifecycle().manage(notifier);
         environment.lifecycle().manage(executor);
         environment.lifecycle().manage(engine);
 
@@ -117,6 +134,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new IssuesResource(store));
         environment.jersey().register(new RemediationsResource(store));
         environment.jersey().register(new DecisionsResource(store));
+        environment.jersey().register(new ApprovalsResource(store, feedback::add, Clock.systemUTC()));
+        environment.jersey().register(new AutoRemediationResource(store, feedback::add, Clock.systemUTC()));
+        environment.jersey().register(new ManualRemediationResource(store, feedback::add));
+        environment.jersey().register(new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight));
 
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));

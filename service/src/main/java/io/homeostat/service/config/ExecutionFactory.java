@@ -9,7 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-/** {@code execution:} how many remediations run at once and how long each may take. */
+/** {@code execution:} how many remediations run at once, how long each may take, how transient failures are retried. */
 public class ExecutionFactory {
     @Min(1)
     @Max(256)
@@ -23,6 +23,39 @@ public class ExecutionFactory {
     /** Per action id, overriding actionTimeout. */
     @JsonProperty
     private Map<String, Duration> actionTimeouts = new LinkedHashMap<>();
+
+    /**
+     * Retries of a transient failure (a plugin's retryable result) with exponential backoff:
+     * 1, 2, 4, 8, 16 s by default. The same attempt, with the same idempotency key.
+     */
+    @Min(0)
+    @Max(10)
+    @JsonProperty
+    private int maxRetries = 5;
+
+    @MinDuration(value = 1, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
+    private Duration retryBackoff = Duration.seconds(1);
+
+    /** Per action id, overriding maxRetries. */
+    @JsonProperty
+    private Map<String, Integer> actionRetries = new LinkedHashMap<>();
+
+    /** The action that delivers escalations (a notify plugin's); when no plugin provides it, escalations are only recorded. */
+    @JsonProperty
+    private String escalationAction = "notify.webhook";
+
+    public int retriesFor(String actionId) {
+        return actionRetries.getOrDefault(actionId, maxRetries);
+    }
+
+    public java.time.Duration getRetryBackoff() {
+        return java.time.Duration.ofMillis(retryBackoff.toMilliseconds());
+    }
+
+    public String getEscalationAction() {
+        return escalationAction;
+    }
 
     public int getMaxConcurrent() {
         return maxConcurrent;

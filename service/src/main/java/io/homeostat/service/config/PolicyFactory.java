@@ -3,17 +3,91 @@ package io.homeostat.service.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.OneOf;
+import io.homeostat.service.engine.WindowSchedule;
 import io.homeostat.service.engine.facts.PolicySettings;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** {@code policy:} the numbers the gate rules read, as a PolicySettings fact. */
+/**
+ * {@code policy:} the numbers the gate rules read, as a PolicySettings fact, and the maintenance
+ * windows. Every number has the default the product documents (docs/OPERATIONS.md).
+ */
 public class PolicyFactory {
-    @Min(0)
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private RateLimits rateLimits = new RateLimits();
+
+    /** Remediations running (or verifying) at once, across all resources. */
+    @Min(1)
     @Max(10_000)
     @JsonProperty
-    private int maxRemediationsPerResourcePerHour = 10;
+    private int maxConcurrent = 5;
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private BlastRadius blastRadius = new BlastRadius();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private BreakerSettings breaker = new BreakerSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private CostBenefitSettings costBenefit = new CostBenefitSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private LearningSettings learning = new LearningSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private ApprovalSettings approval = new ApprovalSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private QuorumSettings quorum = new QuorumSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private DryRunSettings dryRun = new DryRunSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private DeferralSettings deferral = new DeferralSettings();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private VerificationSettings verification = new VerificationSettings();
+
+    /** After a fix resolves an issue, the same problem coming back within this long escalates. */
+    @MinDuration(value = 0, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration probation = Duration.hours(1);
 
     /**
      * How long evidence must stay clear before an issue resolves. Keep it at least as long as the
@@ -23,7 +97,191 @@ public class PolicyFactory {
     @JsonProperty
     private Duration resolveQuietPeriod = Duration.minutes(2);
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private List<WindowSettings> windows = new ArrayList<>();
+
     public PolicySettings build() {
-        return new PolicySettings(maxRemediationsPerResourcePerHour, resolveQuietPeriod.toMilliseconds());
+        Map<String, Long> perAction = new LinkedHashMap<>();
+        verification.actions.forEach((action, deadline) -> perAction.put(action, deadline.toMilliseconds()));
+        return PolicySettings.builder()
+                .rateLimits(rateLimits.perResourcePerHour, rateLimits.perTenantPerMinute, rateLimits.globalPerHour)
+                .maxConcurrent(maxConcurrent)
+                .blastRadius(blastRadius.label, blastRadius.maxShare)
+                .breaker(breaker.failures, breaker.cooldown.toMilliseconds())
+                .costBenefit(costBenefit.roiThreshold, costBenefit.severityWeights, costBenefit.riskPenalties, costBenefit.expectedMinutes,
+                        costBenefit.defaultExpectedMinutes, costBenefit.criticality, costBenefit.defaultCriticality)
+                .learning(learning.priorWeight, learning.exploration, learning.reorderMargin)
+                .approval(approval.minRisk, approval.timeout.toMilliseconds())
+                .quorum(quorum.minRisk, quorum.share)
+                .dryRun(dryRun.global, dryRun.tenants, dryRun.plugins)
+                .deferral(deferral.retry.toMilliseconds(), deferral.maxWait.toMilliseconds())
+                .verification(verification.deadline.toMilliseconds(), perAction)
+                .probationMillis(probation.toMilliseconds())
+                .resolveQuietPeriodMillis(resolveQuietPeriod.toMilliseconds())
+                .build();
+    }
+
+    /** The configured windows; a bad cron expression or label fails start-up with the window's name. */
+    public List<WindowSchedule> windows() {
+        List<WindowSchedule> out = new ArrayList<>();
+        for (int i = 0; i < windows.size(); i++) {
+            WindowSettings window = windows.get(i);
+            try {
+                out.add(new WindowSchedule(window.name, window.kind, window.cron,
+                        java.time.Duration.ofMillis(window.duration.toMilliseconds()), ZoneId.of(window.timeZone), window.label));
+            } catch (RuntimeException e) {
+                throw new IllegalArgumentException("policy.windows[" + i + "] (" + window.name + "): " + e.getMessage(), e);
+            }
+        }
+        return out;
+    }
+
+    public static class RateLimits {
+        @Min(0)
+        @JsonProperty
+        private int perResourcePerHour = 10;
+        @Min(0)
+        @JsonProperty
+        private int perTenantPerMinute = 10;
+        @Min(0)
+        @JsonProperty
+        private int globalPerHour = 100;
+    }
+
+    public static class BlastRadius {
+        /** Resources with the same value of this label form a group. */
+        @NotBlank
+        @JsonProperty
+        private String label = "service";
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        @JsonProperty
+        private double maxShare = 0.25;
+    }
+
+    public static class BreakerSettings {
+        @Min(1)
+        @JsonProperty
+        private int failures = 5;
+        @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+        @JsonProperty
+        private Duration cooldown = Duration.seconds(300);
+    }
+
+    public static class CostBenefitSettings {
+        @JsonProperty
+        private double roiThreshold = 0;
+        @NotNull
+        @JsonProperty
+        private Map<String, Double> severityWeights = new LinkedHashMap<>();
+        @NotNull
+        @JsonProperty
+        private Map<String, Double> riskPenalties = new LinkedHashMap<>();
+        /** Per issue type: how many minutes the problem lasts if nobody acts. */
+        @NotNull
+        @JsonProperty
+        private Map<String, Double> expectedMinutes = new LinkedHashMap<>();
+        @DecimalMin("0.0")
+        @JsonProperty
+        private double defaultExpectedMinutes = 30;
+        /** Per resource id, or prefix ending in '*': how much it matters (1 = normal). */
+        @NotNull
+        @JsonProperty
+        private Map<String, Double> criticality = new LinkedHashMap<>();
+        @DecimalMin("0.0")
+        @JsonProperty
+        private double defaultCriticality = 1.0;
+    }
+
+    public static class LearningSettings {
+        /** How many attempts the plugin's declared prior is worth. */
+        @DecimalMin("0.1")
+        @JsonProperty
+        private double priorWeight = 2;
+        @DecimalMin("0.0")
+        @JsonProperty
+        private double exploration = 0.1;
+        /** A later strategy is tried first only when it scores this much better than an earlier one. */
+        @DecimalMin("0.0")
+        @JsonProperty
+        private double reorderMargin = 0.15;
+    }
+
+    public static class ApprovalSettings {
+        /** Actions at or above this risk wait for a human; "none" switches approval off. */
+        @OneOf(value = {"none", "low", "medium", "high", "critical"}, ignoreCase = true)
+        @JsonProperty
+        private String minRisk = "high";
+        @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+        @JsonProperty
+        private Duration timeout = Duration.minutes(15);
+    }
+
+    public static class QuorumSettings {
+        /** Actions at or above this risk need the quorum; "none" switches it off. */
+        @OneOf(value = {"none", "low", "medium", "high", "critical"}, ignoreCase = true)
+        @JsonProperty
+        private String minRisk = "high";
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        @JsonProperty
+        private double share = 0.6;
+    }
+
+    public static class DryRunSettings {
+        @JsonProperty
+        private boolean global;
+        @NotNull
+        @JsonProperty
+        private Set<String> tenants = new LinkedHashSet<>();
+        @NotNull
+        @JsonProperty
+        private Set<String> plugins = new LinkedHashSet<>();
+    }
+
+    public static class DeferralSettings {
+        /** How soon work deferred by a concurrency or blast-radius limit is evaluated again. */
+        @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+        @JsonProperty
+        private Duration retry = Duration.seconds(15);
+        /** Work deferred longer than this is given up and escalated. */
+        @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+        @JsonProperty
+        private Duration maxWait = Duration.hours(1);
+    }
+
+    public static class VerificationSettings {
+        /** How long after an action succeeds the issue has to clear. */
+        @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+        @JsonProperty
+        private Duration deadline = Duration.minutes(2);
+        @NotNull
+        @JsonProperty
+        private Map<String, Duration> actions = new LinkedHashMap<>();
+    }
+
+    public static class WindowSettings {
+        @NotBlank
+        @JsonProperty
+        private String name;
+        @OneOf({"maintenance", "freeze"})
+        @JsonProperty
+        private String kind = "maintenance";
+        /** Unix cron, five fields: minute hour day-of-month month day-of-week. */
+        @NotBlank
+        @JsonProperty
+        private String cron;
+        @NotNull
+        @MinDuration(value = 1, unit = TimeUnit.MINUTES)
+        @JsonProperty
+        private Duration duration;
+        @NotBlank
+        @JsonProperty
+        private String timeZone = "UTC";
+        /** key=value: only resources with this label; absent: every resource. */
+        @JsonProperty
+        private String label;
     }
 }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongFunction;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -44,6 +45,8 @@ public final class Engine implements Managed {
     private volatile long lastLoopNanos = System.nanoTime();
     private Thread thread;
     private EngineSession session;
+    private List<WindowSchedule> windows = List.of();
+    private LongFunction<RestoredState> restore = now -> RestoredState.NONE;
 
     /**
      * @param feedback facts produced outside the engine (remediation outcomes) that the engine
@@ -66,11 +69,27 @@ public final class Engine implements Managed {
         this.outputRetries = metrics.counter("homeostat.engine.output_retries");
     }
 
+    /** The maintenance and change-freeze windows the session opens and closes; set before start. */
+    public Engine withWindows(List<WindowSchedule> schedules) {
+        this.windows = List.copyOf(schedules);
+        return this;
+    }
+
+    /** Where the session's state comes from at start (the store, after a restart); set before start. */
+    public Engine restoringFrom(LongFunction<RestoredState> source) {
+        this.restore = Objects.requireNonNull(source, "source");
+        return this;
+    }
+
     @Override
     public synchronized void start() {
         session = EngineSession.realTime(ruleBase);
         session.setPolicy(policy);
         session.setAvailableActions(actions.get());
+        session.setWindows(windows);
+        RestoredState restored = restore.apply(session.now());
+        session.restore(restored.facts());
+        feedback.addAll(restored.events());
         running = true;
         thread = new Thread(this::loop, "homeostat-engine");
         thread.setUncaughtExceptionHandler((t, e) -> LOG.error("engine thread died", e));

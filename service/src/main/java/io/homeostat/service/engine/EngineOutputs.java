@@ -1,26 +1,44 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.engine.facts.RollbackRequest;
+import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.model.ProposalRecord;
+import io.homeostat.service.model.StatisticsRecord;
 import java.util.List;
 
 /**
- * What one engine batch changed: issues that were opened or updated, and decisions that reached an
- * outcome. Immutable copies, safe to hand to other threads.
+ * What one engine batch changed: issues opened or updated, decisions that reached an outcome, and
+ * the gate state that must survive a restart (proposals, breakers, approvals, learned statistics),
+ * plus escalations and rollbacks to carry out. Immutable copies, safe to hand to other threads.
  *
  * @param issuesOpened how many of {@code issues} were opened in this batch
  * @param oldestSignalNanos {@link System#nanoTime()} at which the oldest signal of the batch was
  *     accepted, or 0 when the batch held none; latency metrics count from here
  */
-public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<DecisionRecord> decisions, long oldestSignalNanos) {
-    public static final EngineOutputs EMPTY = new EngineOutputs(List.of(), 0, List.of(), 0);
+public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<DecisionRecord> decisions,
+                            List<ProposalRecord> proposals, List<BreakerRecord> breakers, List<ApprovalRecord> approvals,
+                            List<StatisticsRecord> statistics, List<EscalationRecord> escalations, List<RollbackRequest> rollbacks,
+                            long oldestSignalNanos) {
+    public static final EngineOutputs EMPTY = new EngineOutputs(List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(),
+            List.of(), List.of(), 0);
 
     public EngineOutputs {
         issues = List.copyOf(issues);
         decisions = List.copyOf(decisions);
+        proposals = List.copyOf(proposals);
+        breakers = List.copyOf(breakers);
+        approvals = List.copyOf(approvals);
+        statistics = List.copyOf(statistics);
+        escalations = List.copyOf(escalations);
+        rollbacks = List.copyOf(rollbacks);
     }
 
     public boolean isEmpty() {
-        return issues.isEmpty() && decisions.isEmpty();
+        return issues.isEmpty() && decisions.isEmpty() && proposals.isEmpty() && breakers.isEmpty() && approvals.isEmpty()
+                && statistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty();
     }
 }

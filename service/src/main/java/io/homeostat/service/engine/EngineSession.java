@@ -1,12 +1,19 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.engine.facts.ActiveWindow;
+import io.homeostat.service.engine.facts.AutoRemediation;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.ResourceView;
+import io.homeostat.service.engine.facts.Signal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.kie.api.KieServices;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
@@ -25,6 +32,13 @@ public final class EngineSession implements AutoCloseable {
     private final boolean pseudoClock;
     private final List<FactHandle> actionHandles = new ArrayList<>();
     private FactHandle policyHandle;
+    private final Map<String, FactHandle> viewHandles = new HashMap<>();
+    private final Map<String, ResourceView> views = new HashMap<>();
+    private final Map<String, FactHandle> switchHandles = new HashMap<>();
+    private final Map<String, FactHandle> windowHandles = new HashMap<>();
+    private final Map<String, ActiveWindow> openWindows = new HashMap<>();
+    private List<WindowSchedule> windows = List.of();
+    private long windowsCheckedAt = Long.MIN_VALUE;
 
     private EngineSession(RuleBase ruleBase, boolean pseudoClock, long startMillis) {
         KieSessionConfiguration configuration = KieServices.get().newKieSessionConfiguration();
@@ -65,13 +79,82 @@ public final class EngineSession implements AutoCloseable {
         actions.forEach(action -> actionHandles.add(session.insert(action)));
     }
 
+    /** Sets the configured maintenance and change-freeze windows; they open and close as the clock moves. */
+    public void setWindows(List<WindowSchedule> schedules) {
+        this.windows = List.copyOf(schedules);
+        windowsCheckedAt = Long.MIN_VALUE;
+    }
+
+    /**
+     * Inserts a fact. A signal also updates the {@link ResourceView} of its resource (only when a
+     * new source or new labels appear); an auto-remediation switch replaces the one of its scope.
+     */
     public void insert(Object fact) {
+        if (fact instanceof Signal signal) {
+            observe(signal);
+        } else if (fact instanceof AutoRemediation toggle) {
+            FactHandle previous = switchHandles.put(toggle.scope(), session.insert(fact));
+            if (previous != null) {
+                session.delete(previous);
+            }
+            return;
+        }
         session.insert(fact);
     }
 
     public void insertAll(Collection<?> facts) {
         for (Object fact : facts) {
-            session.insert(fact);
+            insert(fact);
+        }
+    }
+
+    /**
+     * Inserts state read back from the store at start-up (issues, proposals, breakers, approvals,
+     * statistics, rate-window events). These are not outputs: they are already stored.
+     */
+    public void restore(Collection<?> facts) {
+        collector.restoring(true);
+        try {
+            insertAll(facts);
+        } finally {
+            collector.restoring(false);
+        }
+    }
+
+    private void observe(Signal signal) {
+        String key = signal.getTenant() + "|" + signal.getResource();
+        ResourceView view = views.get(key);
+        if (view == null) {
+            view = new ResourceView(signal.getTenant(), signal.getResource(), signal.getLabels());
+            view.observe(signal);
+            views.put(key, view);
+            viewHandles.put(key, session.insert(view));
+        } else if (view.observe(signal)) {
+            session.update(viewHandles.get(key), view);
+        }
+    }
+
+    /** Opens and closes windows at most once a second of session time. */
+    private void refreshWindows() {
+        long now = now();
+        if (windows.isEmpty() && openWindows.isEmpty() || now - windowsCheckedAt < 1_000 && now >= windowsCheckedAt) {
+            return;
+        }
+        windowsCheckedAt = now;
+        for (WindowSchedule schedule : windows) {
+            Optional<ActiveWindow> open = schedule.openAt(now);
+            ActiveWindow current = openWindows.get(schedule.name());
+            if (open.isPresent() && !open.get().equals(current)) {
+                FactHandle handle = windowHandles.remove(schedule.name());
+                if (handle != null) {
+                    session.delete(handle);
+                }
+                windowHandles.put(schedule.name(), session.insert(open.get()));
+                openWindows.put(schedule.name(), open.get());
+            } else if (open.isEmpty() && current != null) {
+                session.delete(windowHandles.remove(schedule.name()));
+                openWindows.remove(schedule.name());
+            }
         }
     }
 
@@ -81,6 +164,7 @@ public final class EngineSession implements AutoCloseable {
     }
 
     EngineOutputs fire(long oldestSignalNanos) {
+        refreshWindows();
         session.fireAllRules();
         return collector.drain(now(), oldestSignalNanos);
     }

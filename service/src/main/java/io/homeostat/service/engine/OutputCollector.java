@@ -1,13 +1,25 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.engine.facts.ActionStats;
+import io.homeostat.service.engine.facts.Approval;
+import io.homeostat.service.engine.facts.Breaker;
 import io.homeostat.service.engine.facts.Decision;
 import io.homeostat.service.engine.facts.DecisionOutcome;
+import io.homeostat.service.engine.facts.Escalation;
 import io.homeostat.service.engine.facts.ExplanationStep;
 import io.homeostat.service.engine.facts.Issue;
+import io.homeostat.service.engine.facts.Proposal;
+import io.homeostat.service.engine.facts.RollbackRequest;
+import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.model.ProposalRecord;
+import io.homeostat.service.model.StatisticsRecord;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -17,21 +29,42 @@ import org.kie.api.event.rule.ObjectUpdatedEvent;
 import org.kie.api.event.rule.RuleRuntimeEventListener;
 
 /**
- * The session's one output path. Watches inserts and updates of issues and decisions during a
- * batch and, after the batch, turns them into immutable records: rules only write facts, and this
- * is how those facts leave the session. Runs on the engine thread only.
+ * The session's one output path. Watches inserts and updates of the facts that leave the session
+ * (issues, decisions, proposals, breakers, approvals, statistics, escalations, rollback requests)
+ * during a batch and, after the batch, turns them into immutable records: rules only write facts,
+ * and this is how those facts leave the session. Runs on the engine thread only.
  */
 final class OutputCollector implements RuleRuntimeEventListener {
     private final Map<String, Issue> changedIssues = new LinkedHashMap<>();
     private final Map<String, Decision> changedDecisions = new LinkedHashMap<>();
+    private final Map<String, Proposal> changedProposals = new LinkedHashMap<>();
+    private final Map<Breaker, Boolean> changedBreakers = new IdentityHashMap<>();
+    private final Map<String, Approval> changedApprovals = new LinkedHashMap<>();
+    private final Map<ActionStats, Boolean> changedStatistics = new IdentityHashMap<>();
+    private final List<Escalation> escalations = new ArrayList<>();
+    private final List<RollbackRequest> rollbacks = new ArrayList<>();
+    private boolean restoring;
     private int issuesOpened;
+
+    /** While restoring state at start-up, inserts are not outputs: they came from the store. */
+    void restoring(boolean value) {
+        restoring = value;
+    }
 
     @Override
     public void objectInserted(ObjectInsertedEvent event) {
-        if (event.getObject() instanceof Issue) {
-            issuesOpened++;
+        if (restoring) {
+            return;
         }
-        track(event.getObject());
+        Object fact = event.getObject();
+        if (fact instanceof Issue) {
+            issuesOpened++;
+        } else if (fact instanceof Escalation escalation) {
+            escalations.add(escalation);
+        } else if (fact instanceof RollbackRequest rollback) {
+            rollbacks.add(rollback);
+        }
+        track(fact);
     }
 
     @Override
@@ -41,7 +74,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
 
     @Override
     public void objectDeleted(ObjectDeletedEvent event) {
-        // A deleted issue was persisted when it changed; nothing more to say about it.
+        // A deleted fact was persisted when it changed; nothing more to say about it.
     }
 
     private void track(Object fact) {
@@ -49,39 +82,92 @@ final class OutputCollector implements RuleRuntimeEventListener {
             changedIssues.put(issue.getId(), issue);
         } else if (fact instanceof Decision decision) {
             changedDecisions.put(decision.getId(), decision);
+        } else if (fact instanceof Proposal proposal) {
+            changedProposals.put(proposal.getId(), proposal);
+        } else if (fact instanceof Breaker breaker) {
+            changedBreakers.put(breaker, Boolean.TRUE);
+        } else if (fact instanceof Approval approval) {
+            changedApprovals.put(approval.getId(), approval);
+        } else if (fact instanceof ActionStats stats) {
+            changedStatistics.put(stats, Boolean.TRUE);
         }
     }
 
     /** The records of everything that changed since the last call; {@code now} is session time. */
     EngineOutputs drain(long now, long oldestSignalNanos) {
-        if (changedIssues.isEmpty() && changedDecisions.isEmpty()) {
+        if (changedIssues.isEmpty() && changedDecisions.isEmpty() && changedProposals.isEmpty() && changedBreakers.isEmpty()
+                && changedApprovals.isEmpty() && changedStatistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty()) {
             return EngineOutputs.EMPTY;
         }
-        Instant updatedAt = Instant.ofEpochMilli(now);
+        Instant at = Instant.ofEpochMilli(now);
         List<IssueRecord> issues = new ArrayList<>(changedIssues.size());
         for (Issue issue : changedIssues.values()) {
-            issues.add(record(issue, updatedAt));
+            issues.add(record(issue, at));
         }
         List<DecisionRecord> decisions = new ArrayList<>();
         for (Decision decision : changedDecisions.values()) {
             // A decision leaves once, when it reaches an outcome; decidedAt marks that it has left.
+            // A deferral repeated by the same gate is not recorded again (the first one says it all).
             if (decision.getOutcome() != DecisionOutcome.PENDING && decision.getDecidedAt() == 0) {
                 decision.setDecidedAt(now);
-                decisions.add(record(decision));
+                if (!decision.isRepeat()) {
+                    decisions.add(record(decision));
+                }
             }
         }
-        int opened = issuesOpened;
+        List<ProposalRecord> proposals = new ArrayList<>();
+        for (Proposal proposal : changedProposals.values()) {
+            proposals.add(new ProposalRecord(proposal.getId(), proposal.getIssueId(), proposal.getActionId(), proposal.getParameters(),
+                    proposal.getOrder(), proposal.getProposedBy(), proposal.getState().label(), proposal.isDryRun(),
+                    proposal.getManualBy(), proposal.getOverrideReason(),
+                    proposal.getDeferredSince() == 0 ? null : Instant.ofEpochMilli(proposal.getDeferredSince()),
+                    proposal.getDecisionId(), proposal.getEscalationReason(), at));
+        }
+        List<BreakerRecord> breakers = new ArrayList<>();
+        for (Breaker breaker : changedBreakers.keySet()) {
+            breakers.add(new BreakerRecord(breaker.getTenant(), breaker.getResource(), breaker.getActionId(), breaker.getState().label(),
+                    breaker.getConsecutiveFailures(), breaker.getOpenedAt() == 0 ? null : Instant.ofEpochMilli(breaker.getOpenedAt()),
+                    breaker.getTrialDecisionId(), at));
+        }
+        List<ApprovalRecord> approvals = new ArrayList<>();
+        for (Approval approval : changedApprovals.values()) {
+            approvals.add(new ApprovalRecord(approval.getId(), approval.getDecisionId(), approval.getProposalId(), approval.getIssueId(),
+                    approval.getTenant(), approval.getResource(), approval.getActionId(), approval.getRisk(), approval.getState().label(),
+                    Instant.ofEpochMilli(approval.getRequestedAt()), Instant.ofEpochMilli(approval.getExpiresAt()),
+                    approval.getDecidedBy(), approval.getReason(),
+                    approval.getDecidedAt() == 0 ? null : Instant.ofEpochMilli(approval.getDecidedAt())));
+        }
+        List<StatisticsRecord> statistics = new ArrayList<>();
+        for (ActionStats stats : changedStatistics.keySet()) {
+            statistics.add(new StatisticsRecord(stats.getIssueType(), stats.getActionId(), stats.getResourceKind(), stats.getAttempts(),
+                    stats.getSuccesses(), stats.getTotalRecoveryMillis()));
+        }
+        List<EscalationRecord> escalated = new ArrayList<>();
+        for (Escalation escalation : escalations) {
+            escalated.add(new EscalationRecord(escalation.id(), escalation.issueId(), escalation.tenant(), escalation.resource(),
+                    escalation.issueType(), escalation.reason(), Instant.ofEpochMilli(escalation.time()), EscalationRecord.PENDING,
+                    "waiting for the notifier", null));
+        }
+        EngineOutputs outputs = new EngineOutputs(issues, issuesOpened, decisions, proposals, breakers, approvals, statistics, escalated,
+                rollbacks, oldestSignalNanos);
         changedIssues.clear();
         changedDecisions.clear();
+        changedProposals.clear();
+        changedBreakers.clear();
+        changedApprovals.clear();
+        changedStatistics.clear();
+        escalations.clear();
+        rollbacks.clear();
         issuesOpened = 0;
-        return new EngineOutputs(issues, opened, decisions, oldestSignalNanos);
+        return outputs;
     }
 
     private static IssueRecord record(Issue issue, Instant updatedAt) {
         return new IssueRecord(issue.getId(), issue.getTenant(), issue.getFingerprint(), issue.getResource(), issue.getType(),
                 issue.getSeverity().label(), issue.getCategory(), issue.getState().label(), issue.getSummary(), issue.getOpenedBy(),
                 issue.getEvidenceCount(), Instant.ofEpochMilli(issue.getOpenedAt()), Instant.ofEpochMilli(issue.getLastEvidenceAt()),
-                issue.getResolvedAt() == 0 ? null : Instant.ofEpochMilli(issue.getResolvedAt()), updatedAt);
+                issue.getResolvedAt() == 0 ? null : Instant.ofEpochMilli(issue.getResolvedAt()), updatedAt,
+                List.copyOf(issue.getReporters()));
     }
 
     private static DecisionRecord record(Decision decision) {
@@ -89,8 +175,9 @@ final class OutputCollector implements RuleRuntimeEventListener {
         for (ExplanationStep step : decision.getExplanation()) {
             explanation.add(new DecisionRecord.ExplanationEntry(step.rule(), step.gate(), step.verdict(), step.message(), step.figures()));
         }
-        return new DecisionRecord(decision.getId(), decision.getIssueId(), decision.getTenant(), decision.getResource(),
-                decision.getIssueType(), decision.getSeverity().label(), decision.getActionId(), decision.getParameters(),
-                decision.getOutcome().label(), decision.getReason(), explanation, Instant.ofEpochMilli(decision.getDecidedAt()));
+        return new DecisionRecord(decision.getId(), decision.getIssueId(), decision.getProposalId(), decision.getTenant(),
+                decision.getResource(), decision.getIssueType(), decision.getSeverity().label(), decision.getActionId(),
+                decision.getParameters(), decision.getOutcome().label(), decision.getReason(), explanation,
+                Instant.ofEpochMilli(decision.getDecidedAt()));
     }
 }

@@ -6,31 +6,34 @@ import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
 import io.homeostat.service.engine.EngineOutputHandler;
 import io.homeostat.service.engine.EngineOutputs;
 import io.homeostat.service.engine.facts.DecisionOutcome;
+import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine's output path in the service: persists a batch's issues and decisions, with a pending
- * remediation for every RUN decision, in one transaction, and only then hands those remediations
- * to the executor.
+ * The engine's output path in the service: persists a batch's issues, decisions and gate state,
+ * with a pending remediation for every RUN decision, in one transaction, and only then hands
+ * those remediations and any rollbacks to the executor and new escalations to the notifier.
  */
 public final class DecisionDispatcher implements EngineOutputHandler {
     private final Store store;
     private final RemediationExecutor executor;
+    private final EscalationNotifier notifier;
     private final MetricRegistry metrics;
     private final Histogram latency;
 
-    public DecisionDispatcher(Store store, RemediationExecutor executor, MetricRegistry metrics) {
+    public DecisionDispatcher(Store store, RemediationExecutor executor, EscalationNotifier notifier, MetricRegistry metrics) {
         this.store = Objects.requireNonNull(store, "store");
         this.executor = Objects.requireNonNull(executor, "executor");
+        this.notifier = Objects.requireNonNull(notifier, "notifier");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.latency = metrics.histogram("homeostat.decisions.latency_micros",
                 () -> new Histogram(new SlidingTimeWindowArrayReservoir(5, TimeUnit.MINUTES)));
@@ -43,13 +46,11 @@ public final class DecisionDispatcher implements EngineOutputHandler {
         List<DecisionRecord> toRun = new ArrayList<>();
         for (DecisionRecord decision : outputs.decisions()) {
             if (decision.outcome().equals(DecisionOutcome.RUN.label())) {
-                pending.add(new RemediationRecord(UUID.randomUUID().toString(), decision.id(), decision.issueId(), decision.tenant(),
-                        decision.resource(), decision.actionId(), null, RemediationRecord.PENDING, "waiting for the executor",
-                        Map.of(), now, null, null, null));
+                pending.add(RemediationRecord.pending(UUID.randomUUID().toString(), decision, now));
                 toRun.add(decision);
             }
         }
-        store.recordOutputs(outputs.issues(), outputs.decisions(), pending);
+        List<EscalationRecord> escalations = store.recordOutputs(outputs, pending);
 
         metrics.counter("homeostat.issues.opened").inc(outputs.issuesOpened());
         for (DecisionRecord decision : outputs.decisions()) {
@@ -59,8 +60,13 @@ public final class DecisionDispatcher implements EngineOutputHandler {
                 latency.update(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - outputs.oldestSignalNanos()));
             }
         }
+        metrics.counter("homeostat.escalations").inc(escalations.size());
         for (int i = 0; i < pending.size(); i++) {
             executor.submit(pending.get(i), toRun.get(i));
         }
+        for (RollbackRequest rollback : outputs.rollbacks()) {
+            executor.rollback(rollback);
+        }
+        escalations.forEach(notifier::submit);
     }
 }

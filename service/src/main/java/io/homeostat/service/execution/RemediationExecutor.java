@@ -6,11 +6,14 @@ import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.IssueReference;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.service.engine.facts.RemediationOutcome;
+import io.homeostat.service.engine.facts.RollbackOutcome;
+import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.plugins.LoadedAction;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.store.RemediationStore;
+import io.homeostat.service.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -18,49 +21,53 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.ToIntFunction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Runs remediations off the engine thread. A supervisor thread per remediation marks it running
- * (only if it is still pending: an attempt never runs twice), calls the plugin on a separate
- * thread with the plugin's class loader as context class loader, waits until the deadline, records
- * the result, and feeds the outcome back to the engine. A plugin that throws, hangs or returns
- * nothing is recorded as failed; a hung call's thread is abandoned, never waited for again.
+ * (only if it is still pending: an attempt never runs twice), takes a snapshot when the action is
+ * reversible, calls the plugin through {@link PluginCaller}, retries transient failures with
+ * exponential backoff under the same idempotency key, rolls back a failed reversible action,
+ * records the result and feeds the outcome back to the engine. Rollbacks the rules ask for after
+ * a failed verification run here too.
  */
 public final class RemediationExecutor implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(RemediationExecutor.class);
 
     private final PluginRegistry plugins;
     private final RemediationStore store;
-    private final Consumer<RemediationOutcome> outcomes;
+    private final Store stores;
+    private final Consumer<Object> feedback;
     private final Function<String, Duration> timeouts;
     private final Function<String, PluginSettings> settings;
+    private final ToIntFunction<String> retries;
+    private final Duration backoff;
     private final MetricRegistry metrics;
     private final ExecutorService supervisors;
-    private final ExecutorService pluginCalls;
+    private final PluginCaller caller = new PluginCaller();
     private final AtomicInteger running = new AtomicInteger();
 
-    public RemediationExecutor(PluginRegistry plugins, RemediationStore store, Consumer<RemediationOutcome> outcomes,
+    public RemediationExecutor(PluginRegistry plugins, Store stores, Consumer<Object> feedback,
                                Function<String, Duration> timeouts, Function<String, PluginSettings> settings,
-                               int maxConcurrent, MetricRegistry metrics) {
+                               ToIntFunction<String> retries, Duration backoff, int maxConcurrent, MetricRegistry metrics) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
-        this.store = Objects.requireNonNull(store, "store");
-        this.outcomes = Objects.requireNonNull(outcomes, "outcomes");
+        this.stores = Objects.requireNonNull(stores, "stores");
+        this.store = stores.remediations();
+        this.feedback = Objects.requireNonNull(feedback, "feedback");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.retries = Objects.requireNonNull(retries, "retries");
+        this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.supervisors = Executors.newFixedThreadPool(maxConcurrent, named("homeostat-remediation-"));
-        this.pluginCalls = Executors.newCachedThreadPool(named("homeostat-plugin-call-"));
+        this.supervisors = Executors.newFixedThreadPool(maxConcurrent, PluginCaller.named("homeostat-remediation-"));
         metrics.gauge("homeostat.remediations.running", () -> running::get);
     }
 
@@ -69,10 +76,15 @@ public final class RemediationExecutor implements Managed {
         supervisors.execute(() -> run(pending, decision));
     }
 
+    /** Queues the rollback of the attempt of a decision; returns at once. */
+    public void rollback(RollbackRequest request) {
+        supervisors.execute(() -> runRollback(request));
+    }
+
     private void run(RemediationRecord pending, DecisionRecord decision) {
         Optional<LoadedAction> found = plugins.action(pending.actionId());
         if (found.isEmpty()) {
-            finish(pending, false, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now());
+            finish(pending, false, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now(), 0, false);
             return;
         }
         LoadedAction loaded = found.get();
@@ -84,66 +96,125 @@ public final class RemediationExecutor implements Managed {
         running.incrementAndGet();
         try {
             Duration timeout = timeouts.apply(pending.actionId());
-            ServiceActionContext context = new ServiceActionContext(pending.id(), pending.resource(),
-                    new IssueReference(pending.issueId(), decision.issueType(), decision.severity(), pending.tenant()),
-                    decision.parameters(), settings.apply(loaded.pluginId()), started.plus(timeout));
-            Future<ActionResult> call = pluginCalls.submit(() -> callInPluginClassLoader(loaded, context));
+            IssueReference issue = new IssueReference(pending.issueId(), decision.issueType(), decision.severity(), pending.tenant());
+            PluginSettings pluginSettings = settings.apply(loaded.pluginId());
             Map<String, String> details = new LinkedHashMap<>();
-            boolean succeeded = false;
-            String message;
-            try {
-                ActionResult result = call.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-                if (result == null) {
-                    message = pending.actionId() + " returned no result";
-                } else {
-                    succeeded = result.succeeded();
-                    message = result.message();
-                    details.putAll(result.details());
+
+            boolean snapshotTaken = false;
+            String snapshot = null;
+            if (loaded.action().metadata().reversible()) {
+                ServiceActionContext context = new ServiceActionContext(pending.id(), pending.resource(), issue, decision.parameters(),
+                        pluginSettings, Instant.now().plus(timeout));
+                PluginCaller.Outcome<Optional<String>> taken = caller.call(loaded, pending.actionId() + " snapshot", timeout,
+                        () -> loaded.action().snapshot(context));
+                if (!taken.ok()) {
+                    finish(pending, false, "no snapshot, so not acting: " + taken.problem(), details, started, 0, false);
+                    return;
                 }
-            } catch (TimeoutException e) {
-                call.cancel(true);
-                metrics.counter("homeostat.remediations.timed_out").inc();
-                message = pending.actionId() + " did not return within " + timeout.toMillis() + " ms; abandoned";
-            } catch (ExecutionException e) {
-                Throwable cause = e.getCause();
-                message = pending.actionId() + " threw " + cause.getClass().getSimpleName() + ": " + cause.getMessage();
-                LOG.warn("remediation {} ({}) threw", pending.id(), pending.actionId(), cause);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                call.cancel(true);
-                message = "interrupted while waiting for " + pending.actionId() + " (service stopping)";
+                if (taken.value().isPresent()) {
+                    snapshot = taken.value().get();
+                    store.saveSnapshot(pending.id(), snapshot);
+                    snapshotTaken = true;
+                    details.put("snapshot", "taken");
+                }
             }
+
+            int maxRetries = retries.applyAsInt(pending.actionId());
+            ActionResult result = null;
+            int attempts = 0;
+            ServiceActionContext context = null;
+            while (true) {
+                attempts++;
+                context = new ServiceActionContext(pending.id(), pending.resource(), issue, decision.parameters(), pluginSettings,
+                        Instant.now().plus(timeout));
+                ServiceActionContext call = context;
+                result = caller.action(loaded, pending.actionId(), timeout, () -> loaded.action().execute(call));
+                if (result.succeeded() || !result.retryable() || attempts > maxRetries) {
+                    break;
+                }
+                Duration pause = backoff.multipliedBy(1L << Math.min(attempts - 1, 20));
+                metrics.counter("homeostat.remediations.retries").inc();
+                LOG.info("remediation {} ({}) failed transiently (attempt {}): {}; retrying in {} ms", pending.id(), pending.actionId(),
+                        attempts, result.message(), pause.toMillis());
+                try {
+                    Thread.sleep(pause.toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+            details.putAll(result.details());
+            details.put("attempts", Integer.toString(attempts));
             List<String> lines = context.loggedLines();
             if (!lines.isEmpty()) {
                 details.put("log", String.join("\n", lines));
             }
-            finish(pending, succeeded, message, details, started);
+            String message = result.message();
+            if (!result.succeeded() && snapshotTaken) {
+                // It failed partway: put things back as they were before reporting the failure.
+                ActionResult undone = undo(loaded, pending, issue, decision.parameters(), pluginSettings, timeout, snapshot);
+                details.put("rollback", undone.succeeded() ? "succeeded" : "failed");
+                message = message + "; rollback " + (undone.succeeded() ? "succeeded" : "failed: " + undone.message());
+            }
+            finish(pending, result.succeeded(), message, details, started, attempts, snapshotTaken);
         } catch (RuntimeException e) {
             LOG.error("remediation {} failed inside the executor", pending.id(), e);
-            finish(pending, false, "executor error: " + e.getMessage(), Map.of(), started);
+            finish(pending, false, "executor error: " + e.getMessage(), Map.of(), started, 0, false);
         } finally {
             running.decrementAndGet();
         }
     }
 
-    private static ActionResult callInPluginClassLoader(LoadedAction loaded, ServiceActionContext context) throws Exception {
-        Thread current = Thread.currentThread();
-        ClassLoader previous = current.getContextClassLoader();
-        current.setContextClassLoader(loaded.classLoader());
-        try {
-            return loaded.action().execute(context);
-        } finally {
-            current.setContextClassLoader(previous);
-        }
+    private ActionResult undo(LoadedAction loaded, RemediationRecord remediation, IssueReference issue, Map<String, String> parameters,
+                              PluginSettings pluginSettings, Duration timeout, String snapshot) {
+        ServiceActionContext context = new ServiceActionContext(remediation.id(), remediation.resource(), issue, parameters,
+                pluginSettings, Instant.now().plus(timeout));
+        ActionResult result = caller.action(loaded, remediation.actionId() + " rollback", timeout,
+                () -> loaded.action().rollback(context, snapshot));
+        store.recordRollback(remediation.id(), result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED,
+                result.message());
+        metrics.counter("homeostat.rollbacks." + (result.succeeded() ? "succeeded" : "failed")).inc();
+        LOG.info("rollback of remediation {} ({}) on {}: {}", remediation.id(), remediation.actionId(), remediation.resource(),
+                result.message());
+        return result;
     }
 
-    private void finish(RemediationRecord pending, boolean succeeded, String message,
-                        Map<String, String> details, Instant started) {
+    private void runRollback(RollbackRequest request) {
+        boolean succeeded = false;
+        String message;
+        try {
+            Optional<RemediationRecord> found = store.forDecision(request.decisionId());
+            Optional<String> snapshot = found.flatMap(remediation -> store.snapshot(remediation.id()));
+            Optional<LoadedAction> loaded = found.flatMap(remediation -> plugins.action(remediation.actionId()));
+            if (found.isEmpty() || snapshot.isEmpty()) {
+                message = "nothing to roll back to: no snapshot was taken";
+            } else if (loaded.isEmpty()) {
+                message = "no loaded plugin provides " + found.get().actionId() + " to roll it back";
+            } else {
+                RemediationRecord remediation = found.get();
+                Optional<DecisionRecord> decision = stores.decisions().find(remediation.decisionId());
+                IssueReference issue = new IssueReference(remediation.issueId(), decision.map(DecisionRecord::issueType).orElse(""),
+                        decision.map(DecisionRecord::severity).orElse(""), remediation.tenant());
+                ActionResult result = undo(loaded.get(), remediation, issue,
+                        decision.map(DecisionRecord::parameters).orElse(Map.of()), settings.apply(loaded.get().pluginId()),
+                        timeouts.apply(remediation.actionId()), snapshot.get());
+                succeeded = result.succeeded();
+                message = result.message();
+            }
+        } catch (RuntimeException e) {
+            LOG.error("rollback for decision {} failed inside the executor", request.decisionId(), e);
+            message = "executor error: " + e.getMessage();
+        }
+        feedback.accept(new RollbackOutcome(request.decisionId(), succeeded, message));
+    }
+
+    private void finish(RemediationRecord pending, boolean succeeded, String message, Map<String, String> details, Instant started,
+                        int attempts, boolean snapshotTaken) {
         Instant finished = Instant.now();
         long duration = Duration.between(started, finished).toMillis();
         String state = succeeded ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED;
         try {
-            store.finish(pending.id(), state, message, details, finished, duration);
+            store.finish(pending.id(), state, message, details, finished, duration, attempts);
         } catch (RuntimeException e) {
             // The outcome still reaches the engine so that the resource is not held forever.
             LOG.error("could not record the outcome of remediation {}", pending.id(), e);
@@ -152,8 +223,8 @@ public final class RemediationExecutor implements Managed {
         metrics.counter("homeostat.remediations." + metricAction + "." + state).inc();
         metrics.timer("homeostat.remediations.duration").update(Duration.ofMillis(duration));
         LOG.info("remediation {} {} on {}: {} ({} ms)", pending.id(), state, pending.resource(), message, duration);
-        outcomes.accept(new RemediationOutcome(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
-                pending.actionId(), succeeded, message, finished.toEpochMilli()));
+        feedback.accept(RemediationOutcome.finished(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                pending.actionId(), succeeded, message, finished.toEpochMilli(), snapshotTaken && succeeded));
     }
 
     @Override
@@ -167,15 +238,6 @@ public final class RemediationExecutor implements Managed {
         if (!supervisors.awaitTermination(30, TimeUnit.SECONDS)) {
             supervisors.shutdownNow();
         }
-        pluginCalls.shutdownNow();
-    }
-
-    private static java.util.concurrent.ThreadFactory named(String prefix) {
-        AtomicInteger counter = new AtomicInteger();
-        return runnable -> {
-            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
-            thread.setDaemon(true);
-            return thread;
-        };
+        caller.close();
     }
 }

@@ -8,6 +8,7 @@ import java.util.Map;
 public record DecisionRecord(
         String id,
         String issueId,
+        String proposalId,
         String tenant,
         String resource,
         String issueType,

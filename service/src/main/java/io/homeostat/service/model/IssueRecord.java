@@ -1,6 +1,7 @@
 package io.homeostat.service.model;
 
 import java.time.Instant;
+import java.util.List;
 
 /** An issue as stored and served: an immutable copy taken on the engine thread. */
 public record IssueRecord(
@@ -18,5 +19,6 @@ public record IssueRecord(
         Instant openedAt,
         Instant lastEvidenceAt,
         Instant resolvedAt,
-        Instant updatedAt) {
+        Instant updatedAt,
+        List<String> reporters) {
 }

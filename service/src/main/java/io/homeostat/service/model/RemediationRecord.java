@@ -4,7 +4,9 @@ import java.time.Instant;
 import java.util.Map;
 
 /**
- * One execution of an action: pending → running → succeeded | failed. The id is also the
+ * One execution of an action: pending → running → succeeded | failed (| interrupted by a crash).
+ * A reversible action's snapshot is stored with it (not in this record) and its rollback, when
+ * verification fails, in {@code rollbackState}. The id is also the
  * idempotency key handed to the plugin; one decision yields at most one remediation.
  */
 public record RemediationRecord(
@@ -21,10 +23,21 @@ public record RemediationRecord(
         Instant createdAt,
         Instant startedAt,
         Instant finishedAt,
-        Long durationMillis) {
+        Long durationMillis,
+        int attempts,
+        String rollbackState,
+        String rollbackMessage) {
 
     public static final String PENDING = "pending";
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
+    /** A crash stopped it; start-up reconciliation handed it to verification or back to the gates. */
+    public static final String INTERRUPTED = "interrupted";
+
+    /** A pending remediation for a RUN decision. */
+    public static RemediationRecord pending(String id, DecisionRecord decision, Instant now) {
+        return new RemediationRecord(id, decision.id(), decision.issueId(), decision.tenant(), decision.resource(), decision.actionId(),
+                null, PENDING, "waiting for the executor", Map.of(), now, null, null, null, 0, null, null);
+    }
 }

@@ -17,7 +17,7 @@ import java.util.Set;
 @Path("/api/v1/issues")
 @Produces(MediaType.APPLICATION_JSON)
 public final class IssuesResource {
-    private static final Set<String> STATES = Set.of("open", "remediating", "resolved", "escalated");
+    private static final Set<String> STATES = Set.of("open", "remediating", "verifying", "recovering", "resolved", "escalated");
 
     private final Store store;
 
@@ -38,6 +38,7 @@ public final class IssuesResource {
     @Path("/{id}")
     public IssueDetail get(@PathParam("id") String id) {
         IssueRecord issue = store.issues().find(id).orElseThrow(() -> ApiErrors.error(404, "no issue with id '" + id + "'"));
-        return new IssueDetail(issue, store.decisions().forIssue(id), store.remediations().forIssue(id));
+        return new IssueDetail(issue, store.proposals().forIssue(id), store.decisions().forIssue(id), store.remediations().forIssue(id),
+                store.escalations().forIssue(id).orElse(null));
     }
 }

@@ -12,7 +12,7 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Decisions with their explanations; written once, when the engine concludes them. */
 public final class DecisionStore {
-    private static final String COLUMNS = "id, issue_id, tenant, resource, issue_type, severity, action_id, parameters, outcome, "
+    private static final String COLUMNS = "id, issue_id, proposal_id, tenant, resource, issue_type, severity, action_id, parameters, outcome, "
             + "reason, explanation, decided_at";
     private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() { };
     private static final TypeReference<List<DecisionRecord.ExplanationEntry>> EXPLANATION = new TypeReference<>() { };
@@ -26,7 +26,7 @@ public final class DecisionStore {
     }
 
     void insert(Handle handle, DecisionRecord decision) {
-        handle.createUpdate("INSERT INTO decisions (" + COLUMNS + ") VALUES (:id, :issueId, :tenant, :resource, :issueType, "
+        handle.createUpdate("INSERT INTO decisions (" + COLUMNS + ") VALUES (:id, :issueId, :proposalId, :tenant, :resource, :issueType, "
                         + ":severity, :actionId, :parametersJson, :outcome, :reason, :explanationJson, :decidedAt)")
                 .bindMethods(decision)
                 .bind("parametersJson", json.write(decision.parameters()))
@@ -46,8 +46,16 @@ public final class DecisionStore {
                 .bind("issueId", issueId).map((rs, ctx) -> read(rs)).list());
     }
 
+    /** Counts by outcome, for the statistics totals. */
+    public Map<String, Long> countByOutcome() {
+        Map<String, Long> counts = new java.util.LinkedHashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery("SELECT outcome, COUNT(*) AS n FROM decisions GROUP BY outcome ORDER BY outcome")
+                .map((rs, ctx) -> Map.entry(rs.getString("outcome"), rs.getLong("n"))).forEach(e -> counts.put(e.getKey(), e.getValue())));
+        return counts;
+    }
+
     private DecisionRecord read(ResultSet rs) throws SQLException {
-        return new DecisionRecord(rs.getString("id"), rs.getString("issue_id"), rs.getString("tenant"), rs.getString("resource"),
+        return new DecisionRecord(rs.getString("id"), rs.getString("issue_id"), rs.getString("proposal_id"), rs.getString("tenant"), rs.getString("resource"),
                 rs.getString("issue_type"), rs.getString("severity"), rs.getString("action_id"),
                 json.read(rs.getString("parameters"), PARAMETERS), rs.getString("outcome"), rs.getString("reason"),
                 json.read(rs.getString("explanation"), EXPLANATION), IssueStore.instant(rs, "decided_at"));

@@ -5,6 +5,9 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -12,7 +15,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Issues: written by the engine's output path, read by the API. */
 public final class IssueStore {
     private static final String COLUMNS = "id, tenant, fingerprint, resource, type, severity, category, state, summary, opened_by, "
-            + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at";
+            + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at, reporters";
 
     private final Jdbi jdbi;
 
@@ -24,16 +27,37 @@ public final class IssueStore {
     void upsert(Handle handle, IssueRecord issue) {
         int updated = handle.createUpdate("UPDATE issues SET severity = :severity, state = :state, summary = :summary, "
                         + "evidence_count = :evidenceCount, last_evidence_at = :lastEvidenceAt, resolved_at = :resolvedAt, "
-                        + "updated_at = :updatedAt WHERE id = :id")
+                        + "updated_at = :updatedAt, reporters = :reporterList WHERE id = :id")
                 .bindMethods(issue)
+                .bind("reporterList", reporters(issue))
                 .execute();
         if (updated == 0) {
             handle.createUpdate("INSERT INTO issues (" + COLUMNS + ") VALUES (:id, :tenant, :fingerprint, :resource, :type, "
                             + ":severity, :category, :state, :summary, :openedBy, :evidenceCount, :openedAt, :lastEvidenceAt, "
-                            + ":resolvedAt, :updatedAt)")
+                            + ":resolvedAt, :updatedAt, :reporterList)")
                     .bindMethods(issue)
+                    .bind("reporterList", reporters(issue))
                     .execute();
         }
+    }
+
+    private static String reporters(IssueRecord issue) {
+        return DecisionStore.truncate(String.join(",", issue.reporters()), 2000);
+    }
+
+    /** Issues that are not resolved: re-asserted into the session at start-up. */
+    public List<IssueRecord> active() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM issues WHERE state <> 'resolved' "
+                        + "ORDER BY opened_at, id")
+                .map((rs, ctx) -> read(rs)).list());
+    }
+
+    /** Counts by state, for the statistics totals. */
+    public Map<String, Long> countByState() {
+        Map<String, Long> counts = new LinkedHashMap<>();
+        jdbi.useHandle(handle -> handle.createQuery("SELECT state, COUNT(*) AS n FROM issues GROUP BY state ORDER BY state")
+                .map((rs, ctx) -> Map.entry(rs.getString("state"), rs.getLong("n"))).forEach(e -> counts.put(e.getKey(), e.getValue())));
+        return counts;
     }
 
     public Optional<IssueRecord> find(String id) {
@@ -60,7 +84,12 @@ public final class IssueStore {
         return new IssueRecord(rs.getString("id"), rs.getString("tenant"), rs.getString("fingerprint"), rs.getString("resource"),
                 rs.getString("type"), rs.getString("severity"), rs.getString("category"), rs.getString("state"),
                 rs.getString("summary"), rs.getString("opened_by"), rs.getInt("evidence_count"), instant(rs, "opened_at"),
-                instant(rs, "last_evidence_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"));
+                instant(rs, "last_evidence_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
+                splitReporters(rs.getString("reporters")));
+    }
+
+    private static List<String> splitReporters(String value) {
+        return value == null || value.isEmpty() ? List.of() : List.of(value.split(","));
     }
 
     static Instant instant(ResultSet rs, String column) throws SQLException {

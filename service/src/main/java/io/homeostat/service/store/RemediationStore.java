@@ -18,7 +18,7 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class RemediationStore {
     private static final String COLUMNS = "id, decision_id, issue_id, tenant, resource, action_id, plugin_id, state, message, details, "
-            + "created_at, started_at, finished_at, duration_ms";
+            + "created_at, started_at, finished_at, duration_ms, attempts, rollback_state, rollback_message";
     private static final TypeReference<Map<String, String>> DETAILS = new TypeReference<>() { };
 
     private final Jdbi jdbi;
@@ -31,7 +31,8 @@ public final class RemediationStore {
 
     void insertPending(Handle handle, RemediationRecord remediation) {
         handle.createUpdate("INSERT INTO remediations (" + COLUMNS + ") VALUES (:id, :decisionId, :issueId, :tenant, :resource, "
-                        + ":actionId, :pluginId, :state, :message, :detailsJson, :createdAt, :startedAt, :finishedAt, :durationMillis)")
+                        + ":actionId, :pluginId, :state, :message, :detailsJson, :createdAt, :startedAt, :finishedAt, :durationMillis, "
+                        + ":attempts, :rollbackState, :rollbackMessage)")
                 .bindMethods(remediation)
                 .bind("detailsJson", json.write(remediation.details()))
                 .execute();
@@ -46,19 +47,74 @@ public final class RemediationStore {
                 .execute()) == 1;
     }
 
+    /** Keeps a reversible action's snapshot, before it acts. */
+    public void saveSnapshot(String id, String snapshot) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE remediations SET snapshot = :snapshot WHERE id = :id")
+                .bind("snapshot", snapshot).bind("id", id).execute());
+    }
+
+    public Optional<String> snapshot(String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT snapshot FROM remediations WHERE id = :id")
+                .bind("id", id).mapTo(String.class).findOne());
+    }
+
     /** pending or running → succeeded or failed, with what happened. */
-    public void finish(String id, String state, String message, Map<String, String> details, Instant finishedAt, Long durationMillis) {
+    public void finish(String id, String state, String message, Map<String, String> details, Instant finishedAt, Long durationMillis,
+                       int attempts) {
         jdbi.useHandle(handle -> handle.createUpdate("UPDATE remediations SET state = :state, message = :message, details = :details, "
-                        + "finished_at = :finishedAt, duration_ms = :durationMillis WHERE id = :id AND state IN (:pending, :running)")
+                        + "finished_at = :finishedAt, duration_ms = :durationMillis, attempts = :attempts "
+                        + "WHERE id = :id AND state IN (:pending, :running)")
                 .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("details", json.write(details))
-                .bind("finishedAt", finishedAt).bind("durationMillis", durationMillis).bind("id", id)
+                .bind("finishedAt", finishedAt).bind("durationMillis", durationMillis).bind("attempts", attempts).bind("id", id)
                 .bind("pending", RemediationRecord.PENDING).bind("running", RemediationRecord.RUNNING)
                 .execute());
+    }
+
+    public void recordRollback(String id, String state, String message) {
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE remediations SET rollback_state = :state, rollback_message = :message "
+                        + "WHERE id = :id")
+                .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("id", id).execute());
+    }
+
+    /**
+     * Start-up reconciliation: every attempt a crash left pending or running is marked
+     * interrupted, in one statement per state, and returned as it was, so that the engine can
+     * verify it (running) or decide it again (pending). Nothing is ever run again under the same id.
+     */
+    public List<RemediationRecord> interruptUnfinished(Instant now) {
+        return jdbi.inTransaction(handle -> {
+            List<RemediationRecord> unfinished = handle.createQuery("SELECT " + COLUMNS + " FROM remediations "
+                            + "WHERE state IN (:pending, :running) ORDER BY created_at, id")
+                    .bind("pending", RemediationRecord.PENDING).bind("running", RemediationRecord.RUNNING)
+                    .map((rs, ctx) -> read(rs)).list();
+            for (RemediationRecord remediation : unfinished) {
+                String message = RemediationRecord.PENDING.equals(remediation.state())
+                        ? "interrupted by a restart before it started; the gates decide again"
+                        : "interrupted by a restart while running; verification decides whether it helped";
+                handle.createUpdate("UPDATE remediations SET state = :interrupted, message = :message, finished_at = :now "
+                                + "WHERE id = :id AND state = :state")
+                        .bind("interrupted", RemediationRecord.INTERRUPTED).bind("message", message).bind("now", now)
+                        .bind("id", remediation.id()).bind("state", remediation.state()).execute();
+            }
+            return unfinished;
+        });
+    }
+
+    /** Attempts that passed the gates since {@code since}: the rate windows' events, re-asserted at start-up. */
+    public List<RemediationRecord> startedSince(Instant since) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE created_at >= :since "
+                        + "ORDER BY created_at, id")
+                .bind("since", since).map((rs, ctx) -> read(rs)).list());
     }
 
     public Optional<RemediationRecord> find(String id) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE id = :id")
                 .bind("id", id).map((rs, ctx) -> read(rs)).findOne());
+    }
+
+    public Optional<RemediationRecord> forDecision(String decisionId) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE decision_id = :decisionId")
+                .bind("decisionId", decisionId).map((rs, ctx) -> read(rs)).findOne());
     }
 
     public List<RemediationRecord> forIssue(String issueId) {
@@ -82,9 +138,11 @@ public final class RemediationStore {
 
     private RemediationRecord read(ResultSet rs) throws SQLException {
         long duration = rs.getLong("duration_ms");
+        Long durationMillis = rs.wasNull() ? null : duration;
         return new RemediationRecord(rs.getString("id"), rs.getString("decision_id"), rs.getString("issue_id"), rs.getString("tenant"),
                 rs.getString("resource"), rs.getString("action_id"), rs.getString("plugin_id"), rs.getString("state"),
                 rs.getString("message"), json.read(rs.getString("details"), DETAILS), IssueStore.instant(rs, "created_at"),
-                IssueStore.instant(rs, "started_at"), IssueStore.instant(rs, "finished_at"), rs.wasNull() ? null : duration);
+                IssueStore.instant(rs, "started_at"), IssueStore.instant(rs, "finished_at"), durationMillis, rs.getInt("attempts"),
+                rs.getString("rollback_state"), rs.getString("rollback_message"));
     }
 }

@@ -1,22 +1,33 @@
 package io.homeostat.service.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homeostat.service.engine.EngineOutputs;
+import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.model.ProposalRecord;
 import io.homeostat.service.model.RemediationRecord;
+import io.homeostat.service.model.StatisticsRecord;
+import java.util.ArrayList;
 import java.util.List;
 import org.jdbi.v3.core.Jdbi;
 
 /**
  * The JDBI data layer, the same on PostgreSQL and H2. Its one write path for engine output keeps
- * the promise that a decision, and the pending remediation a RUN decision implies, are committed
- * together before any action starts.
+ * the promise that a decision, the pending remediation a RUN decision implies and the gate state
+ * the batch changed are committed together before any action starts.
  */
 public final class Store {
     private final Jdbi jdbi;
     private final IssueStore issues;
     private final DecisionStore decisions;
     private final RemediationStore remediations;
+    private final ProposalStore proposals;
+    private final ApprovalStore approvals;
+    private final GateStateStore gateState;
+    private final EscalationStore escalations;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -24,20 +35,46 @@ public final class Store {
         this.issues = new IssueStore(jdbi);
         this.decisions = new DecisionStore(jdbi, json);
         this.remediations = new RemediationStore(jdbi, json);
+        this.proposals = new ProposalStore(jdbi, json);
+        this.approvals = new ApprovalStore(jdbi);
+        this.gateState = new GateStateStore(jdbi);
+        this.escalations = new EscalationStore(jdbi);
     }
 
-    /** Writes one engine batch's issues, decisions and pending remediations in one transaction. */
-    public void recordOutputs(List<IssueRecord> changedIssues, List<DecisionRecord> newDecisions, List<RemediationRecord> pending) {
-        jdbi.useTransaction(handle -> {
-            for (IssueRecord issue : changedIssues) {
+    /**
+     * Writes one engine batch and the pending remediations of its RUN decisions in one
+     * transaction; returns the escalations that are new (an issue escalates once).
+     */
+    public List<EscalationRecord> recordOutputs(EngineOutputs outputs, List<RemediationRecord> pending) {
+        return jdbi.inTransaction(handle -> {
+            for (IssueRecord issue : outputs.issues()) {
                 issues.upsert(handle, issue);
             }
-            for (DecisionRecord decision : newDecisions) {
+            for (DecisionRecord decision : outputs.decisions()) {
                 decisions.insert(handle, decision);
             }
             for (RemediationRecord remediation : pending) {
                 remediations.insertPending(handle, remediation);
             }
+            for (ProposalRecord proposal : outputs.proposals()) {
+                proposals.upsert(handle, proposal);
+            }
+            for (BreakerRecord breaker : outputs.breakers()) {
+                gateState.upsert(handle, breaker);
+            }
+            for (ApprovalRecord approval : outputs.approvals()) {
+                approvals.upsert(handle, approval);
+            }
+            for (StatisticsRecord stats : outputs.statistics()) {
+                gateState.upsert(handle, stats);
+            }
+            List<EscalationRecord> fresh = new ArrayList<>();
+            for (EscalationRecord escalation : outputs.escalations()) {
+                if (escalations.insertIfNew(handle, escalation)) {
+                    fresh.add(escalation);
+                }
+            }
+            return fresh;
         });
     }
 
@@ -51,5 +88,21 @@ public final class Store {
 
     public RemediationStore remediations() {
         return remediations;
+    }
+
+    public ProposalStore proposals() {
+        return proposals;
+    }
+
+    public ApprovalStore approvals() {
+        return approvals;
+    }
+
+    public GateStateStore gateState() {
+        return gateState;
+    }
+
+    public EscalationStore escalations() {
+        return escalations;
     }
 }

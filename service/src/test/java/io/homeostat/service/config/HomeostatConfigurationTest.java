@@ -41,8 +41,8 @@ class HomeostatConfigurationTest {
         assertThat(configuration.getEngine().getMaxBatch()).isEqualTo(5_000);
         assertThat(configuration.getIntake().getMaxBatch()).isEqualTo(5_000);
         assertThat(configuration.getIntake().getQueueCapacity()).isEqualTo(100_000);
-        assertThat(configuration.getPolicy().build().maxRemediationsPerResourcePerHour()).isEqualTo(10);
-        assertThat(configuration.getPolicy().build().resolveQuietPeriodMillis()).isEqualTo(120_000);
+        assertThat(configuration.getPolicy().build().getMaxPerResourcePerHour()).isEqualTo(10);
+        assertThat(configuration.getPolicy().build().getResolveQuietPeriodMillis()).isEqualTo(120_000);
         assertThat(configuration.getPlugins().getDirectory()).isEqualTo("target/plugins");
         assertThat(configuration.getPlugins().isFailOnError()).isTrue();
         assertThat(configuration.getExecution().getMaxConcurrent()).isEqualTo(8);

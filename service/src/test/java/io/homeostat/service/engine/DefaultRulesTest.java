@@ -2,9 +2,8 @@ package io.homeostat.service.engine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.homeostat.service.engine.facts.ActiveRemediation;
 import io.homeostat.service.engine.facts.Issue;
-import io.homeostat.service.engine.facts.RemediationOutcome;
+import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.IssueRecord;
 import java.time.Duration;
@@ -74,7 +73,7 @@ class DefaultRulesTest {
 
         @Test
         void resolvesOnlyAfterHealthyProbesForTheQuietPeriod() {
-            try (RuleTestSession rules = new RuleTestSession(10, Duration.ofMinutes(2))) {
+            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0);
                 rules.advance(SECONDS_10).signal("service:web", "probe.success", 1).advance(Duration.ofSeconds(90));
@@ -92,7 +91,7 @@ class DefaultRulesTest {
 
         @Test
         void newEvidenceCancelsTheQuietPeriod() {
-            try (RuleTestSession rules = new RuleTestSession(10, Duration.ofMinutes(2))) {
+            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0);
                 rules.advance(SECONDS_10).signal("service:web", "probe.success", 1)
@@ -104,7 +103,7 @@ class DefaultRulesTest {
 
         @Test
         void silenceIsNotRecovery() {
-            try (RuleTestSession rules = new RuleTestSession(10, Duration.ofMinutes(2))) {
+            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0).advance(Duration.ofHours(2));
                 assertThat(rules.issues("service_down").get(0).state()).isEqualTo("remediating");
@@ -113,7 +112,7 @@ class DefaultRulesTest {
 
         @Test
         void oldFailuresDoNotReopenAResolvedIssueButNewOnesDo() {
-            try (RuleTestSession rules = new RuleTestSession(10, Duration.ofSeconds(20))) {
+            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofSeconds(20).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0);
                 rules.advance(Duration.ofSeconds(2)).signal("service:web", "probe.success", 1).advance(Duration.ofSeconds(21));
@@ -189,78 +188,6 @@ class DefaultRulesTest {
                 });
                 assertThat(rules.decisions()).singleElement()
                         .satisfies(decision -> assertThat(decision.parameters()).containsEntry("endpoint", "disk-cleanup"));
-            }
-        }
-    }
-
-    @Nested
-    class Gates {
-        @Test
-        void anActionNoPluginProvidesIsBlockedWithThatReason() {
-            try (RuleTestSession rules = new RuleTestSession()) {
-                rules.engine().setAvailableActions(java.util.List.of());
-                rules.signal("disk:d", "disk.used_percent", 99);
-                assertThat(rules.decisions()).singleElement().satisfies(decision -> {
-                    assertThat(decision.outcome()).isEqualTo("blocked");
-                    assertThat(decision.reason()).isEqualTo("action-available: no loaded plugin provides http.call");
-                });
-                assertThat(rules.issues().get(0).state()).isEqualTo("open");
-            }
-        }
-
-        @Test
-        void onlyOneRemediationRunsPerResourceUntilItsOutcomeArrives() {
-            try (RuleTestSession rules = new RuleTestSession()) {
-                rules.signal("service:cart", "memory.used_percent", 95);
-                rules.signal("service:cart", "cpu.utilization", 95).signal("service:cart", "cpu.utilization", 95)
-                        .signal("service:cart", "cpu.utilization", 95);
-                assertThat(rules.decisions()).extracting(DecisionRecord::outcome).containsExactly("run", "blocked");
-                DecisionRecord blocked = rules.decisions().get(1);
-                assertThat(blocked.reason()).startsWith("concurrency.resource");
-                assertThat(blocked.explanation()).anySatisfy(step -> {
-                    assertThat(step.gate()).isEqualTo("concurrency.resource");
-                    assertThat(step.figures()).containsEntry("active", 1L);
-                });
-            }
-        }
-
-        @Test
-        void aFailedOutcomeFreesTheResourceAndReopensTheIssue() {
-            try (RuleTestSession rules = new RuleTestSession()) {
-                rules.signal("service:cart", "memory.used_percent", 95);
-                DecisionRecord decision = rules.decisions().get(0);
-                rules.insert(new RemediationOutcome(decision.id(), decision.issueId(), "default", "service:cart",
-                        "process.restart", false, "boom", rules.engine().now()));
-                assertThat(rules.engine().facts(ActiveRemediation.class)).isEmpty();
-                assertThat(rules.issues().get(0).state()).isEqualTo("open");
-            }
-        }
-
-        @Test
-        void theHourlyLimitPerResourceHoldsAndReleasesWhenTheWindowMoves() {
-            try (RuleTestSession rules = new RuleTestSession(2, Duration.ofSeconds(30))) {
-                for (int episode = 0; episode < 3; episode++) {
-                    rules.signal("service:cart", "memory.used_percent", 95);
-                    DecisionRecord decision = rules.decisions().get(rules.decisions().size() - 1);
-                    if (decision.outcome().equals("run")) {
-                        rules.insert(new RemediationOutcome(decision.id(), decision.issueId(), "default", "service:cart",
-                                "process.restart", true, "ok", rules.engine().now()));
-                    }
-                    rules.advance(Duration.ofSeconds(5)).signal("service:cart", "memory.used_percent", 40)
-                            .advance(Duration.ofSeconds(31));
-                }
-                assertThat(rules.decisions()).extracting(DecisionRecord::outcome).containsExactly("run", "run", "blocked");
-                assertThat(rules.decisions().get(2).explanation()).anySatisfy(step -> {
-                    assertThat(step.gate()).isEqualTo("rate.resource");
-                    assertThat(step.verdict()).isEqualTo("block");
-                    assertThat(step.figures()).containsEntry("count", 2L).containsEntry("limit", 2);
-                });
-
-                rules.advance(Duration.ofHours(1)).signal("service:cart", "memory.used_percent", 40)
-                        .advance(Duration.ofSeconds(31));
-                rules.signal("service:cart", "memory.used_percent", 95);
-                assertThat(rules.decisions().get(rules.decisions().size() - 1).outcome())
-                        .as(rules.decisions().get(rules.decisions().size() - 1).reason()).isEqualTo("run");
             }
         }
     }

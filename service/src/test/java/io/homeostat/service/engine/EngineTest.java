@@ -32,7 +32,7 @@ class EngineTest {
         List<EngineOutputs> outputs = new CopyOnWriteArrayList<>();
         MetricRegistry metrics = new MetricRegistry();
         Engine engine = new Engine(RuleTestSession.shippedRules(), queue, new ConcurrentLinkedQueue<>(), outputs::add,
-                new PolicySettings(10, 120_000), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
+                PolicySettings.defaults(), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
         engine.start();
         List<Signal> signals = failingProbes(2_000);
         assertThat(queue.offerAll(signals)).isTrue();
@@ -56,7 +56,7 @@ class EngineTest {
         };
         MetricRegistry metrics = new MetricRegistry();
         Engine engine = new Engine(RuleTestSession.shippedRules(), queue, new ConcurrentLinkedQueue<>(), flaky,
-                new PolicySettings(10, 120_000), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
+                PolicySettings.defaults(), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
         engine.start();
         queue.offerAll(failingProbes(1));
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !persisted.isEmpty());
@@ -96,7 +96,7 @@ class EngineTest {
         MetricRegistry metrics = new MetricRegistry();
         List<EngineOutputs> outputs = new CopyOnWriteArrayList<>();
         Engine engine = new Engine(fragile, queue, new ConcurrentLinkedQueue<>(), outputs::add,
-                new PolicySettings(10, 120_000), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
+                PolicySettings.defaults(), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
         engine.start();
         try {
             long now = System.currentTimeMillis();

@@ -8,24 +8,41 @@ import java.util.Objects;
 import java.util.UUID;
 
 /**
- * What the gates made of one proposal, with its explanation. Rules create it for a new proposal,
- * each gate rule records a verdict with {@link #gate}, and a final rule calls {@link #conclude}.
- * The engine persists it when its outcome is final, before any action runs.
+ * What the gates made of one proposal, with its explanation. Rules create it for a proposal, each
+ * gate rule records a verdict ({@link #gate}, {@link #defer}, {@link #awaitApproval},
+ * {@link #dryRun}), and a final rule calls {@link #conclude}. The engine persists it when its
+ * outcome is final, before any action runs. Every verdict stays in the explanation, with the
+ * figures the gate used, so that "why did it act, or not?" has a complete answer.
  */
 public final class Decision {
+    /** Gates an operator's override cannot pass: there is nothing to run. */
+    private static final String ACTION_AVAILABLE = "action-available";
+
     private final String id;
     private final String issueId;
     private final String proposalId;
     private final String tenant;
     private final String resource;
+    private final String resourceKind;
     private final String issueType;
     private final Severity severity;
     private final String actionId;
     private final Map<String, String> parameters;
+    private final boolean manual;
+    private final String overrideReason;
+    private final String manualBy;
+    private final boolean proposalDryRun;
     private final List<ExplanationStep> explanation = new ArrayList<>();
     private DecisionOutcome outcome = DecisionOutcome.PENDING;
     private String reason = "";
-    private boolean blocked;
+    private String blockedBy;
+    private String deferredBy;
+    private String awaitingBy;
+    private String dryRunBy;
+    private boolean unavailable;
+    private long retryDelayMillis;
+    private boolean repeat;
+    private String approvalRisk;
     private long decidedAt;
 
     public Decision(Issue issue, Proposal proposal) {
@@ -34,16 +51,28 @@ public final class Decision {
         this.proposalId = proposal.getId();
         this.tenant = issue.getTenant();
         this.resource = issue.getResource();
+        this.resourceKind = issue.getResourceKind();
         this.issueType = issue.getType();
         this.severity = issue.getSeverity();
         this.actionId = proposal.getActionId();
         this.parameters = proposal.getParameters();
+        this.manual = proposal.isManual();
+        this.manualBy = proposal.getManualBy();
+        this.overrideReason = proposal.isOverride() ? proposal.getOverrideReason() : null;
+        this.proposalDryRun = proposal.isDryRun();
         explanation.add(new ExplanationStep(issue.getOpenedBy(), null, "info",
                 "classified " + issue.getResource() + " as " + issue.getType() + " (" + issue.getSeverity().label() + ")",
-                Map.of("evidence", issue.getEvidenceCount())));
-        explanation.add(new ExplanationStep(proposal.getProposedBy(), null, "info",
-                "proposed " + proposal.getActionId() + (proposal.isPrimary() ? " as the primary strategy" : " as a fallback"),
-                proposal.getParameters().isEmpty() ? Map.of() : Map.of("parameters", proposal.getParameters())));
+                Map.of("evidence", issue.getEvidenceCount(), "reporters", issue.getReporters())));
+        String how = proposal.isManual() ? "requested by operator " + proposal.getManualBy()
+                : "proposed as " + (proposal.isPrimary() ? "the primary strategy" : "fallback strategy " + proposal.getOrder());
+        Map<String, Object> figures = new LinkedHashMap<>();
+        if (!proposal.getParameters().isEmpty()) {
+            figures.put("parameters", proposal.getParameters());
+        }
+        if (!proposal.getScore().isEmpty()) {
+            figures.put("ranking", proposal.getScore());
+        }
+        explanation.add(new ExplanationStep(proposal.getProposedBy(), null, "info", how + ": " + proposal.getActionId(), figures));
     }
 
     /**
@@ -53,10 +82,45 @@ public final class Decision {
     public void gate(String gate, boolean passed, String rule, String message, Map<String, ?> figures) {
         Objects.requireNonNull(gate, "gate");
         explanation.add(new ExplanationStep(rule, gate, passed ? "pass" : "block", message, new LinkedHashMap<>(figures)));
-        if (!passed && !blocked) {
-            blocked = true;
-            reason = gate + ": " + message;
+        if (!passed) {
+            if (ACTION_AVAILABLE.equals(gate)) {
+                unavailable = true;
+            }
+            if (blockedBy == null) {
+                blockedBy = gate;
+                reason = gate + ": " + message;
+            }
         }
+    }
+
+    /**
+     * A limit is reached: the proposal waits and is evaluated again after {@code retryAfterMillis}
+     * (the longest wait any limit asks for).
+     */
+    public void defer(String gate, String rule, String message, Map<String, ?> figures, long retryAfterMillis) {
+        Map<String, Object> all = new LinkedHashMap<>(figures);
+        all.put("retryAfterMillis", retryAfterMillis);
+        explanation.add(new ExplanationStep(rule, gate, "defer", message, all));
+        retryDelayMillis = Math.max(retryDelayMillis, retryAfterMillis);
+        if (deferredBy == null) {
+            deferredBy = gate;
+            if (blockedBy == null) {
+                reason = gate + ": " + message;
+            }
+        }
+    }
+
+    /** A human must approve before it runs. */
+    public void awaitApproval(String gate, String rule, String message, Map<String, ?> figures, String risk) {
+        approvalRisk = risk;
+        explanation.add(new ExplanationStep(rule, gate, "await", message, new LinkedHashMap<>(figures)));
+        awaitingBy = gate;
+    }
+
+    /** It would run, but dry-run is on for it: record what would have run, run nothing. */
+    public void dryRun(String gate, String rule, String message, Map<String, ?> figures) {
+        explanation.add(new ExplanationStep(rule, gate, "dry-run", message, new LinkedHashMap<>(figures)));
+        dryRunBy = gate;
     }
 
     /** True once the named gate has recorded a verdict; gate rules use it to fire once. */
@@ -69,13 +133,50 @@ public final class Decision {
         return false;
     }
 
-    /** Ends the gate phase: RUN when every gate passed, otherwise BLOCKED with the first reason. */
-    public void conclude(String rule) {
-        outcome = blocked ? DecisionOutcome.BLOCKED : DecisionOutcome.RUN;
-        if (!blocked) {
+    /**
+     * Ends the gate phase. Blocked beats deferred beats awaiting approval beats dry-run beats run.
+     * An operator's override turns anything but a missing action into RUN, and says what it overrode.
+     */
+    public void conclude(String rule, Proposal proposal) {
+        boolean stopped = blockedBy != null || deferredBy != null || awaitingBy != null || dryRunBy != null;
+        if (overrideReason != null && stopped && !unavailable) {
+            outcome = DecisionOutcome.RUN;
+            reason = "operator " + manualBy + " overrode " + overridden() + ": " + overrideReason;
+        } else if (blockedBy != null) {
+            outcome = DecisionOutcome.BLOCKED;
+        } else if (deferredBy != null) {
+            outcome = DecisionOutcome.DEFERRED;
+            repeat = proposal.getLastDeferredBy() != null && proposal.getLastDeferredBy().equals(deferredBy);
+        } else if (awaitingBy != null) {
+            outcome = DecisionOutcome.AWAITING_APPROVAL;
+            reason = awaitingBy + ": waiting for a human to approve " + actionId;
+        } else if (dryRunBy != null) {
+            outcome = DecisionOutcome.DRY_RUN;
+            reason = "dry-run: would have run " + actionId + " on " + resource + (parameters.isEmpty() ? "" : " with " + parameters);
+        } else {
+            outcome = DecisionOutcome.RUN;
             reason = "all gates passed";
         }
         explanation.add(new ExplanationStep(rule, null, "info", "decided: " + outcome.label() + " (" + reason + ")", Map.of()));
+    }
+
+    private String overridden() {
+        List<String> gates = new ArrayList<>();
+        for (ExplanationStep step : explanation) {
+            if (step.gate() != null && !"pass".equals(step.verdict())) {
+                gates.add(step.gate());
+            }
+        }
+        return String.join(", ", gates);
+    }
+
+    /**
+     * Ends an approval with a decision of its own: rejected or expired approvals block the
+     * proposal, and that is recorded like any gate.
+     */
+    public void concludeBlocked(String gate, String rule, String message, Map<String, ?> figures) {
+        gate(gate, false, rule, message, figures);
+        conclude(rule, null);
     }
 
     public boolean isPending() {
@@ -102,6 +203,10 @@ public final class Decision {
         return resource;
     }
 
+    public String getResourceKind() {
+        return resourceKind;
+    }
+
     public String getIssueType() {
         return issueType;
     }
@@ -110,12 +215,28 @@ public final class Decision {
         return severity;
     }
 
+    public boolean isCritical() {
+        return severity == Severity.CRITICAL;
+    }
+
     public String getActionId() {
         return actionId;
     }
 
     public Map<String, String> getParameters() {
         return parameters;
+    }
+
+    public boolean isManual() {
+        return manual;
+    }
+
+    public boolean isOverride() {
+        return overrideReason != null;
+    }
+
+    public boolean isProposalDryRun() {
+        return proposalDryRun;
     }
 
     public List<ExplanationStep> getExplanation() {
@@ -131,7 +252,31 @@ public final class Decision {
     }
 
     public boolean isBlocked() {
-        return blocked;
+        return blockedBy != null;
+    }
+
+    /** The gate that blocked it, or null. */
+    public String getBlockedBy() {
+        return blockedBy;
+    }
+
+    /** The gate that deferred it, or null. */
+    public String getDeferredBy() {
+        return deferredBy;
+    }
+
+    public long getRetryDelayMillis() {
+        return retryDelayMillis;
+    }
+
+    /** The risk level that made the approval gate ask for a human. */
+    public String getApprovalRisk() {
+        return approvalRisk;
+    }
+
+    /** A deferral by the same gate as the proposal's previous one: not recorded again. */
+    public boolean isRepeat() {
+        return repeat;
     }
 
     /** Session time of the conclusion, set by the engine. */

@@ -1,14 +1,20 @@
 package io.homeostat.service.engine.facts;
 
+import java.util.Collection;
 import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.UUID;
+import org.kie.api.definition.type.ClassReactive;
 
 /**
  * A classified problem of one resource. Rules create it (one active issue per
  * {@link #getFingerprint() fingerprint}), record new evidence and clear observations on it, and
  * resolve it after a quiet period. Mutable on purpose: rules change it with {@code modify}, and the
- * engine persists every change at the end of the batch.
+ * engine persists every change at the end of the batch. Class-reactive: its derived properties
+ * ({@code active}, {@code clearing}) change with any modification, so every pattern re-evaluates.
  */
+@ClassReactive
 public final class Issue {
     private final String id;
     private final String tenant;
@@ -24,6 +30,7 @@ public final class Issue {
     private long lastClearAt;
     private int evidenceCount;
     private long resolvedAt;
+    private final Set<String> reporters = new TreeSet<>();
 
     /** An issue opened on one piece of evidence observed at {@code openedAt}. */
     public Issue(String tenant, String resource, String type, Severity severity, String category,
@@ -49,6 +56,64 @@ public final class Issue {
         this.summary = FactText.shorten(summary, 2000);
         this.lastEvidenceAt = openedAt;
         this.evidenceCount = Math.max(1, evidenceCount);
+    }
+
+    /** An issue read back from the store at start-up, with its id, state and times. */
+    public static Issue restore(String id, String tenant, String resource, String type, Severity severity, String category,
+                                IssueState state, String openedBy, String summary, long openedAt, long lastEvidenceAt,
+                                int evidenceCount, Collection<String> reporters) {
+        Issue issue = new Issue(id, tenant, resource, type, severity, category, openedAt, evidenceCount, openedBy, summary);
+        issue.state = state;
+        issue.lastEvidenceAt = lastEvidenceAt;
+        issue.reporters.addAll(reporters);
+        return issue;
+    }
+
+    private Issue(String id, String tenant, String resource, String type, Severity severity, String category,
+                  long openedAt, int evidenceCount, String openedBy, String summary) {
+        this.id = id;
+        this.tenant = tenant;
+        this.resource = resource;
+        this.type = type;
+        this.severity = severity;
+        this.category = category;
+        this.openedAt = openedAt;
+        this.openedBy = openedBy;
+        this.summary = summary;
+        this.lastEvidenceAt = openedAt;
+        this.evidenceCount = evidenceCount;
+    }
+
+    /**
+     * Notes the sources (signal {@code source}) that reported the evidence; the quorum gate
+     * compares them with the sources that observe the resource. Returns this, for opening rules.
+     */
+    public Issue reportedBy(Collection<?> sources) {
+        for (Object source : sources) {
+            reporters.add(source == null ? Signal.ANONYMOUS_SOURCE : source.toString());
+        }
+        return this;
+    }
+
+    /** Counts one more piece of evidence observed at {@code time}, reported by {@code source}. */
+    public void recordEvidence(long time, String source) {
+        recordEvidence(time);
+        reporters.add(source == null ? Signal.ANONYMOUS_SOURCE : source);
+    }
+
+    /** The sources that reported evidence of this issue. */
+    public Set<String> getReporters() {
+        return Set.copyOf(reporters);
+    }
+
+    /** The part of the resource id before the first colon: {@code service}, {@code host}, ... */
+    public String getResourceKind() {
+        int colon = resource.indexOf(':');
+        return colon < 0 ? resource : resource.substring(0, colon);
+    }
+
+    public boolean isCritical() {
+        return severity == Severity.CRITICAL;
     }
 
     /** The identity of "the same problem": tenant, resource and type. */

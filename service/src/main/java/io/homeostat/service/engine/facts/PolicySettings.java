@@ -1,18 +1,361 @@
 package io.homeostat.service.engine.facts;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
 /**
- * The numbers of the gate policy, from config.yml, as one fact: operators tune numbers in
- * configuration and change policy by editing DRL.
- *
- * @param maxRemediationsPerResourcePerHour how many remediations one resource may get in a sliding hour
- * @param resolveQuietPeriodMillis how long evidence must stay clear before an issue resolves
+ * The numbers of the gate policy, from config.yml ({@code policy:}), as one fact: operators tune
+ * numbers in configuration and change policy by editing DRL. Immutable; build one with
+ * {@link #builder()}. The helper methods only look numbers up; what they mean is in the rules.
  */
-public record PolicySettings(int maxRemediationsPerResourcePerHour, long resolveQuietPeriodMillis) {
-    public int getMaxRemediationsPerResourcePerHour() {
-        return maxRemediationsPerResourcePerHour;
+public final class PolicySettings {
+    private static final List<String> RISKS = List.of("LOW", "MEDIUM", "HIGH", "CRITICAL");
+
+    private final Builder b;
+
+    private PolicySettings(Builder builder) {
+        this.b = builder.copy();
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public static PolicySettings defaults() {
+        return builder().build();
+    }
+
+    public Builder toBuilder() {
+        return b.copy();
+    }
+
+    public int getMaxPerResourcePerHour() {
+        return b.maxPerResourcePerHour;
+    }
+
+    public int getMaxPerTenantPerMinute() {
+        return b.maxPerTenantPerMinute;
+    }
+
+    public int getMaxGlobalPerHour() {
+        return b.maxGlobalPerHour;
+    }
+
+    public int getMaxConcurrent() {
+        return b.maxConcurrent;
+    }
+
+    public String getBlastRadiusLabel() {
+        return b.blastRadiusLabel;
+    }
+
+    public double getBlastRadiusShare() {
+        return b.blastRadiusShare;
+    }
+
+    /** How many members of a group of {@code size} may be under remediation at once: the share, but at least one. */
+    public int blastRadiusLimit(long size) {
+        return (int) Math.max(1, Math.floor(size * b.blastRadiusShare));
+    }
+
+    public int getBreakerFailures() {
+        return b.breakerFailures;
+    }
+
+    public long getBreakerCooldownMillis() {
+        return b.breakerCooldownMillis;
+    }
+
+    public double getRoiThreshold() {
+        return b.roiThreshold;
+    }
+
+    public double severityWeight(Severity severity) {
+        return b.severityWeights.getOrDefault(severity.label(), 1.0);
+    }
+
+    public double riskPenalty(String risk) {
+        return b.riskPenalties.getOrDefault(risk.toLowerCase(Locale.ROOT), 0.0);
+    }
+
+    /** Expected duration of a problem of this type if nobody acts, in minutes. */
+    public double expectedMinutes(String issueType) {
+        return b.expectedMinutes.getOrDefault(issueType, b.defaultExpectedMinutes);
+    }
+
+    /** How much a resource matters: the first matching entry (exact id or a trailing-* prefix), else the default. */
+    public double criticality(String resource) {
+        Double exact = b.criticality.get(resource);
+        if (exact != null) {
+            return exact;
+        }
+        for (Map.Entry<String, Double> entry : b.criticality.entrySet()) {
+            String key = entry.getKey();
+            if (key.endsWith("*") && resource.startsWith(key.substring(0, key.length() - 1))) {
+                return entry.getValue();
+            }
+        }
+        return b.defaultCriticality;
+    }
+
+    public double getPriorWeight() {
+        return b.priorWeight;
+    }
+
+    public double getExplorationWeight() {
+        return b.explorationWeight;
+    }
+
+    /** How much better a later strategy must score before it is tried ahead of the rule's order. */
+    public double getReorderMargin() {
+        return b.reorderMargin;
+    }
+
+    /** Whether an action of this risk needs a human's approval. */
+    public boolean needsApproval(String risk) {
+        return atLeast(risk, b.approvalMinRisk);
+    }
+
+    public String getApprovalMinRisk() {
+        return b.approvalMinRisk;
+    }
+
+    public long getApprovalTimeoutMillis() {
+        return b.approvalTimeoutMillis;
+    }
+
+    /** Whether an action of this risk is "critical" for the quorum gate. */
+    public boolean needsQuorum(String risk) {
+        return atLeast(risk, b.quorumMinRisk);
+    }
+
+    public String getQuorumMinRisk() {
+        return b.quorumMinRisk;
+    }
+
+    public double getQuorumShare() {
+        return b.quorumShare;
+    }
+
+    private static boolean atLeast(String risk, String threshold) {
+        if ("none".equalsIgnoreCase(threshold)) {
+            return false;
+        }
+        return RISKS.indexOf(risk.toUpperCase(Locale.ROOT)) >= RISKS.indexOf(threshold.toUpperCase(Locale.ROOT));
+    }
+
+    /** Why dry-run applies to this tenant and plugin ("global", "tenant acme", "plugin http"), or null when it does not. */
+    public String dryRunReason(String tenant, String pluginId) {
+        if (b.dryRun) {
+            return "global";
+        }
+        if (b.dryRunTenants.contains(tenant)) {
+            return "tenant " + tenant;
+        }
+        if (pluginId != null && b.dryRunPlugins.contains(pluginId)) {
+            return "plugin " + pluginId;
+        }
+        return null;
+    }
+
+    public long getDeferRetryMillis() {
+        return b.deferRetryMillis;
+    }
+
+    public long getMaxDeferralMillis() {
+        return b.maxDeferralMillis;
+    }
+
+    public long verificationMillis(String actionId) {
+        return b.verificationMillis.getOrDefault(actionId, b.defaultVerificationMillis);
+    }
+
+    public long getProbationMillis() {
+        return b.probationMillis;
     }
 
     public long getResolveQuietPeriodMillis() {
-        return resolveQuietPeriodMillis;
+        return b.resolveQuietPeriodMillis;
+    }
+
+    /** Mutable builder; every field starts at the documented default. */
+    public static final class Builder {
+        private int maxPerResourcePerHour = 10;
+        private int maxPerTenantPerMinute = 10;
+        private int maxGlobalPerHour = 100;
+        private int maxConcurrent = 5;
+        private String blastRadiusLabel = "service";
+        private double blastRadiusShare = 0.25;
+        private int breakerFailures = 5;
+        private long breakerCooldownMillis = 300_000;
+        private double roiThreshold = 0;
+        private Map<String, Double> severityWeights = new LinkedHashMap<>(
+                Map.of("info", 0.0, "low", 1.0, "medium", 3.0, "high", 10.0, "critical", 30.0));
+        private Map<String, Double> riskPenalties = new LinkedHashMap<>(
+                Map.of("low", 0.0, "medium", 1.0, "high", 5.0, "critical", 20.0));
+        private Map<String, Double> expectedMinutes = new LinkedHashMap<>();
+        private double defaultExpectedMinutes = 30;
+        private Map<String, Double> criticality = new LinkedHashMap<>();
+        private double defaultCriticality = 1.0;
+        private double priorWeight = 2;
+        private double explorationWeight = 0.1;
+        private double reorderMargin = 0.15;
+        private String approvalMinRisk = "HIGH";
+        private long approvalTimeoutMillis = 15 * 60_000L;
+        private String quorumMinRisk = "HIGH";
+        private double quorumShare = 0.6;
+        private boolean dryRun;
+        private Set<String> dryRunTenants = Set.of();
+        private Set<String> dryRunPlugins = Set.of();
+        private long deferRetryMillis = 15_000;
+        private long maxDeferralMillis = 3_600_000;
+        private Map<String, Long> verificationMillis = new LinkedHashMap<>();
+        private long defaultVerificationMillis = 120_000;
+        private long probationMillis = 3_600_000;
+        private long resolveQuietPeriodMillis = 120_000;
+
+        private Builder copy() {
+            Builder copy = new Builder();
+            copy.maxPerResourcePerHour = maxPerResourcePerHour;
+            copy.maxPerTenantPerMinute = maxPerTenantPerMinute;
+            copy.maxGlobalPerHour = maxGlobalPerHour;
+            copy.maxConcurrent = maxConcurrent;
+            copy.blastRadiusLabel = blastRadiusLabel;
+            copy.blastRadiusShare = blastRadiusShare;
+            copy.breakerFailures = breakerFailures;
+            copy.breakerCooldownMillis = breakerCooldownMillis;
+            copy.roiThreshold = roiThreshold;
+            copy.severityWeights = new LinkedHashMap<>(severityWeights);
+            copy.riskPenalties = new LinkedHashMap<>(riskPenalties);
+            copy.expectedMinutes = new LinkedHashMap<>(expectedMinutes);
+            copy.defaultExpectedMinutes = defaultExpectedMinutes;
+            copy.criticality = new LinkedHashMap<>(criticality);
+            copy.defaultCriticality = defaultCriticality;
+            copy.priorWeight = priorWeight;
+            copy.explorationWeight = explorationWeight;
+            copy.reorderMargin = reorderMargin;
+            copy.approvalMinRisk = approvalMinRisk;
+            copy.approvalTimeoutMillis = approvalTimeoutMillis;
+            copy.quorumMinRisk = quorumMinRisk;
+            copy.quorumShare = quorumShare;
+            copy.dryRun = dryRun;
+            copy.dryRunTenants = Set.copyOf(dryRunTenants);
+            copy.dryRunPlugins = Set.copyOf(dryRunPlugins);
+            copy.deferRetryMillis = deferRetryMillis;
+            copy.maxDeferralMillis = maxDeferralMillis;
+            copy.verificationMillis = new LinkedHashMap<>(verificationMillis);
+            copy.defaultVerificationMillis = defaultVerificationMillis;
+            copy.probationMillis = probationMillis;
+            copy.resolveQuietPeriodMillis = resolveQuietPeriodMillis;
+            return copy;
+        }
+
+        public Builder rateLimits(int perResourcePerHour, int perTenantPerMinute, int globalPerHour) {
+            this.maxPerResourcePerHour = perResourcePerHour;
+            this.maxPerTenantPerMinute = perTenantPerMinute;
+            this.maxGlobalPerHour = globalPerHour;
+            return this;
+        }
+
+        public Builder maxConcurrent(int value) {
+            this.maxConcurrent = value;
+            return this;
+        }
+
+        public Builder blastRadius(String label, double share) {
+            this.blastRadiusLabel = label;
+            this.blastRadiusShare = share;
+            return this;
+        }
+
+        public Builder breaker(int failures, long cooldownMillis) {
+            this.breakerFailures = failures;
+            this.breakerCooldownMillis = cooldownMillis;
+            return this;
+        }
+
+        public Builder costBenefit(double roiThreshold, Map<String, Double> severityWeights, Map<String, Double> riskPenalties,
+                                   Map<String, Double> expectedMinutes, double defaultExpectedMinutes,
+                                   Map<String, Double> criticality, double defaultCriticality) {
+            this.roiThreshold = roiThreshold;
+            this.severityWeights.putAll(lower(severityWeights));
+            this.riskPenalties.putAll(lower(riskPenalties));
+            this.expectedMinutes = new LinkedHashMap<>(expectedMinutes);
+            this.defaultExpectedMinutes = defaultExpectedMinutes;
+            this.criticality = new LinkedHashMap<>(criticality);
+            this.defaultCriticality = defaultCriticality;
+            return this;
+        }
+
+        public Builder roiThreshold(double value) {
+            this.roiThreshold = value;
+            return this;
+        }
+
+        public Builder criticality(String resourcePattern, double value) {
+            this.criticality.put(resourcePattern, value);
+            return this;
+        }
+
+        public Builder learning(double priorWeight, double explorationWeight, double reorderMargin) {
+            this.priorWeight = priorWeight;
+            this.explorationWeight = explorationWeight;
+            this.reorderMargin = reorderMargin;
+            return this;
+        }
+
+        public Builder approval(String minRisk, long timeoutMillis) {
+            this.approvalMinRisk = minRisk;
+            this.approvalTimeoutMillis = timeoutMillis;
+            return this;
+        }
+
+        public Builder quorum(String minRisk, double share) {
+            this.quorumMinRisk = minRisk;
+            this.quorumShare = share;
+            return this;
+        }
+
+        public Builder dryRun(boolean global, Set<String> tenants, Set<String> plugins) {
+            this.dryRun = global;
+            this.dryRunTenants = Set.copyOf(tenants);
+            this.dryRunPlugins = Set.copyOf(plugins);
+            return this;
+        }
+
+        public Builder deferral(long retryMillis, long maxMillis) {
+            this.deferRetryMillis = retryMillis;
+            this.maxDeferralMillis = maxMillis;
+            return this;
+        }
+
+        public Builder verification(long defaultMillis, Map<String, Long> perAction) {
+            this.defaultVerificationMillis = defaultMillis;
+            this.verificationMillis = new LinkedHashMap<>(perAction);
+            return this;
+        }
+
+        public Builder probationMillis(long value) {
+            this.probationMillis = value;
+            return this;
+        }
+
+        public Builder resolveQuietPeriodMillis(long value) {
+            this.resolveQuietPeriodMillis = value;
+            return this;
+        }
+
+        private static Map<String, Double> lower(Map<String, Double> values) {
+            Map<String, Double> out = new LinkedHashMap<>();
+            values.forEach((key, value) -> out.put(key.toLowerCase(Locale.ROOT), value));
+            return out;
+        }
+
+        public PolicySettings build() {
+            return new PolicySettings(this);
+        }
     }
 }

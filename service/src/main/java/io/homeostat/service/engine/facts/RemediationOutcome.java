@@ -4,12 +4,27 @@ import org.kie.api.definition.type.Expires;
 import org.kie.api.definition.type.Role;
 import org.kie.api.definition.type.Timestamp;
 
-/** How a remediation ended, asserted back into the session by the executor. */
+/**
+ * How a remediation ended, asserted back into the session by the executor (or, for an attempt a
+ * crash interrupted, by the start-up reconciliation).
+ *
+ * @param started false when the attempt never ran (it was still pending at a crash): it is decided again
+ * @param interrupted true when a crash interrupted it mid-run: whether it helped is left to verification
+ * @param snapshotTaken whether a snapshot exists, so that a failed verification can roll back
+ */
 @Role(Role.Type.EVENT)
 @Timestamp("time")
-@Expires("25h")
+@Expires("1h")
 public record RemediationOutcome(String decisionId, String issueId, String tenant, String resource, String actionId,
-                                 boolean succeeded, String message, long time) {
+                                 boolean succeeded, String message, long time, boolean started, boolean interrupted,
+                                 boolean snapshotTaken) {
+    /** An attempt that ran to its end. */
+    public static RemediationOutcome finished(String decisionId, String issueId, String tenant, String resource, String actionId,
+                                              boolean succeeded, String message, long time, boolean snapshotTaken) {
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, succeeded, message, time, true, false,
+                snapshotTaken);
+    }
+
     public String getDecisionId() {
         return decisionId;
     }
@@ -36,5 +51,17 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
 
     public long getTime() {
         return time;
+    }
+
+    public boolean isStarted() {
+        return started;
+    }
+
+    public boolean isInterrupted() {
+        return interrupted;
+    }
+
+    public boolean isSnapshotTaken() {
+        return snapshotTaken;
     }
 }

@@ -16,6 +16,9 @@ import org.kie.api.definition.type.Timestamp;
 @Timestamp("time")
 @Expires("15m")
 public final class Signal {
+    /** The source recorded for a signal that names none. */
+    public static final String ANONYMOUS_SOURCE = "anonymous";
+
     private final String tenant;
     private final String resource;
     private final String metric;
@@ -72,6 +75,11 @@ public final class Signal {
 
     public String getUnit() {
         return unit;
+    }
+
+    /** The source, or {@link #ANONYMOUS_SOURCE} when the signal named none: who reported it. */
+    public String getReporter() {
+        return source == null ? ANONYMOUS_SOURCE : source;
     }
 
     public String getSource() {

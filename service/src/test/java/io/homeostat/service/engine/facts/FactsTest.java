@@ -20,7 +20,7 @@ class FactsTest {
                 .hasMessageStartingWith("category must be 1 to 32 characters, was 33");
         assertThatThrownBy(() -> issue(" ", "compute", "s")).hasMessageStartingWith("type must be 1 to 128 characters");
         Issue ok = issue("service_down", "application", "s");
-        assertThatThrownBy(() -> Proposal.primary(ok, "a".repeat(257), "rule")).hasMessageStartingWith("actionId must be 1 to 256");
+        assertThatThrownBy(() -> Proposal.strategy(ok, 1, "a".repeat(257), "rule")).hasMessageStartingWith("actionId must be 1 to 256");
     }
 
     @Test

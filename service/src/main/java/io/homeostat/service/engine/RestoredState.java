@@ -1,0 +1,18 @@
+package io.homeostat.service.engine;
+
+import java.util.List;
+
+/**
+ * What a new session starts from after a restart.
+ *
+ * @param facts state to re-assert as it was (not outputs: it is already stored)
+ * @param events facts for the rules to act on, as if just reported (reconciled outcomes, rollbacks)
+ */
+public record RestoredState(List<Object> facts, List<Object> events) {
+    public static final RestoredState NONE = new RestoredState(List.of(), List.of());
+
+    public RestoredState {
+        facts = List.copyOf(facts);
+        events = List.copyOf(events);
+    }
+}

@@ -1,0 +1,18 @@
+package io.homeostat.service.engine.facts;
+
+import java.util.Locale;
+
+public enum ApprovalState {
+    PENDING,
+    APPROVED,
+    REJECTED,
+    EXPIRED;
+
+    public String label() {
+        return name().toLowerCase(Locale.ROOT);
+    }
+
+    public static ApprovalState fromLabel(String label) {
+        return valueOf(label.toUpperCase(Locale.ROOT));
+    }
+}

@@ -1,0 +1,125 @@
+package io.homeostat.service.execution;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.dropwizard.lifecycle.Managed;
+import io.homeostat.plugin.api.ActionResult;
+import io.homeostat.plugin.api.IssueReference;
+import io.homeostat.plugin.api.PluginSettings;
+import io.homeostat.service.model.EscalationRecord;
+import io.homeostat.service.plugins.LoadedAction;
+import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Delivers escalations through the configured notify action (by default {@code notify.webhook}):
+ * builds the JSON payload (the escalation, the issue, its decisions with their explanations and
+ * its remediation attempts) from the store, calls the action on its own thread with retries of
+ * transient failures, and records whether it was delivered. Runs after the escalation is committed,
+ * so a crash can lose a delivery but never the escalation itself.
+ */
+public final class EscalationNotifier implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(EscalationNotifier.class);
+    private static final int ATTEMPTS = 4;
+
+    private final PluginRegistry plugins;
+    private final Store store;
+    private final ObjectMapper mapper;
+    private final String actionId;
+    private final Function<String, PluginSettings> settings;
+    private final Duration timeout;
+    private final Duration backoff;
+    private final PluginCaller caller = new PluginCaller();
+    private final ExecutorService senders = Executors.newSingleThreadExecutor(PluginCaller.named("homeostat-escalation-"));
+
+    public EscalationNotifier(PluginRegistry plugins, Store store, ObjectMapper mapper, String actionId,
+                              Function<String, PluginSettings> settings, Duration timeout, Duration backoff) {
+        this.plugins = plugins;
+        this.store = store;
+        this.mapper = mapper;
+        this.actionId = actionId;
+        this.settings = settings;
+        this.timeout = timeout;
+        this.backoff = backoff;
+    }
+
+    public void submit(EscalationRecord escalation) {
+        senders.execute(() -> deliver(escalation));
+    }
+
+    private void deliver(EscalationRecord escalation) {
+        String state;
+        String message;
+        try {
+            Optional<LoadedAction> loaded = plugins.action(actionId);
+            if (loaded.isEmpty()) {
+                state = EscalationRecord.FAILED;
+                message = "no loaded plugin provides " + actionId + "; the escalation is only recorded";
+            } else {
+                String payload = payload(escalation);
+                ActionResult result = null;
+                for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                    ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(),
+                            new IssueReference(escalation.issueId(), escalation.issueType(), "", escalation.tenant()),
+                            Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout));
+                    result = caller.action(loaded.get(), actionId, timeout, () -> loaded.get().action().execute(context));
+                    if (result.succeeded() || !result.retryable() || attempt == ATTEMPTS) {
+                        break;
+                    }
+                    Thread.sleep(backoff.multipliedBy(1L << (attempt - 1)).toMillis());
+                }
+                state = result.succeeded() ? EscalationRecord.SENT : EscalationRecord.FAILED;
+                message = result.message();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            state = EscalationRecord.FAILED;
+            message = "interrupted (service stopping)";
+        } catch (RuntimeException | JsonProcessingException e) {
+            LOG.error("escalation {} of issue {} could not be delivered", escalation.id(), escalation.issueId(), e);
+            state = EscalationRecord.FAILED;
+            message = "notifier error: " + e.getMessage();
+        }
+        LOG.warn("escalated issue {} ({} on {}): {} — delivery {}: {}", escalation.issueId(), escalation.issueType(),
+                escalation.resource(), escalation.reason(), state, message);
+        try {
+            store.escalations().delivered(escalation.id(), state, message, Instant.now());
+        } catch (RuntimeException e) {
+            LOG.error("could not record the delivery of escalation {}", escalation.id(), e);
+        }
+    }
+
+    private String payload(EscalationRecord escalation) throws JsonProcessingException {
+        Map<String, Object> payload = new LinkedHashMap<>();
+        payload.put("escalation", escalation);
+        payload.put("issue", store.issues().find(escalation.issueId()).orElse(null));
+        payload.put("decisions", store.decisions().forIssue(escalation.issueId()));
+        payload.put("attempts", store.remediations().forIssue(escalation.issueId()));
+        return mapper.writeValueAsString(payload);
+    }
+
+    @Override
+    public void start() {
+        // The sender thread starts with the first escalation.
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        senders.shutdown();
+        if (!senders.awaitTermination(10, TimeUnit.SECONDS)) {
+            senders.shutdownNow();
+        }
+        caller.close();
+    }
+}

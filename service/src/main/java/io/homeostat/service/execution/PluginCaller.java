@@ -1,0 +1,83 @@
+package io.homeostat.service.execution;
+
+import io.homeostat.plugin.api.ActionResult;
+import io.homeostat.service.plugins.LoadedAction;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Calls into plugin code safely: on a thread of its own, with the plugin's class loader as context
+ * class loader, waiting at most until a timeout. A plugin that throws, hangs or returns nothing
+ * yields a failed result; a hung call's thread is abandoned, never waited for again.
+ */
+final class PluginCaller implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginCaller.class);
+
+    /** What a call produced: a result, or why there is none. */
+    record Outcome<T>(T value, String problem, boolean timedOut) {
+        boolean ok() {
+            return problem == null;
+        }
+    }
+
+    private final ExecutorService calls = Executors.newCachedThreadPool(named("homeostat-plugin-call-"));
+
+    <T> Outcome<T> call(LoadedAction loaded, String what, Duration timeout, Callable<T> body) {
+        Future<T> call = calls.submit(() -> {
+            Thread current = Thread.currentThread();
+            ClassLoader previous = current.getContextClassLoader();
+            current.setContextClassLoader(loaded.classLoader());
+            try {
+                return body.call();
+            } finally {
+                current.setContextClassLoader(previous);
+            }
+        });
+        try {
+            T value = call.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
+            return value == null ? new Outcome<>(null, what + " returned nothing", false) : new Outcome<>(value, null, false);
+        } catch (TimeoutException e) {
+            call.cancel(true);
+            return new Outcome<>(null, what + " did not return within " + timeout.toMillis() + " ms; abandoned", true);
+        } catch (ExecutionException e) {
+            Throwable cause = e.getCause();
+            LOG.warn("{} threw", what, cause);
+            return new Outcome<>(null, what + " threw " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), false);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            call.cancel(true);
+            return new Outcome<>(null, "interrupted while waiting for " + what + " (service stopping)", false);
+        }
+    }
+
+    /** An action call: the plugin's result, or a failure describing what went wrong. */
+    ActionResult action(LoadedAction loaded, String what, Duration timeout, Callable<ActionResult> body) {
+        Outcome<ActionResult> outcome = call(loaded, what, timeout, body);
+        return outcome.ok() ? outcome.value() : ActionResult.failure(outcome.problem(), Map.of());
+    }
+
+    @Override
+    public void close() {
+        calls.shutdownNow();
+    }
+
+    static ThreadFactory named(String prefix) {
+        AtomicInteger counter = new AtomicInteger();
+        return runnable -> {
+            Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
+            thread.setDaemon(true);
+            return thread;
+        };
+    }
+}

@@ -1,0 +1,143 @@
+package io.homeostat.service.recovery;
+
+import io.homeostat.service.engine.RestoredState;
+import io.homeostat.service.engine.facts.ActionStats;
+import io.homeostat.service.engine.facts.ActiveRemediation;
+import io.homeostat.service.engine.facts.Approval;
+import io.homeostat.service.engine.facts.ApprovalState;
+import io.homeostat.service.engine.facts.AutoRemediation;
+import io.homeostat.service.engine.facts.Breaker;
+import io.homeostat.service.engine.facts.BreakerState;
+import io.homeostat.service.engine.facts.Escalation;
+import io.homeostat.service.engine.facts.Issue;
+import io.homeostat.service.engine.facts.IssueState;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Proposal;
+import io.homeostat.service.engine.facts.ProposalState;
+import io.homeostat.service.engine.facts.RemediationOutcome;
+import io.homeostat.service.engine.facts.RemediationStarted;
+import io.homeostat.service.engine.facts.RollbackRequest;
+import io.homeostat.service.engine.facts.Severity;
+import io.homeostat.service.engine.facts.Verification;
+import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.BreakerRecord;
+import io.homeostat.service.model.EscalationRecord;
+import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.model.ProposalRecord;
+import io.homeostat.service.model.RemediationRecord;
+import io.homeostat.service.model.StatisticsRecord;
+import io.homeostat.service.store.GateStateStore;
+import io.homeostat.service.store.Store;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * What the session must know again after a restart, read from the store: unresolved issues with
+ * their strategies, breakers, approvals, learned statistics, auto-remediation switches,
+ * escalations (so that none is sent twice) and the remediation events of the last day (so that
+ * rate windows still count them). Attempts a crash left pending or running are reconciled: marked
+ * interrupted in the store, then handed to the rules as outcomes, so that a running one is
+ * verified (and rolled back if it did not help) and a pending one is decided again. Nothing is
+ * forgotten and no attempt runs twice.
+ */
+public final class StartupState {
+    private static final Logger LOG = LoggerFactory.getLogger(StartupState.class);
+    private static final Duration RATE_HISTORY = Duration.ofHours(25);
+
+    private StartupState() {
+    }
+
+    public static RestoredState load(Store store, PolicySettings policy, long now) {
+        List<Object> facts = new ArrayList<>();
+        List<Object> events = new ArrayList<>();
+        Instant at = Instant.ofEpochMilli(now);
+
+        List<RemediationRecord> interrupted = store.remediations().interruptUnfinished(at);
+
+        for (IssueRecord issue : store.issues().active()) {
+            facts.add(Issue.restore(issue.id(), issue.tenant(), issue.resource(), issue.type(),
+                    Severity.valueOf(issue.severity().toUpperCase(Locale.ROOT)), issue.category(), IssueState.fromLabel(issue.state()),
+                    issue.openedBy(), issue.summary(), issue.openedAt().toEpochMilli(), issue.lastEvidenceAt().toEpochMilli(),
+                    issue.evidenceCount(), issue.reporters()));
+        }
+        Map<String, RemediationRecord> byDecision = new HashMap<>();
+        for (RemediationRecord remediation : store.remediations().startedSince(at.minus(RATE_HISTORY))) {
+            byDecision.put(remediation.decisionId(), remediation);
+            facts.add(new RemediationStarted(remediation.decisionId(), remediation.tenant(), remediation.resource(), remediation.actionId(),
+                    remediation.createdAt().toEpochMilli()));
+        }
+        for (ProposalRecord p : store.proposals().ofActiveIssues()) {
+            ProposalState state = ProposalState.fromLabel(p.state());
+            Proposal proposal = Proposal.restore(p.id(), p.issueId(), p.actionId(), p.parameters(), p.strategyOrder(), p.proposedBy(),
+                    state, p.dryRun(), p.manualBy(), p.overrideReason(), p.deferredSince() == null ? 0 : p.deferredSince().toEpochMilli(),
+                    p.decisionId());
+            if (p.escalationReason() != null) {
+                proposal.escalate(p.escalationReason());
+            }
+            if (state == ProposalState.DEFERRED) {
+                // Evaluated again shortly after start-up: the windows it waited on have moved on.
+                proposal.defer(now, policy.getDeferRetryMillis());
+            }
+            facts.add(proposal);
+            RemediationRecord remediation = p.decisionId() == null ? null : byDecision.get(p.decisionId());
+            if (state == ProposalState.RUNNING || state == ProposalState.VERIFYING || state == ProposalState.ROLLING_BACK) {
+                facts.add(new ActiveRemediation(p.decisionId(), p.issueId(), remediation == null ? "" : remediation.tenant(),
+                        remediation == null ? "" : remediation.resource(), p.actionId(), now));
+            }
+            if (state == ProposalState.VERIFYING) {
+                boolean snapshot = remediation != null && store.remediations().snapshot(remediation.id()).isPresent();
+                facts.add(new Verification(p.decisionId(), p.id(), p.issueId(), p.actionId(), now,
+                        policy.verificationMillis(p.actionId()), snapshot));
+            } else if (state == ProposalState.ROLLING_BACK) {
+                events.add(new RollbackRequest(p.decisionId(), "a restart interrupted the rollback; rolling back again"));
+            } else if (state == ProposalState.RUNNING && remediation != null && isFinal(remediation.state())) {
+                // It finished, but the engine never heard: tell it now.
+                boolean snapshot = store.remediations().snapshot(remediation.id()).isPresent();
+                events.add(RemediationOutcome.finished(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
+                        remediation.resource(), remediation.actionId(), RemediationRecord.SUCCEEDED.equals(remediation.state()),
+                        remediation.message(), now, snapshot));
+            }
+        }
+        for (RemediationRecord remediation : interrupted) {
+            boolean started = RemediationRecord.RUNNING.equals(remediation.state());
+            boolean snapshot = store.remediations().snapshot(remediation.id()).isPresent();
+            events.add(new RemediationOutcome(remediation.decisionId(), remediation.issueId(), remediation.tenant(), remediation.resource(),
+                    remediation.actionId(), false, "interrupted by a restart", now, started, started, snapshot));
+            LOG.warn("remediation {} ({} on {}) was {} when the service stopped: {}", remediation.id(), remediation.actionId(),
+                    remediation.resource(), remediation.state(), started ? "verifying whether it helped" : "deciding it again");
+        }
+        for (BreakerRecord b : store.gateState().breakers()) {
+            facts.add(Breaker.restore(b.tenant(), b.resource(), b.actionId(), BreakerState.fromLabel(b.state()), b.consecutiveFailures(),
+                    b.openedAt() == null ? 0 : b.openedAt().toEpochMilli(), b.trialDecisionId(), now, policy.getBreakerCooldownMillis()));
+        }
+        for (ApprovalRecord a : store.approvals().ofActiveIssues()) {
+            ApprovalState state = ApprovalState.fromLabel(a.state());
+            if (state == ApprovalState.PENDING || state == ApprovalState.APPROVED) {
+                facts.add(Approval.restore(a.id(), a.decisionId(), a.proposalId(), a.issueId(), a.tenant(), a.resource(), a.actionId(),
+                        a.risk(), a.requestedAt().toEpochMilli(), a.expiresAt().toEpochMilli(), state, a.decidedBy(), a.reason(), now));
+            }
+        }
+        for (StatisticsRecord s : store.gateState().statistics()) {
+            facts.add(new ActionStats(s.issueType(), s.actionId(), s.resourceKind(), s.attempts(), s.successes(), s.totalRecoveryMillis()));
+        }
+        for (GateStateStore.Switch s : store.gateState().switches()) {
+            facts.add(new AutoRemediation(s.scope(), s.enabled(), s.changedBy(), s.reason(), s.changedAt().toEpochMilli()));
+        }
+        for (EscalationRecord e : store.escalations().ofActiveIssues()) {
+            facts.add(new Escalation(e.id(), e.issueId(), e.tenant(), e.resource(), e.issueType(), e.reason(), e.createdAt().toEpochMilli()));
+        }
+        LOG.info("restored {} facts from the store; {} interrupted attempts reconciled", facts.size(), interrupted.size());
+        return new RestoredState(facts, events);
+    }
+
+    private static boolean isFinal(String state) {
+        return RemediationRecord.SUCCEEDED.equals(state) || RemediationRecord.FAILED.equals(state);
+    }
+}

@@ -1,0 +1,59 @@
+package io.homeostat.service.resources;
+
+import io.homeostat.service.engine.facts.Proposal;
+import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.store.Store;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * {@code POST /api/v1/issues/{id}/remediations}: an operator starts a remediation by hand. It goes
+ * through the same gates as any other; with {@code override: true} (and a reason) a gate that
+ * would stop it is recorded in the decision but does not stop it. Answers 202 with the proposal
+ * id: the decision and the attempt appear on the issue.
+ */
+@Path("/api/v1/issues/{id}/remediations")
+@Produces(MediaType.APPLICATION_JSON)
+public final class ManualRemediationResource {
+    /** The request body. */
+    public record Request(String actionId, Map<String, String> parameters, String by, String reason, Boolean override) {
+    }
+
+    /** The answer. */
+    public record Accepted(String proposalId, String issueId, String actionId, boolean override) {
+    }
+
+    private final Store store;
+    private final Consumer<Object> engine;
+
+    public ManualRemediationResource(Store store, Consumer<Object> engine) {
+        this.store = store;
+        this.engine = engine;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    public Response start(@PathParam("id") String issueId, Request request) {
+        if (request == null || request.actionId() == null || request.actionId().isBlank() || request.actionId().length() > 256) {
+            throw ApiErrors.error(422, "field 'actionId' must name an action (1 to 256 characters)");
+        }
+        String by = Operator.by(request.by());
+        boolean override = Boolean.TRUE.equals(request.override());
+        String reason = override ? Operator.reason(request.reason()) : request.reason();
+        IssueRecord issue = store.issues().find(issueId).orElseThrow(() -> ApiErrors.error(404, "no issue with id '" + issueId + "'"));
+        if ("resolved".equals(issue.state())) {
+            throw ApiErrors.error(409, "issue '" + issueId + "' is resolved; there is nothing to remediate");
+        }
+        Proposal proposal = Proposal.manual(issueId, request.actionId().strip(),
+                request.parameters() == null ? Map.of() : request.parameters(), by, override ? reason : null);
+        engine.accept(proposal);
+        return Response.accepted(new Accepted(proposal.getId(), issueId, proposal.getActionId(), override)).build();
+    }
+}

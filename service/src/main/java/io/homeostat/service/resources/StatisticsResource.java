@@ -1,0 +1,79 @@
+package io.homeostat.service.resources;
+
+import io.homeostat.service.engine.facts.ActionStats;
+import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.model.StatisticsRecord;
+import io.homeostat.service.store.Store;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.DoubleSupplier;
+import java.util.function.Supplier;
+
+/**
+ * {@code GET /api/v1/statistics}: what has been learned per (issue type, action, resource kind),
+ * with P(success) as the rules use it (the Beta posterior from the plugin's prior), and totals.
+ */
+@Path("/api/v1/statistics")
+@Produces(MediaType.APPLICATION_JSON)
+public final class StatisticsResource {
+    /** One learned entry. */
+    public record Entry(String issueType, String actionId, String resourceKind, long attempts, long successes, Double prior,
+                        Double successProbability, Double meanSecondsToRecover) {
+    }
+
+    /** Totals over everything recorded. */
+    public record Totals(long issuesDetected, Map<String, Long> issuesByState, long verifiedAttempts, long verifiedSuccesses,
+                         Double successRate, Double meanSecondsToRecover, Map<String, Long> decisionsByOutcome, long escalations) {
+    }
+
+    /** The answer. */
+    public record Statistics(Totals totals, List<Entry> actions) {
+    }
+
+    private final Store store;
+    private final Supplier<List<AvailableAction>> actions;
+    private final DoubleSupplier priorWeight;
+
+    public StatisticsResource(Store store, Supplier<List<AvailableAction>> actions, DoubleSupplier priorWeight) {
+        this.store = store;
+        this.actions = actions;
+        this.priorWeight = priorWeight;
+    }
+
+    @GET
+    public Statistics get() {
+        Map<String, Double> priors = new LinkedHashMap<>();
+        for (AvailableAction action : actions.get()) {
+            priors.put(action.id(), action.priorSuccessRate());
+        }
+        List<Entry> entries = new ArrayList<>();
+        long attempts = 0;
+        long successes = 0;
+        long recovery = 0;
+        for (StatisticsRecord s : store.gateState().statistics()) {
+            Double prior = priors.get(s.actionId());
+            entries.add(new Entry(s.issueType(), s.actionId(), s.resourceKind(), s.attempts(), s.successes(), prior,
+                    prior == null ? null : round(ActionStats.posterior(prior, priorWeight.getAsDouble(), s.successes(), s.attempts())),
+                    s.successes() == 0 ? null : round(s.totalRecoveryMillis() / 1000.0 / s.successes())));
+            attempts += s.attempts();
+            successes += s.successes();
+            recovery += s.totalRecoveryMillis();
+        }
+        Map<String, Long> issues = store.issues().countByState();
+        long detected = issues.values().stream().mapToLong(Long::longValue).sum();
+        Totals totals = new Totals(detected, issues, attempts, successes, attempts == 0 ? null : round((double) successes / attempts),
+                successes == 0 ? null : round(recovery / 1000.0 / successes), store.decisions().countByOutcome(),
+                store.escalations().count());
+        return new Statistics(totals, entries);
+    }
+
+    private static double round(double value) {
+        return Math.round(value * 1000) / 1000.0;
+    }
+}

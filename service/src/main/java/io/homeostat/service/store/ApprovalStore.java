@@ -1,0 +1,75 @@
+package io.homeostat.service.store;
+
+import io.homeostat.service.model.ApprovalRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/** Approval requests: written by the engine's output path, answered through the API. */
+public final class ApprovalStore {
+    private static final String COLUMNS = "id, decision_id, proposal_id, issue_id, tenant, resource, action_id, risk, state, "
+            + "requested_at, expires_at, decided_by, reason, decided_at";
+
+    private final Jdbi jdbi;
+
+    ApprovalStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    void upsert(Handle handle, ApprovalRecord approval) {
+        // A human's answer is written by answer() first; the engine's later copy must not undo it.
+        int updated = handle.createUpdate("UPDATE approvals SET state = :state, decided_by = :decidedBy, reason = :reason, "
+                        + "decided_at = :decidedAt WHERE id = :id AND (state = :pending OR state = :state)")
+                .bindMethods(approval).bind("pending", ApprovalRecord.PENDING).execute();
+        if (updated == 0 && find(handle, approval.id()).isEmpty()) {
+            handle.createUpdate("INSERT INTO approvals (" + COLUMNS + ") VALUES (:id, :decisionId, :proposalId, :issueId, :tenant, "
+                            + ":resource, :actionId, :risk, :state, :requestedAt, :expiresAt, :decidedBy, :reason, :decidedAt)")
+                    .bindMethods(approval).execute();
+        }
+    }
+
+    /**
+     * Records a human's answer if the approval is still pending and has not expired; false
+     * otherwise (already answered, expired, or unknown).
+     */
+    public boolean answer(String id, boolean approved, String by, String reason, Instant now) {
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE approvals SET state = :state, decided_by = :by, reason = :reason, "
+                        + "decided_at = :now WHERE id = :id AND state = :pending AND expires_at > :now")
+                .bind("state", approved ? "approved" : "rejected").bind("by", by).bind("reason", DecisionStore.truncate(reason, 2000))
+                .bind("now", now).bind("id", id).bind("pending", ApprovalRecord.PENDING).execute()) == 1;
+    }
+
+    public Optional<ApprovalRecord> find(String id) {
+        return jdbi.withHandle(handle -> find(handle, id));
+    }
+
+    private Optional<ApprovalRecord> find(Handle handle, String id) {
+        return handle.createQuery("SELECT " + COLUMNS + " FROM approvals WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> read(rs)).findOne();
+    }
+
+    public List<ApprovalRecord> list(String state, int limit) {
+        Filter filter = new Filter().equal("state", state);
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM approvals" + filter.where()
+                        + " ORDER BY requested_at DESC, id LIMIT :limit")
+                .bindMap(filter.bindings()).bind("limit", limit).map((rs, ctx) -> read(rs)).list());
+    }
+
+    /** Pending approvals, and those approved whose proposal has not been decided again yet, for start-up. */
+    public List<ApprovalRecord> ofActiveIssues() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT a.* FROM approvals a JOIN issues i ON i.id = a.issue_id "
+                        + "WHERE i.state <> 'resolved' ORDER BY a.requested_at, a.id")
+                .map((rs, ctx) -> read(rs)).list());
+    }
+
+    private static ApprovalRecord read(ResultSet rs) throws SQLException {
+        return new ApprovalRecord(rs.getString("id"), rs.getString("decision_id"), rs.getString("proposal_id"), rs.getString("issue_id"),
+                rs.getString("tenant"), rs.getString("resource"), rs.getString("action_id"), rs.getString("risk"), rs.getString("state"),
+                IssueStore.instant(rs, "requested_at"), IssueStore.instant(rs, "expires_at"), rs.getString("decided_by"),
+                rs.getString("reason"), IssueStore.instant(rs, "decided_at"));
+    }
+}

@@ -1,0 +1,83 @@
+package io.homeostat.service.store;
+
+import io.homeostat.service.model.BreakerRecord;
+import io.homeostat.service.model.StatisticsRecord;
+import java.time.Instant;
+import java.util.List;
+import org.jdbi.v3.core.Handle;
+import org.jdbi.v3.core.Jdbi;
+
+/**
+ * Gate state keyed by what it is about rather than by an id: circuit breakers (per action and
+ * resource), learned statistics (per issue type, action and resource kind) and the
+ * auto-remediation switches (global or per tenant).
+ */
+public final class GateStateStore {
+    private final Jdbi jdbi;
+
+    GateStateStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    void upsert(Handle handle, BreakerRecord breaker) {
+        int updated = handle.createUpdate("UPDATE breakers SET state = :state, consecutive_failures = :consecutiveFailures, "
+                        + "opened_at = :openedAt, trial_decision_id = :trialDecisionId, updated_at = :updatedAt "
+                        + "WHERE tenant = :tenant AND resource = :resource AND action_id = :actionId")
+                .bindMethods(breaker).execute();
+        if (updated == 0) {
+            handle.createUpdate("INSERT INTO breakers (tenant, resource, action_id, state, consecutive_failures, opened_at, "
+                            + "trial_decision_id, updated_at) VALUES (:tenant, :resource, :actionId, :state, :consecutiveFailures, "
+                            + ":openedAt, :trialDecisionId, :updatedAt)")
+                    .bindMethods(breaker).execute();
+        }
+    }
+
+    void upsert(Handle handle, StatisticsRecord stats) {
+        int updated = handle.createUpdate("UPDATE action_statistics SET attempts = :attempts, successes = :successes, "
+                        + "total_recovery_ms = :totalRecoveryMillis "
+                        + "WHERE issue_type = :issueType AND action_id = :actionId AND resource_kind = :resourceKind")
+                .bindMethods(stats).execute();
+        if (updated == 0) {
+            handle.createUpdate("INSERT INTO action_statistics (issue_type, action_id, resource_kind, attempts, successes, "
+                            + "total_recovery_ms) VALUES (:issueType, :actionId, :resourceKind, :attempts, :successes, :totalRecoveryMillis)")
+                    .bindMethods(stats).execute();
+        }
+    }
+
+    public List<BreakerRecord> breakers() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM breakers ORDER BY tenant, resource, action_id")
+                .map((rs, ctx) -> new BreakerRecord(rs.getString("tenant"), rs.getString("resource"), rs.getString("action_id"),
+                        rs.getString("state"), rs.getInt("consecutive_failures"), IssueStore.instant(rs, "opened_at"),
+                        rs.getString("trial_decision_id"), IssueStore.instant(rs, "updated_at")))
+                .list());
+    }
+
+    public List<StatisticsRecord> statistics() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM action_statistics ORDER BY issue_type, action_id, resource_kind")
+                .map((rs, ctx) -> new StatisticsRecord(rs.getString("issue_type"), rs.getString("action_id"), rs.getString("resource_kind"),
+                        rs.getLong("attempts"), rs.getLong("successes"), rs.getLong("total_recovery_ms")))
+                .list());
+    }
+
+    /** One auto-remediation switch. */
+    public record Switch(String scope, boolean enabled, String changedBy, String reason, Instant changedAt) {
+    }
+
+    public void saveSwitch(Switch value) {
+        jdbi.useTransaction(handle -> {
+            int updated = handle.createUpdate("UPDATE auto_remediation SET enabled = :enabled, changed_by = :changedBy, reason = :reason, "
+                    + "changed_at = :changedAt WHERE scope = :scope").bindMethods(value).execute();
+            if (updated == 0) {
+                handle.createUpdate("INSERT INTO auto_remediation (scope, enabled, changed_by, reason, changed_at) "
+                        + "VALUES (:scope, :enabled, :changedBy, :reason, :changedAt)").bindMethods(value).execute();
+            }
+        });
+    }
+
+    public List<Switch> switches() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM auto_remediation ORDER BY scope")
+                .map((rs, ctx) -> new Switch(rs.getString("scope"), rs.getBoolean("enabled"), rs.getString("changed_by"),
+                        rs.getString("reason"), IssueStore.instant(rs, "changed_at")))
+                .list());
+    }
+}
