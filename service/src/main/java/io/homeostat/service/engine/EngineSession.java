@@ -38,7 +38,8 @@ public final class EngineSession implements AutoCloseable {
     private final Map<String, FactHandle> windowHandles = new HashMap<>();
     private final Map<String, ActiveWindow> openWindows = new HashMap<>();
     private List<WindowSchedule> windows = List.of();
-    private long windowsCheckedAt = Long.MIN_VALUE;
+    private boolean windowsChecked;
+    private long windowsCheckedAt;
 
     private EngineSession(RuleBase ruleBase, boolean pseudoClock, long startMillis) {
         KieSessionConfiguration configuration = KieServices.get().newKieSessionConfiguration();
@@ -82,7 +83,7 @@ public final class EngineSession implements AutoCloseable {
     /** Sets the configured maintenance and change-freeze windows; they open and close as the clock moves. */
     public void setWindows(List<WindowSchedule> schedules) {
         this.windows = List.copyOf(schedules);
-        windowsCheckedAt = Long.MIN_VALUE;
+        windowsChecked = false;
     }
 
     /**
@@ -137,9 +138,10 @@ public final class EngineSession implements AutoCloseable {
     /** Opens and closes windows at most once a second of session time. */
     private void refreshWindows() {
         long now = now();
-        if (windows.isEmpty() && openWindows.isEmpty() || now - windowsCheckedAt < 1_000 && now >= windowsCheckedAt) {
+        if (windows.isEmpty() && openWindows.isEmpty() || windowsChecked && now >= windowsCheckedAt && now - windowsCheckedAt < 1_000) {
             return;
         }
+        windowsChecked = true;
         windowsCheckedAt = now;
         for (WindowSchedule schedule : windows) {
             Optional<ActiveWindow> open = schedule.openAt(now);

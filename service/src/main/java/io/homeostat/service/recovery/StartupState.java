@@ -83,7 +83,7 @@ public final class StartupState {
             }
             if (state == ProposalState.DEFERRED) {
                 // Evaluated again shortly after start-up: the windows it waited on have moved on.
-                proposal.defer(now, policy.getDeferRetryMillis());
+                proposal.defer(now, policy.getDeferRetryMillis(), policy.getMaxDeferralMillis());
             }
             facts.add(proposal);
             RemediationRecord remediation = p.decisionId() == null ? null : byDecision.get(p.decisionId());

@@ -164,6 +164,16 @@ final class RuleTestSession implements AutoCloseable {
         return List.copyOf(rollbacks);
     }
 
+    /** Every decision, one per line, for assertion messages. */
+    String dump() {
+        StringBuilder out = new StringBuilder();
+        for (DecisionRecord d : decisions) {
+            out.append('\n').append(d.decidedAt()).append(' ').append(d.resource()).append(' ').append(d.actionId()).append(' ')
+                    .append(d.outcome()).append(": ").append(d.reason());
+        }
+        return out.toString();
+    }
+
     @Override
     public void close() {
         session.close();

@@ -86,13 +86,18 @@ public final class Proposal {
         return this;
     }
 
-    /** The gates deferred it: evaluate again after {@code delayMillis}; remembers when the waiting began. */
-    public void defer(long now, long delayMillis) {
-        if (state != ProposalState.DEFERRED || deferredSince == 0) {
-            deferredSince = deferredSince == 0 ? now : deferredSince;
+    /**
+     * The gates deferred it: evaluate again after {@code delayMillis}, but no later than when it
+     * will have waited {@code maxWaitMillis} in all (so that giving up happens on time). Remembers
+     * when the waiting began.
+     */
+    public void defer(long now, long delayMillis, long maxWaitMillis) {
+        if (deferredSince == 0) {
+            deferredSince = now;
         }
         state = ProposalState.DEFERRED;
-        retryDelayMillis = Math.max(1_000, delayMillis);
+        long untilGivingUp = deferredSince + maxWaitMillis - now;
+        retryDelayMillis = Math.max(1_000, Math.min(delayMillis, untilGivingUp));
     }
 
     /** How long it has been waiting on limits, in ms (0 when it never was deferred). */
