@@ -89,7 +89,7 @@ public final class StartupState {
             RemediationRecord remediation = p.decisionId() == null ? null : byDecision.get(p.decisionId());
             if (state == ProposalState.RUNNING || state == ProposalState.VERIFYING || state == ProposalState.ROLLING_BACK) {
                 facts.add(new ActiveRemediation(p.decisionId(), p.issueId(), remediation == null ? "" : remediation.tenant(),
-                        remediation == null ? "" : remediation.resource(), p.actionId(), now));
+                        remediation == null ? "" : remediation.resource(), p.actionId(), now, null));
             }
             if (state == ProposalState.VERIFYING) {
                 boolean snapshot = remediation != null && store.remediations().snapshot(remediation.id()).isPresent();

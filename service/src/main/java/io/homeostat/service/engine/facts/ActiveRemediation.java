@@ -1,7 +1,13 @@
 package io.homeostat.service.engine.facts;
 
-/** A remediation that passed the gates and has not reported its outcome yet. */
-public record ActiveRemediation(String decisionId, String issueId, String tenant, String resource, String actionId, long since) {
+/** A remediation that passed the gates and is not over yet (running, verifying or rolling back). */
+public record ActiveRemediation(String decisionId, String issueId, String tenant, String resource, String actionId, long since,
+                                String group) {
+    /** The blast-radius group (the value of the group label), or null when the resource is in none. */
+    public String getGroup() {
+        return group;
+    }
+
     public String getDecisionId() {
         return decisionId;
     }

@@ -43,6 +43,7 @@ public final class Decision {
     private long retryDelayMillis;
     private boolean repeat;
     private String approvalRisk;
+    private String group;
     private long decidedAt;
 
     public Decision(Issue issue, Proposal proposal) {
@@ -267,6 +268,15 @@ public final class Decision {
 
     public long getRetryDelayMillis() {
         return retryDelayMillis;
+    }
+
+    /** The blast-radius group the resource belongs to (set by the blast-radius gate), or null. */
+    public String getGroup() {
+        return group;
+    }
+
+    public void setGroup(String group) {
+        this.group = group;
     }
 
     /** The risk level that made the approval gate ask for a human. */
