@@ -48,7 +48,7 @@ class FaultyPluginIntegrationTest {
             then
                 String action = $s.getValue() == 1 ? "faulty.throw" : $s.getValue() == 2 ? "faulty.hang"
                         : $s.getValue() == 3 ? "faulty.garbage" : "faulty.introspect";
-                insert( Proposal.primary( $i, action, drools.getRule().getName() ) );
+                insert( Proposal.strategy( $i, 1, action, drools.getRule().getName() ) );
             end
             """;
 
@@ -104,9 +104,10 @@ class FaultyPluginIntegrationTest {
             assertThat(health.get("plugins").get("healthy").asBoolean()).isTrue();
             assertThat(health.get("plugins").get("actions").toString()).contains("faulty.hang", "process.restart");
             assertThat(app.signals(TestApp.signal("service:throws", "probe.success", 1)).statusCode()).isEqualTo(202);
-            // The resource was released by the failure: the issue is open again, not stuck remediating.
-            assertThat(app.getJson("/api/v1/issues?resource=service:throws").get("items").get(0).get("state").asText())
-                    .isEqualTo("open");
+            // The resource was released by the failure, and with no other strategy the issue went to a human.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(app.getJson("/api/v1/issues?resource=service:throws").get("items").get(0).get("state").asText())
+                            .isEqualTo("escalated"));
         }
     }
 }

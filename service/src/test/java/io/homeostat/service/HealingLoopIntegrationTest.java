@@ -84,12 +84,12 @@ class HealingLoopIntegrationTest {
             assertThat(decision.get("outcome").asText()).isEqualTo("run");
             assertThat(decision.get("explanation").findValuesAsText("gate"))
                     .contains("action-available", "concurrency.resource", "rate.resource");
-            assertThat(app.getJson("/api/v1/issues?state=remediating&resource=service:demo").get("total").asInt()).isEqualTo(1);
+            assertThat(app.getJson("/api/v1/issues?state=verifying&resource=service:demo").get("total").asInt()).isEqualTo(1);
 
             // In the database itself.
             try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
                 assertThat(single(statement, "SELECT type || '/' || state FROM issues WHERE id = '" + issueId + "'"))
-                        .isEqualTo("service_down/remediating");
+                        .isEqualTo("service_down/verifying");
                 assertThat(single(statement, "SELECT outcome || '/' || action_id FROM decisions WHERE issue_id = '" + issueId + "'"))
                         .isEqualTo("run/process.restart");
                 assertThat(single(statement, "SELECT state FROM remediations WHERE decision_id = '" + decisionId + "'"))

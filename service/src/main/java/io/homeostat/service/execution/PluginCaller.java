@@ -46,7 +46,7 @@ final class PluginCaller implements AutoCloseable {
         });
         try {
             T value = call.get(Math.max(1, timeout.toMillis()), TimeUnit.MILLISECONDS);
-            return value == null ? new Outcome<>(null, what + " returned nothing", false) : new Outcome<>(value, null, false);
+            return value == null ? new Outcome<>(null, what + " returned no result", false) : new Outcome<>(value, null, false);
         } catch (TimeoutException e) {
             call.cancel(true);
             return new Outcome<>(null, what + " did not return within " + timeout.toMillis() + " ms; abandoned", true);

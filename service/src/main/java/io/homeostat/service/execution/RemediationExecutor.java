@@ -144,7 +144,6 @@ public final class RemediationExecutor implements Managed {
                 }
             }
             details.putAll(result.details());
-            details.put("attempts", Integer.toString(attempts));
             List<String> lines = context.loggedLines();
             if (!lines.isEmpty()) {
                 details.put("log", String.join("\n", lines));
