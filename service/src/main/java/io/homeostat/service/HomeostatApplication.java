@@ -102,7 +102,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         ExecutionFactory execution = configuration.getExecution();
         RemediationExecutor executor = new RemediationExecutor(plugins, store, feedback::add, execution::timeoutFor,
                 configuration.getPlugins()::settingsFor, execution::retriesFor, execution.getRetryBackoff(),
-                execution.getMaxConcurrent(), environment.metrics());
+                execution.getShutdownGrace(), execution.getMaxConcurrent(), environment.metrics());
         EscalationNotifier notifier = new EscalationNotifier(plugins, store, environment.getObjectMapper(),
                 execution.getEscalationAction(), configuration.getPlugins()::settingsFor,
                 execution.timeoutFor(execution.getEscalationAction()), execution.getRetryBackoff());

@@ -155,11 +155,11 @@ class HealingLoopIntegrationTest {
         return found[0];
     }
 
-    private static void awaitHealthy(String url, TestApp app) {
+    static void awaitHealthy(String url, TestApp app) {
         await().atMost(Duration.ofSeconds(30)).ignoreExceptions().until(() -> app.get(url).statusCode() == 200);
     }
 
-    private static String single(Statement statement, String sql) throws Exception {
+    static String single(Statement statement, String sql) throws Exception {
         try (ResultSet rows = statement.executeQuery(sql)) {
             assertThat(rows.next()).as(sql).isTrue();
             String value = rows.getString(1);
@@ -168,7 +168,7 @@ class HealingLoopIntegrationTest {
         }
     }
 
-    private static int freePort() throws Exception {
+    static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
         }

@@ -45,6 +45,18 @@ public class ExecutionFactory {
     @JsonProperty
     private String escalationAction = "notify.webhook";
 
+    /**
+     * How long a stopping service waits for running actions. One still running after that is left
+     * "running" in the store and reconciled at the next start (verified, rolled back or decided again).
+     */
+    @MinDuration(value = 0, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration shutdownGrace = Duration.seconds(30);
+
+    public java.time.Duration getShutdownGrace() {
+        return java.time.Duration.ofMillis(shutdownGrace.toMilliseconds());
+    }
+
     public int retriesFor(String actionId) {
         return actionRetries.getOrDefault(actionId, maxRetries);
     }

@@ -50,6 +50,7 @@ public final class RemediationExecutor implements Managed {
     private final Function<String, PluginSettings> settings;
     private final ToIntFunction<String> retries;
     private final Duration backoff;
+    private final Duration shutdownGrace;
     private final MetricRegistry metrics;
     private final ExecutorService supervisors;
     private final PluginCaller caller = new PluginCaller();
@@ -57,7 +58,8 @@ public final class RemediationExecutor implements Managed {
 
     public RemediationExecutor(PluginRegistry plugins, Store stores, Consumer<Object> feedback,
                                Function<String, Duration> timeouts, Function<String, PluginSettings> settings,
-                               ToIntFunction<String> retries, Duration backoff, int maxConcurrent, MetricRegistry metrics) {
+                               ToIntFunction<String> retries, Duration backoff, Duration shutdownGrace, int maxConcurrent,
+                               MetricRegistry metrics) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.stores = Objects.requireNonNull(stores, "stores");
         this.store = stores.remediations();
@@ -66,6 +68,7 @@ public final class RemediationExecutor implements Managed {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.retries = Objects.requireNonNull(retries, "retries");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
+        this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.supervisors = Executors.newFixedThreadPool(maxConcurrent, PluginCaller.named("homeostat-remediation-"));
         metrics.gauge("homeostat.remediations.running", () -> running::get);
@@ -129,6 +132,13 @@ public final class RemediationExecutor implements Managed {
                         Instant.now().plus(timeout));
                 ServiceActionContext call = context;
                 result = caller.action(loaded, pending.actionId(), timeout, () -> loaded.action().execute(call));
+                if (Thread.currentThread().isInterrupted()) {
+                    // The service is stopping and could not wait: whether the action acted is unknown. The row
+                    // stays "running"; start-up reconciliation hands it to verification. Never recorded as failed.
+                    LOG.warn("service stopping: remediation {} ({}) left running; it is reconciled at the next start",
+                            pending.id(), pending.actionId());
+                    return;
+                }
                 if (result.succeeded() || !result.retryable() || attempts > maxRetries) {
                     break;
                 }
@@ -140,7 +150,8 @@ public final class RemediationExecutor implements Managed {
                     Thread.sleep(pause.toMillis());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
-                    break;
+                    LOG.warn("service stopping: remediation {} left running between retries; reconciled at the next start", pending.id());
+                    return;
                 }
             }
             details.putAll(result.details());
@@ -234,8 +245,9 @@ public final class RemediationExecutor implements Managed {
     @Override
     public void stop() throws InterruptedException {
         supervisors.shutdown();
-        if (!supervisors.awaitTermination(30, TimeUnit.SECONDS)) {
+        if (!supervisors.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
             supervisors.shutdownNow();
+            supervisors.awaitTermination(5, TimeUnit.SECONDS);
         }
         caller.close();
     }

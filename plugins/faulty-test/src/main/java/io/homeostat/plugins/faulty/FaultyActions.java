@@ -104,4 +104,54 @@ public final class FaultyActions {
                     "remainingMillis", Long.toString(context.remaining().toMillis())));
         }
     }
+
+    /** Appends the remediation id to {@code callLog} (when set), so that tests can prove no attempt ran twice. */
+    private static void logCall(String actionId, ActionContext context) throws java.io.IOException {
+        java.util.Optional<String> log = context.settings().string("callLog");
+        if (log.isPresent()) {
+            java.nio.file.Files.writeString(java.nio.file.Path.of(log.get()), actionId + " " + context.remediationId() + "\n",
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
+        }
+    }
+
+    /** Takes {@code slowMillis} (default 20 s), interruptibly, then succeeds: an action still running when the service stops. */
+    @Extension
+    public static class Slow implements RemediationAction {
+        @Override
+        public String id() {
+            return "faulty.slow";
+        }
+
+        @Override
+        public ActionMetadata metadata() {
+            return FaultyActions.metadata("takes a long time, then succeeds");
+        }
+
+        @Override
+        public ActionResult execute(ActionContext context) throws Exception {
+            logCall(id(), context);
+            Thread.sleep(context.settings().integer("slowMillis", 20_000, 0, 600_000));
+            return ActionResult.success("slowly done", java.util.Map.of());
+        }
+    }
+
+    /** A high-risk action that succeeds: approval tests. */
+    @Extension
+    public static class Risky implements RemediationAction {
+        @Override
+        public String id() {
+            return "faulty.risky";
+        }
+
+        @Override
+        public ActionMetadata metadata() {
+            return new ActionMetadata("high risk, succeeds", RiskLevel.HIGH, 0.1, false, Set.of(), 0.5);
+        }
+
+        @Override
+        public ActionResult execute(ActionContext context) throws Exception {
+            logCall(id(), context);
+            return ActionResult.success("risky action done", java.util.Map.of());
+        }
+    }
 }
