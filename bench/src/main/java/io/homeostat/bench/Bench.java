@@ -179,7 +179,7 @@ public final class Bench {
                             "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
                             "requestLog", Map.of("appenders", List.of())),
                     "database", Map.of("driverClass", "org.h2.Driver",
-                            "url", "jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE",
+                            "url", "jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL",
                             "user", "sa", "password", ""),
                     "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString()),
                     "plugins", Map.of("directory", plugins.toAbsolutePath().toString()),

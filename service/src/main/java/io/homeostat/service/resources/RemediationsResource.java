@@ -17,7 +17,7 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public final class RemediationsResource {
     private static final Set<String> STATES = Set.of(RemediationRecord.PENDING, RemediationRecord.RUNNING,
-            RemediationRecord.SUCCEEDED, RemediationRecord.FAILED);
+            RemediationRecord.SUCCEEDED, RemediationRecord.FAILED, RemediationRecord.INTERRUPTED);
 
     private final Store store;
 
