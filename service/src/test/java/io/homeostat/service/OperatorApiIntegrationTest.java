@@ -1,0 +1,78 @@
+package io.homeostat.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.homeostat.service.testing.TestApp;
+import io.homeostat.service.testing.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The operator's endpoints: the auto-remediation switch, manual runs with and without override,
+ * approvals and statistics, each with its clear 4xx answers for bad input.
+ */
+class OperatorApiIntegrationTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void switchesManualRunsApprovalsAndStatistics() throws Exception {
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+             TestApp app = TestApp.builder(directory, database).start()) {
+            // Switch automation off globally: a failing service is detected but not acted on.
+            HttpResponse<String> off = app.post("/api/v1/auto-remediation", "{\"enabled\":false,\"by\":\"ops\",\"reason\":\"incident 42\"}");
+            assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
+            assertThat(app.getJson("/api/v1/auto-remediation").get(0).get("scope").asText()).isEqualTo("*");
+            String failing = TestApp.signal("service:web", "probe.success", 0);
+            app.signals(failing, failing, failing);
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(app.getJson("/api/v1/issues?resource=service:web").get("total").asInt()).isEqualTo(1));
+            String issueId = app.getJson("/api/v1/issues?resource=service:web").get("items").get(0).get("id").asText();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    app.getJson("/api/v1/issues/" + issueId).get("decisions").findValuesAsText("reason"))
+                    .contains("auto-remediation: auto-remediation is switched off for [*]"));
+
+            // An operator asks by hand: the same gates, and the auto-remediation switch does not stop a human.
+            HttpResponse<String> manual = app.post("/api/v1/issues/" + issueId + "/remediations",
+                    "{\"actionId\":\"http.call\",\"parameters\":{\"endpoint\":\"replace-instance\"},\"by\":\"alice\"}");
+            assertThat(manual.statusCode()).as(manual.body()).isEqualTo(202);
+            String proposalId = TestApp.parse(manual.body()).get("proposalId").asText();
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+                JsonNode decisions = app.getJson("/api/v1/issues/" + issueId).get("decisions");
+                assertThat(decisions.findValuesAsText("proposalId")).contains(proposalId);
+            });
+            JsonNode detail = app.getJson("/api/v1/issues/" + issueId);
+            assertThat(detail.get("strategies").findValuesAsText("manualBy")).contains("alice");
+
+            // Bad input: what is wrong and where.
+            assertThat(app.post("/api/v1/auto-remediation", "{\"by\":\"ops\",\"reason\":\"x\"}").body()).contains("'enabled'");
+            assertThat(app.post("/api/v1/auto-remediation", "{\"enabled\":true,\"reason\":\"x\"}").statusCode()).isEqualTo(422);
+            assertThat(app.post("/api/v1/issues/nope/remediations", "{\"actionId\":\"x\",\"by\":\"a\"}").statusCode()).isEqualTo(404);
+            HttpResponse<String> noReason = app.post("/api/v1/issues/" + issueId + "/remediations",
+                    "{\"actionId\":\"process.restart\",\"by\":\"alice\",\"override\":true}");
+            assertThat(noReason.statusCode()).isEqualTo(422);
+            assertThat(noReason.body()).contains("'reason'");
+            assertThat(app.post("/api/v1/issues/" + issueId + "/remediations", "{\"by\":\"alice\"}").body()).contains("'actionId'");
+            assertThat(app.post("/api/v1/approvals/nope/approve", "{\"by\":\"a\",\"reason\":\"b\"}").statusCode()).isEqualTo(404);
+            assertThat(app.post("/api/v1/approvals/nope/approve", "{\"by\":\"a\"}").statusCode()).isEqualTo(422);
+            assertThat(app.get(app.api("/api/v1/approvals?state=maybe")).statusCode()).isEqualTo(400);
+            assertThat(app.post("/api/v1/auto-remediation", "{not json").statusCode()).isEqualTo(400);
+
+            // Statistics: totals and the learned table (empty of attempts here, but well-formed).
+            JsonNode statistics = app.getJson("/api/v1/statistics");
+            assertThat(statistics.get("totals").get("issuesDetected").asLong()).isEqualTo(1);
+            assertThat(statistics.get("totals").get("decisionsByOutcome").get("blocked").asLong()).isGreaterThanOrEqualTo(1);
+            assertThat(statistics.get("actions").isArray()).isTrue();
+
+            HttpResponse<String> on = app.post("/api/v1/auto-remediation",
+                    "{\"enabled\":true,\"tenant\":\"default\",\"by\":\"ops\",\"reason\":\"tenant back\"}");
+            assertThat(on.statusCode()).isEqualTo(200);
+            assertThat(app.getJson("/api/v1/auto-remediation")).hasSize(2);
+        }
+    }
+}
