@@ -3,12 +3,17 @@ package io.homeostat.service.engine.facts;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
+import org.kie.api.definition.type.ClassReactive;
 
 /**
  * What the engine has seen of one resource: its latest labels and the sources that observe it.
  * The engine keeps one per resource from the signals it evaluates (facts, not policy): the
  * blast-radius gate groups resources by a label, the quorum gate counts observing sources.
+ *
+ * <p>Class-reactive: gate patterns call {@code label(key)} with a key bound elsewhere, which
+ * property reactivity cannot track.
  */
+@ClassReactive
 public final class ResourceView {
     /** A source that sent nothing for this long no longer counts as observing (a signal's lifetime). */
     public static final long OBSERVER_TTL_MILLIS = 15 * 60_000L;
