@@ -87,7 +87,7 @@ public final class Bench {
     /** The in-process baseline: the production session type, with the same settings facts as the service. */
     private static EngineSession baselineSession(RuleBase ruleBase) {
         EngineSession session = EngineSession.realTime(ruleBase);
-        session.setPolicy(new PolicySettings(10, 120_000));
+        session.setPolicy(PolicySettings.defaults());
         session.setAvailableActions(List.of(
                 new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
                 new AvailableAction("http.call", "http", "MEDIUM", 1, false, Set.of(), 0.6)));

@@ -9,20 +9,22 @@ import io.homeostat.service.testing.TestDatabase;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * The operator's endpoints: the auto-remediation switch, manual runs with and without override,
- * approvals and statistics, each with its clear 4xx answers for bad input.
+ * approvals and statistics, each with its clear 4xx answers for bad input. On H2 and PostgreSQL.
  */
 class OperatorApiIntegrationTest {
     @TempDir
     Path directory;
 
-    @Test
-    void switchesManualRunsApprovalsAndStatistics() throws Exception {
-        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void switchesManualRunsApprovalsAndStatistics(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, directory);
              TestApp app = TestApp.builder(directory, database).start()) {
             // Switch automation off globally: a failing service is detected but not acted on.
             HttpResponse<String> off = app.post("/api/v1/auto-remediation", "{\"enabled\":false,\"by\":\"ops\",\"reason\":\"incident 42\"}");
