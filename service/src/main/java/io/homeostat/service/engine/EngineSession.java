@@ -32,8 +32,9 @@ public final class EngineSession implements AutoCloseable {
     private final boolean pseudoClock;
     private final List<FactHandle> actionHandles = new ArrayList<>();
     private FactHandle policyHandle;
-    private final Map<String, FactHandle> viewHandles = new HashMap<>();
-    private final Map<String, ResourceView> views = new HashMap<>();
+    /** Per tenant, per resource: nested maps so that the per-signal look-up builds no key. */
+    private final Map<String, Map<String, ResourceView>> views = new HashMap<>();
+    private final Map<ResourceView, FactHandle> viewHandles = new java.util.IdentityHashMap<>();
     private final Map<String, FactHandle> switchHandles = new HashMap<>();
     private final Map<String, FactHandle> windowHandles = new HashMap<>();
     private final Map<String, ActiveWindow> openWindows = new HashMap<>();
@@ -123,15 +124,15 @@ public final class EngineSession implements AutoCloseable {
     }
 
     private void observe(Signal signal) {
-        String key = signal.getTenant() + "|" + signal.getResource();
-        ResourceView view = views.get(key);
+        Map<String, ResourceView> ofTenant = views.computeIfAbsent(signal.getTenant(), tenant -> new HashMap<>());
+        ResourceView view = ofTenant.get(signal.getResource());
         if (view == null) {
             view = new ResourceView(signal.getTenant(), signal.getResource(), signal.getLabels());
             view.observe(signal);
-            views.put(key, view);
-            viewHandles.put(key, session.insert(view));
+            ofTenant.put(signal.getResource(), view);
+            viewHandles.put(view, session.insert(view));
         } else if (view.observe(signal)) {
-            session.update(viewHandles.get(key), view);
+            session.update(viewHandles.get(view), view);
         }
     }
 
