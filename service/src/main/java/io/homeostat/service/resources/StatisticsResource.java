@@ -28,8 +28,9 @@ public final class StatisticsResource {
     }
 
     /** Totals over everything recorded. */
-    public record Totals(long issuesDetected, Map<String, Long> issuesByState, long verifiedAttempts, long verifiedSuccesses,
-                         Double successRate, Double meanSecondsToRecover, Map<String, Long> decisionsByOutcome, long escalations) {
+    public record Totals(long issuesDetected, Map<String, Long> issuesByState, long remediations, Map<String, Long> remediationsByState,
+                         long verifiedAttempts, long verifiedSuccesses, Double successRate, Double meanSecondsToRecover,
+                         Map<String, Long> decisionsByOutcome, long escalations) {
     }
 
     /** The answer. */
@@ -67,7 +68,9 @@ public final class StatisticsResource {
         }
         Map<String, Long> issues = store.issues().countByState();
         long detected = issues.values().stream().mapToLong(Long::longValue).sum();
-        Totals totals = new Totals(detected, issues, attempts, successes, attempts == 0 ? null : round((double) successes / attempts),
+        Map<String, Long> remediations = store.remediations().countByState();
+        Totals totals = new Totals(detected, issues, remediations.values().stream().mapToLong(Long::longValue).sum(), remediations,
+                attempts, successes, attempts == 0 ? null : round((double) successes / attempts),
                 successes == 0 ? null : round(recovery / 1000.0 / successes), store.decisions().countByOutcome(),
                 store.escalations().count());
         return new Statistics(totals, entries);

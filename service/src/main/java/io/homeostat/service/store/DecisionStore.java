@@ -48,10 +48,7 @@ public final class DecisionStore {
 
     /** Counts by outcome, for the statistics totals. */
     public Map<String, Long> countByOutcome() {
-        Map<String, Long> counts = new java.util.LinkedHashMap<>();
-        jdbi.useHandle(handle -> handle.createQuery("SELECT outcome, COUNT(*) AS n FROM decisions GROUP BY outcome ORDER BY outcome")
-                .map((rs, ctx) -> Map.entry(rs.getString("outcome"), rs.getLong("n"))).forEach(e -> counts.put(e.getKey(), e.getValue())));
-        return counts;
+        return Counts.by(jdbi, "decisions", "outcome");
     }
 
     private DecisionRecord read(ResultSet rs) throws SQLException {

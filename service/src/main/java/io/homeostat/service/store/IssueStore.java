@@ -5,7 +5,6 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Timestamp;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -54,10 +53,7 @@ public final class IssueStore {
 
     /** Counts by state, for the statistics totals. */
     public Map<String, Long> countByState() {
-        Map<String, Long> counts = new LinkedHashMap<>();
-        jdbi.useHandle(handle -> handle.createQuery("SELECT state, COUNT(*) AS n FROM issues GROUP BY state ORDER BY state")
-                .map((rs, ctx) -> Map.entry(rs.getString("state"), rs.getLong("n"))).forEach(e -> counts.put(e.getKey(), e.getValue())));
-        return counts;
+        return Counts.by(jdbi, "issues", "state");
     }
 
     public Optional<IssueRecord> find(String id) {

@@ -107,6 +107,11 @@ public final class RemediationStore {
                 .bind("since", since).map((rs, ctx) -> read(rs)).list());
     }
 
+    /** Counts by state, for the statistics totals. */
+    public Map<String, Long> countByState() {
+        return Counts.by(jdbi, "remediations", "state");
+    }
+
     public Optional<RemediationRecord> find(String id) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE id = :id")
                 .bind("id", id).map((rs, ctx) -> read(rs)).findOne());

@@ -91,4 +91,18 @@ class HomeostatConfigurationTest {
         assertThatThrownBy(() -> load("policy:\n  resolveQuietPeriod: soon\n"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("policy.resolveQuietPeriod");
     }
+
+    @Test
+    void policyNumbersAndWindowsAreValidatedWithTheirPath() throws Exception {
+        assertThatThrownBy(() -> load("policy:\n  blastRadius:\n    maxShare: 2\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("policy.blastRadius.maxShare");
+        assertThatThrownBy(() -> load("policy:\n  approval:\n    minRisk: scary\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("policy.approval.minRisk");
+        HomeostatConfiguration windows = load("policy:\n  windows:\n    - {name: nightly, cron: \"0 25 * * *\", duration: 1h}\n");
+        assertThatThrownBy(() -> windows.getPolicy().windows()).hasMessageStartingWith("policy.windows[0] (nightly): ");
+        HomeostatConfiguration tuned = load("policy:\n  rateLimits:\n    globalPerHour: 7\n  quorum:\n    minRisk: none\n");
+        assertThat(tuned.getPolicy().build().getMaxGlobalPerHour()).isEqualTo(7);
+        assertThat(tuned.getPolicy().build().needsQuorum("CRITICAL")).isFalse();
+        assertThat(tuned.getPolicy().build().getMaxPerTenantPerMinute()).as("unchanged defaults").isEqualTo(10);
+    }
 }

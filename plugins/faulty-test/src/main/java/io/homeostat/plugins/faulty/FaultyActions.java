@@ -154,4 +154,33 @@ public final class FaultyActions {
             return ActionResult.success("risky action done", java.util.Map.of());
         }
     }
+
+    /**
+     * Fails transiently ({@code transientFailures} times per remediation id, default 2), then
+     * succeeds: the service's retries, with the same idempotency key each time.
+     */
+    @Extension
+    public static class Flaky implements RemediationAction {
+        private final java.util.Map<String, Integer> calls = new java.util.concurrent.ConcurrentHashMap<>();
+
+        @Override
+        public String id() {
+            return "faulty.flaky";
+        }
+
+        @Override
+        public ActionMetadata metadata() {
+            return FaultyActions.metadata("fails transiently, then succeeds");
+        }
+
+        @Override
+        public ActionResult execute(ActionContext context) throws Exception {
+            logCall(id(), context);
+            int call = calls.merge(context.remediationId(), 1, Integer::sum);
+            if (call <= context.settings().integer("transientFailures", 2, 0, 10)) {
+                return ActionResult.transientFailure("busy, try again (call " + call + ")", java.util.Map.of());
+            }
+            return ActionResult.success("done on call " + call, java.util.Map.of());
+        }
+    }
 }
