@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 public final class Engine implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
-    private final RuleBase ruleBase;
+    private volatile RuleBase ruleBase;
+    private final java.util.concurrent.atomic.AtomicReference<PendingSwap> pendingSwap = new java.util.concurrent.atomic.AtomicReference<>();
     private final SignalQueue queue;
     private final EngineOutputHandler handler;
     private final PolicySettings policy;
@@ -41,6 +42,7 @@ public final class Engine implements Managed {
     private final Meter evaluated;
     private final Counter ruleErrors;
     private final Counter outputRetries;
+    private final Timer swapTimer;
     private volatile boolean running;
     private volatile long lastLoopNanos = System.nanoTime();
     private Thread thread;
@@ -67,6 +69,55 @@ public final class Engine implements Managed {
         this.evaluated = metrics.meter("homeostat.signals.evaluated");
         this.ruleErrors = metrics.counter("homeostat.engine.rule_errors");
         this.outputRetries = metrics.counter("homeostat.engine.output_retries");
+        this.swapTimer = metrics.timer("homeostat.rules.swap");
+    }
+
+    /** A rule base waiting to be swapped in by the engine thread, and who waits for the swap. */
+    private record PendingSwap(RuleBase next, java.util.concurrent.CompletableFuture<Duration> done) {
+    }
+
+    /**
+     * Asks the engine thread to carry its session over to {@code next} rules between two batches:
+     * no accepted signal is skipped (the queue is untouched), and facts, gate state, windows and
+     * timers carry over ({@link EngineSession#successor}). Completes with how long the swap held
+     * the engine; a swap requested while another waits replaces it (the newest rules win).
+     */
+    public java.util.concurrent.CompletableFuture<Duration> requestSwap(RuleBase next) {
+        PendingSwap swap = new PendingSwap(Objects.requireNonNull(next, "next"), new java.util.concurrent.CompletableFuture<>());
+        PendingSwap replaced = pendingSwap.getAndSet(swap);
+        if (replaced != null) {
+            replaced.done().completeExceptionally(new IllegalStateException("replaced by a newer rule base before it was swapped in"));
+        }
+        return swap.done();
+    }
+
+    /** The rule base the engine runs now. */
+    public RuleBase ruleBase() {
+        return ruleBase;
+    }
+
+    private void swapIfRequested() {
+        PendingSwap swap = pendingSwap.getAndSet(null);
+        if (swap == null) {
+            return;
+        }
+        long started = System.nanoTime();
+        try {
+            EngineSession next = session.successor(swap.next());
+            EngineSession previous = session;
+            session = next;
+            ruleBase = swap.next();
+            previous.close();
+            Duration took = Duration.ofNanos(System.nanoTime() - started);
+            swapTimer.update(took);
+            LOG.info("rules swapped in: {} ({} rules) in {} ms", ruleBase.shortVersion(), ruleBase.ruleCount(), took.toMillis());
+            swap.done().complete(took);
+        } catch (RuntimeException e) {
+            // The old session is untouched until the new one is complete: keep serving with it.
+            LOG.error("could not carry the session over to rules {}; still running {}", swap.next().shortVersion(),
+                    ruleBase.shortVersion(), e);
+            swap.done().completeExceptionally(e);
+        }
     }
 
     /** The maintenance and change-freeze windows the session opens and closes; set before start. */
@@ -132,6 +183,7 @@ public final class Engine implements Managed {
                 return;
             }
             try {
+                swapIfRequested();
                 process(batch);
             } catch (RuntimeException e) {
                 // Whatever a rule or fact does, one batch must not end the engine thread.

@@ -4,6 +4,7 @@ import io.homeostat.service.engine.facts.ActiveWindow;
 import io.homeostat.service.engine.facts.AutoRemediation;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Rescheduled;
 import io.homeostat.service.engine.facts.ResourceView;
 import io.homeostat.service.engine.facts.Signal;
 import java.time.Duration;
@@ -32,6 +33,8 @@ public final class EngineSession implements AutoCloseable {
     private final boolean pseudoClock;
     private final List<FactHandle> actionHandles = new ArrayList<>();
     private FactHandle policyHandle;
+    private PolicySettings policy;
+    private List<AvailableAction> actions = List.of();
     /** Per tenant, per resource: nested maps so that the per-signal look-up builds no key. */
     private final Map<String, Map<String, ResourceView>> views = new HashMap<>();
     private final Map<ResourceView, FactHandle> viewHandles = new java.util.IdentityHashMap<>();
@@ -54,6 +57,56 @@ public final class EngineSession implements AutoCloseable {
         session.addEventListener(collector);
     }
 
+    /**
+     * A new session of {@code next} rules that carries on from this one (a rule reload): the same
+     * clock time, settings, actions, windows and resource views, and every fact of this session —
+     * issues, strategies, gate state, approvals, breakers, statistics first, then the events
+     * (signals, remediation starts) with their own timestamps, so that windows count them as
+     * before. Timer facts resume with the time they had left ({@link Rescheduled}). Nothing is
+     * reported as output: it is all stored already. This session is left as it was; close it after.
+     */
+    public EngineSession successor(RuleBase next) {
+        EngineSession successor = new EngineSession(next, pseudoClock, pseudoClock ? now() : 0);
+        if (policy != null) {
+            successor.setPolicy(policy);
+        }
+        successor.setAvailableActions(actions);
+        successor.setWindows(windows);
+        long now = successor.now();
+        List<Object> state = new ArrayList<>();
+        List<Object> events = new ArrayList<>();
+        for (Object fact : session.getObjects()) {
+            if (fact instanceof PolicySettings || fact instanceof AvailableAction || fact instanceof ActiveWindow
+                    || fact instanceof ResourceView) {
+                continue;
+            }
+            Object carried = fact instanceof Rescheduled timed ? timed.rebased(now) : fact;
+            if (isEvent(fact)) {
+                events.add(carried);
+            } else {
+                state.add(carried);
+            }
+        }
+        successor.collector.restoring(true);
+        try {
+            views.forEach((tenant, ofTenant) -> {
+                Map<String, ResourceView> copy = new HashMap<>(ofTenant);
+                successor.views.put(tenant, copy);
+                copy.values().forEach(view -> successor.viewHandles.put(view, successor.session.insert(view)));
+            });
+            state.forEach(successor::insert);
+            events.forEach(successor::insert);
+        } finally {
+            successor.collector.restoring(false);
+        }
+        return successor;
+    }
+
+    private static boolean isEvent(Object fact) {
+        org.kie.api.definition.type.Role role = fact.getClass().getAnnotation(org.kie.api.definition.type.Role.class);
+        return role != null && role.value() == org.kie.api.definition.type.Role.Type.EVENT;
+    }
+
     /** A session on the wall clock, as the service runs it. */
     public static EngineSession realTime(RuleBase ruleBase) {
         return new EngineSession(ruleBase, false, 0);
@@ -67,6 +120,7 @@ public final class EngineSession implements AutoCloseable {
     /** Replaces the policy numbers the gate rules read. */
     public void setPolicy(PolicySettings policy) {
         Objects.requireNonNull(policy, "policy");
+        this.policy = policy;
         if (policyHandle == null) {
             policyHandle = session.insert(policy);
         } else {
@@ -76,6 +130,7 @@ public final class EngineSession implements AutoCloseable {
 
     /** Replaces the set of actions that loaded plugins provide. */
     public void setAvailableActions(Collection<AvailableAction> actions) {
+        this.actions = List.copyOf(actions);
         actionHandles.forEach(session::delete);
         actionHandles.clear();
         actions.forEach(action -> actionHandles.add(session.insert(action)));
@@ -92,7 +147,7 @@ public final class EngineSession implements AutoCloseable {
      * new source or new labels appear); an auto-remediation switch replaces the one of its scope.
      */
     public void insert(Object fact) {
-        if (fact instanceof Signal signal) {
+        if (fact instanceof Signal signal && !collector.isRestoring()) {
             observe(signal);
         } else if (fact instanceof AutoRemediation toggle) {
             FactHandle previous = switchHandles.put(toggle.scope(), session.insert(fact));

@@ -51,6 +51,10 @@ final class OutputCollector implements RuleRuntimeEventListener {
         restoring = value;
     }
 
+    boolean isRestoring() {
+        return restoring;
+    }
+
     @Override
     public void objectInserted(ObjectInsertedEvent event) {
         if (restoring) {

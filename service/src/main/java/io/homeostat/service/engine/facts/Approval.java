@@ -9,7 +9,7 @@ import org.kie.api.definition.type.ClassReactive;
  * Persisted and restored at start-up, with the time it had left.
  */
 @ClassReactive
-public final class Approval {
+public final class Approval implements Rescheduled {
     private final String id;
     private final String decisionId;
     private final String proposalId;
@@ -67,6 +67,12 @@ public final class Approval {
     public void expire(long now) {
         state = ApprovalState.EXPIRED;
         decidedAt = now;
+    }
+
+    @Override
+    public Approval rebased(long now) {
+        timerMillis = Math.max(1, expiresAt - now);
+        return this;
     }
 
     /** The expiry timer's delay: the whole timeout, or for a restored approval the time it had left. */

@@ -7,7 +7,7 @@ import org.kie.api.definition.type.ClassReactive;
  * finished attempts into it; the breaker gate reads it. Persisted and restored at start-up.
  */
 @ClassReactive
-public final class Breaker {
+public final class Breaker implements Rescheduled {
     private final String tenant;
     private final String resource;
     private final String actionId;
@@ -16,6 +16,7 @@ public final class Breaker {
     private long openedAt;
     private long halfOpenDelayMillis;
     private String trialDecisionId;
+    private long halfOpenAt;
 
     public Breaker(String tenant, String resource, String actionId) {
         this.tenant = tenant;
@@ -31,7 +32,8 @@ public final class Breaker {
         breaker.consecutiveFailures = failures;
         breaker.openedAt = openedAt;
         breaker.trialDecisionId = trialDecisionId;
-        breaker.halfOpenDelayMillis = Math.max(1, openedAt + cooldownMillis - now);
+        breaker.halfOpenAt = openedAt + cooldownMillis;
+        breaker.halfOpenDelayMillis = Math.max(1, breaker.halfOpenAt - now);
         return breaker;
     }
 
@@ -42,6 +44,7 @@ public final class Breaker {
         if (state == BreakerState.HALF_OPEN || consecutiveFailures >= threshold) {
             state = BreakerState.OPEN;
             openedAt = now;
+            halfOpenAt = now + cooldownMillis;
             halfOpenDelayMillis = cooldownMillis;
         }
     }
@@ -51,6 +54,14 @@ public final class Breaker {
         consecutiveFailures = 0;
         trialDecisionId = null;
         state = BreakerState.CLOSED;
+    }
+
+    @Override
+    public Breaker rebased(long now) {
+        if (state == BreakerState.OPEN) {
+            halfOpenDelayMillis = Math.max(1, halfOpenAt - now);
+        }
+        return this;
     }
 
     public void halfOpen() {

@@ -13,7 +13,7 @@ import org.kie.api.definition.type.ClassReactive;
  * actually runs comes from the plugin's configuration.
  */
 @ClassReactive
-public final class Proposal {
+public final class Proposal implements Rescheduled {
     private final String id;
     private final String issueId;
     private final String actionId;
@@ -26,6 +26,7 @@ public final class Proposal {
     private String overrideReason;
     private long deferredSince;
     private long retryDelayMillis;
+    private long retryAt;
     private String decisionId;
     private String score = "";
     private String lastDeferredBy;
@@ -98,6 +99,15 @@ public final class Proposal {
         state = ProposalState.DEFERRED;
         long untilGivingUp = deferredSince + maxWaitMillis - now;
         retryDelayMillis = Math.max(1_000, Math.min(delayMillis, untilGivingUp));
+        retryAt = now + retryDelayMillis;
+    }
+
+    @Override
+    public Proposal rebased(long now) {
+        if (state == ProposalState.DEFERRED) {
+            retryDelayMillis = Math.max(1, retryAt - now);
+        }
+        return this;
     }
 
     /** How long it has been waiting on limits, in ms (0 when it never was deferred). */

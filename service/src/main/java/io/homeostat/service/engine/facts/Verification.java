@@ -11,7 +11,7 @@ import org.kie.api.definition.type.ClassReactive;
  * @param snapshotTaken whether the executor holds a snapshot, so that a failed verification can roll back
  */
 @ClassReactive
-public final class Verification {
+public final class Verification implements Rescheduled {
     private final String decisionId;
     private final String proposalId;
     private final String issueId;
@@ -20,6 +20,7 @@ public final class Verification {
     private final long deadlineMillis;
     private final boolean snapshotTaken;
     private boolean expired;
+    private long timerMillis;
 
     public Verification(String decisionId, String proposalId, String issueId, String actionId, long startedAt, long deadlineMillis,
                         boolean snapshotTaken) {
@@ -30,6 +31,18 @@ public final class Verification {
         this.startedAt = startedAt;
         this.deadlineMillis = deadlineMillis;
         this.snapshotTaken = snapshotTaken;
+        this.timerMillis = deadlineMillis;
+    }
+
+    @Override
+    public Verification rebased(long now) {
+        timerMillis = Math.max(1, startedAt + deadlineMillis - now);
+        return this;
+    }
+
+    /** The deadline timer's delay: the whole deadline, or what is left of it after a rule reload. */
+    public long getTimerMillis() {
+        return timerMillis;
     }
 
     public void expire() {
