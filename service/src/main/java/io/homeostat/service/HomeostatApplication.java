@@ -10,6 +10,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.homeostat.service.cli.RulesCommand;
 import io.homeostat.service.config.StrictConfigurationFactoryFactory;
 import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.RuleBase;
@@ -31,7 +32,10 @@ import io.homeostat.service.resources.ApprovalsResource;
 import io.homeostat.service.resources.AutoRemediationResource;
 import io.homeostat.service.resources.DecisionsResource;
 import io.homeostat.service.resources.ManualRemediationResource;
+import io.homeostat.service.resources.RulesResource;
 import io.homeostat.service.resources.StatisticsResource;
+import io.homeostat.service.rules.RuleSet;
+import io.homeostat.service.tasks.ReloadRulesTask;
 import io.homeostat.service.resources.IssuesResource;
 import io.homeostat.service.resources.MalformedJsonMapper;
 import io.homeostat.service.resources.RemediationsResource;
@@ -70,6 +74,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // ${VAR} and ${VAR:-default} in config.yml come from the environment (database password, tokens).
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        bootstrap.addCommand(new RulesCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(HomeostatConfiguration configuration) {
@@ -81,7 +86,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
     @Override
     public void run(HomeostatConfiguration configuration, Environment environment) throws Exception {
         // Rules first: a rule file that does not compile stops start-up with file, line and message.
-        RuleBase ruleBase = new RuleBaseCompiler().compile(Path.of(configuration.getEngine().getRulesDirectory()));
+        Path rulesDirectory = Path.of(configuration.getEngine().getRulesDirectory());
+        RuleBaseCompiler compiler = new RuleBaseCompiler();
+        RuleBase ruleBase = compiler.compile(rulesDirectory);
 
         if (configuration.isMigrateOnStart()) {
             Migrations.apply(configuration.getDatabase());
@@ -125,6 +132,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.lifecycle().manage(notifier);
         environment.lifecycle().manage(executor);
         environment.lifecycle().manage(engine);
+        // After the engine: it starts once the engine runs (it swaps rules in) and stops before it.
+        RuleSet rules = new RuleSet(rulesDirectory, compiler, engine, store.ruleVersions(), environment.metrics(), Clock.systemUTC(),
+                configuration.getEngine().getReloadDebounce(), configuration.getEngine().isWatchRules());
+        environment.lifecycle().manage(rules);
 
         Intake intake = new Intake(environment.getObjectMapper().getFactory(),
                 new SignalParser(Duration.ofMillis(configuration.getIntake().getMaxFutureSkew().toMilliseconds())),
@@ -137,9 +148,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new ApprovalsResource(store, feedback::add, Clock.systemUTC()));
         environment.jersey().register(new AutoRemediationResource(store, feedback::add, Clock.systemUTC()));
         environment.jersey().register(new ManualRemediationResource(store, feedback::add));
+        environment.jersey().register(new RulesResource(rules));
+        environment.admin().addTask(new ReloadRulesTask(rules));
         environment.jersey().register(new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight));
 
-        environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine));
+        environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));
         environment.healthChecks().register("intake", new IntakeHealthCheck(queue));
 

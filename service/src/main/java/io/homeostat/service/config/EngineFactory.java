@@ -29,6 +29,23 @@ public class EngineFactory {
     @JsonProperty
     private Duration drainTimeout = Duration.seconds(30);
 
+    /** Watch the rules directory and apply a change (that compiles) without a restart. */
+    @JsonProperty
+    private boolean watchRules = true;
+
+    /** How long the directory must be quiet after a change before it is compiled (an editor writes in several steps). */
+    @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
+    private Duration reloadDebounce = Duration.milliseconds(500);
+
+    public boolean isWatchRules() {
+        return watchRules;
+    }
+
+    public java.time.Duration getReloadDebounce() {
+        return java.time.Duration.ofMillis(reloadDebounce.toMilliseconds());
+    }
+
     public String getRulesDirectory() {
         return rulesDirectory;
     }

@@ -38,6 +38,11 @@ public final class RuleBaseCompiler {
     private final KieServices services = KieServices.get();
 
     public RuleBase compile(Path directory) throws IOException, RuleCompilationException {
+        return compile(read(directory));
+    }
+
+    /** The *.drl files of a directory (and its sub-directories), by name relative to it, sorted. */
+    public static List<RuleSource> read(Path directory) throws IOException, RuleCompilationException {
         if (!Files.isDirectory(directory)) {
             throw new RuleCompilationException(List.of(new RuleProblem(directory.toString(), 0, 0, "rules directory does not exist")));
         }
@@ -56,7 +61,7 @@ public final class RuleBaseCompiler {
             sources.add(new RuleSource(directory.relativize(file).toString().replace('\\', '/'),
                     Files.readString(file, StandardCharsets.UTF_8)));
         }
-        return compile(sources);
+        return sources;
     }
 
     /** Compiles rule sources held in memory (validation of candidates, tests). */
@@ -112,7 +117,8 @@ public final class RuleBaseCompiler {
         return path.startsWith(RESOURCES) ? path.substring(RESOURCES.length()) : path;
     }
 
-    private static String version(List<RuleSource> sources) {
+    /** The content hash of a set of rule files: the same files give the same version, whatever their order. */
+    public static String version(List<RuleSource> sources) {
         try {
             MessageDigest digest = MessageDigest.getInstance("SHA-256");
             sources.stream().sorted(java.util.Comparator.comparing(RuleSource::name)).forEach(source -> {

@@ -28,6 +28,7 @@ public final class Store {
     private final ApprovalStore approvals;
     private final GateStateStore gateState;
     private final EscalationStore escalations;
+    private final RuleVersionStore ruleVersions;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -39,6 +40,7 @@ public final class Store {
         this.approvals = new ApprovalStore(jdbi);
         this.gateState = new GateStateStore(jdbi);
         this.escalations = new EscalationStore(jdbi);
+        this.ruleVersions = new RuleVersionStore(jdbi, json);
     }
 
     /**
@@ -104,5 +106,9 @@ public final class Store {
 
     public EscalationStore escalations() {
         return escalations;
+    }
+
+    public RuleVersionStore ruleVersions() {
+        return ruleVersions;
     }
 }

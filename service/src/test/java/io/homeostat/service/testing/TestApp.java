@@ -110,6 +110,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> execution = new LinkedHashMap<>();
         private final Map<String, Object> intake = new LinkedHashMap<>();
         private final Map<String, Object> policy = new LinkedHashMap<>();
+        private final Map<String, Object> engine = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
         private boolean faultyPlugin;
 
@@ -130,6 +131,11 @@ public final class TestApp implements AutoCloseable {
 
         public Builder intake(String key, Object value) {
             intake.put(key, value);
+            return this;
+        }
+
+        public Builder engine(String key, Object value) {
+            engine.put(key, value);
             return this;
         }
 
@@ -179,7 +185,9 @@ public final class TestApp implements AutoCloseable {
                     "requestLog", Map.of("appenders", List.of())));
             config.put("database", Map.of("driverClass", database.driver(), "url", database.url(), "user", database.user(),
                     "password", "", "initialSize", 2, "minSize", 2, "maxSize", 8));
-            config.put("engine", Map.of("rulesDirectory", rules.toString(), "tick", "50ms"));
+            Map<String, Object> engineConfig = new LinkedHashMap<>(Map.of("rulesDirectory", rules.toString(), "tick", "50ms"));
+            engineConfig.putAll(engine);
+            config.put("engine", engineConfig);
             config.put("intake", intake);
             config.put("policy", policy);
             config.put("execution", execution);

@@ -1,0 +1,257 @@
+package io.homeostat.service.rules;
+
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.lifecycle.Managed;
+import io.homeostat.service.engine.Engine;
+import io.homeostat.service.engine.RuleBase;
+import io.homeostat.service.engine.RuleBaseCompiler;
+import io.homeostat.service.engine.RuleBaseCompiler.RuleSource;
+import io.homeostat.service.engine.RuleCompilationException;
+import io.homeostat.service.engine.RuleProblem;
+import io.homeostat.service.model.RuleVersionRecord;
+import io.homeostat.service.store.RuleVersionStore;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The live rule set: watches the rules directory, compiles a change off the engine thread,
+ * rejects a broken edit with every problem (the last good rules keep running), and otherwise has
+ * the engine swap to the new rules between two batches. Every accepted version is recorded with
+ * its files; {@link #rollback} writes the previous one back to disk and loads it.
+ */
+public final class RuleSet implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(RuleSet.class);
+    private static final Duration SWAP_WAIT = Duration.ofSeconds(60);
+
+    /** A rejected edit: when, why it was tried, and every problem. */
+    public record Rejection(Instant at, String cause, List<RuleProblem> problems) {
+    }
+
+    /** What the service runs now, and the last rejected edit since then (null when none: not degraded). */
+    public record Status(String version, int ruleCount, List<String> files, Instant loadedAt, String cause, Rejection rejected) {
+        public boolean isDegraded() {
+            return rejected != null;
+        }
+    }
+
+    /** What a reload, validation or rollback did: {@code applied}, {@code unchanged}, {@code rejected} or {@code valid}. */
+    public record Outcome(String result, String version, int ruleCount, List<RuleProblem> problems, Long swapMillis) {
+    }
+
+    private final Path directory;
+    private final RuleBaseCompiler compiler;
+    private final Engine engine;
+    private final RuleVersionStore versions;
+    private final MetricRegistry metrics;
+    private final Clock clock;
+    private final Duration debounce;
+    private final boolean watch;
+    private volatile Status status;
+    private WatchService watcher;
+    private Thread watcherThread;
+
+    public RuleSet(Path directory, RuleBaseCompiler compiler, Engine engine, RuleVersionStore versions, MetricRegistry metrics,
+                   Clock clock, Duration debounce, boolean watch) {
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.compiler = Objects.requireNonNull(compiler, "compiler");
+        this.engine = Objects.requireNonNull(engine, "engine");
+        this.versions = Objects.requireNonNull(versions, "versions");
+        this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.clock = Objects.requireNonNull(clock, "clock");
+        this.debounce = Objects.requireNonNull(debounce, "debounce");
+        this.watch = watch;
+        metrics.gauge("homeostat.rules.degraded", () -> () -> status != null && status.isDegraded() ? 1 : 0);
+    }
+
+    /** Records the rule base the service started with (when it differs from the last recorded one) and starts watching. */
+    @Override
+    public void start() throws IOException, RuleCompilationException {
+        RuleBase running = engine.ruleBase();
+        List<RuleSource> sources = RuleBaseCompiler.read(directory);
+        Optional<RuleVersionRecord> latest = versions.latest();
+        if (latest.isEmpty() || !latest.get().version().equals(running.version())) {
+            record(running, sources, "start-up", null);
+        }
+        status = new Status(running.version(), running.ruleCount(), running.files(), clock.instant(), "start-up", null);
+        if (!watch) {
+            return;
+        }
+        watcher = FileSystems.getDefault().newWatchService();
+        directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        watcherThread = new Thread(this::watch, "homeostat-rules-watcher");
+        watcherThread.setDaemon(true);
+        watcherThread.start();
+    }
+
+    @Override
+    public void stop() throws IOException, InterruptedException {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (watcherThread != null) {
+            watcherThread.join(5_000);
+        }
+    }
+
+    public Status status() {
+        return status;
+    }
+
+    public List<RuleVersionRecord> versions(int limit) {
+        return versions.list(limit, false);
+    }
+
+    /** Compiles the directory and, when it changed and compiles, swaps it in. */
+    public synchronized Outcome reload(String cause) {
+        List<RuleSource> sources;
+        RuleBase next;
+        try {
+            sources = RuleBaseCompiler.read(directory);
+            next = compiler.compile(sources);
+        } catch (RuleCompilationException e) {
+            return reject(cause, e.problems());
+        } catch (IOException e) {
+            return reject(cause, List.of(new RuleProblem(directory.toString(), 0, 0, "cannot read the rules: " + e.getMessage())));
+        }
+        Status current = status;
+        if (next.version().equals(current.version())) {
+            status = new Status(current.version(), current.ruleCount(), current.files(), current.loadedAt(), current.cause(), null);
+            metrics.counter("homeostat.rules.reloads.unchanged").inc();
+            return new Outcome("unchanged", next.version(), next.ruleCount(), List.of(), null);
+        }
+        Duration took;
+        try {
+            took = engine.requestSwap(next).get(SWAP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.error("rules {} compiled but could not be swapped in ({}); still running {}", next.shortVersion(), cause,
+                    current.version(), e);
+            return reject(cause, List.of(new RuleProblem("(engine)", 0, 0, "the engine could not swap to the new rules: " + e)));
+        }
+        record(next, sources, cause, took.toMillis());
+        status = new Status(next.version(), next.ruleCount(), next.files(), clock.instant(), cause, null);
+        metrics.counter("homeostat.rules.reloads.applied").inc();
+        LOG.info("rules {} ({} rules) applied: {}; the engine paused {} ms", next.shortVersion(), next.ruleCount(), cause, took.toMillis());
+        return new Outcome("applied", next.version(), next.ruleCount(), List.of(), took.toMillis());
+    }
+
+    /** Compiles a candidate set of files without applying it. */
+    public Outcome validate(List<RuleSource> candidate) {
+        try {
+            RuleBase compiled = compiler.compile(candidate);
+            return new Outcome("valid", compiled.version(), compiled.ruleCount(), List.of(), null);
+        } catch (RuleCompilationException e) {
+            return new Outcome("rejected", null, 0, e.problems(), null);
+        }
+    }
+
+    /**
+     * Returns to the previous version: writes it back to the rules directory and loads it. Empty
+     * when there is no earlier version. See {@link #writePrevious} for which version that is.
+     */
+    public synchronized Optional<Outcome> rollback(String by) throws IOException, RuleCompilationException {
+        Optional<RuleVersionRecord> previous = writePrevious(directory, versions);
+        if (previous.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(reload("rollback by " + by + " to " + previous.get().version().substring(0, 12)));
+    }
+
+    /**
+     * Writes back the newest accepted version whose content differs from what the directory holds
+     * now: after a rejected (broken) edit that is the version still running; otherwise the one
+     * accepted before it. Also what the {@code rules rollback} command does, with or without a
+     * running service (a running one picks the files up through its watcher).
+     */
+    public static Optional<RuleVersionRecord> writePrevious(Path directory, RuleVersionStore versions)
+            throws IOException, RuleCompilationException {
+        String onDisk = RuleBaseCompiler.version(RuleBaseCompiler.read(directory));
+        Optional<RuleVersionRecord> previous = versions.list(200, true).stream()
+                .filter(version -> !version.version().equals(onDisk)).findFirst();
+        if (previous.isPresent()) {
+            RuleFiles.writeExactly(directory, previous.get().files());
+        }
+        return previous;
+    }
+
+    private Outcome reject(String cause, List<RuleProblem> problems) {
+        Status current = status;
+        status = new Status(current.version(), current.ruleCount(), current.files(), current.loadedAt(), current.cause(),
+                new Rejection(clock.instant(), cause, problems));
+        metrics.counter("homeostat.rules.reloads.rejected").inc();
+        LOG.error("rejected a rules edit ({}); still running {}:\n  {}", cause, current.version().substring(0, 12),
+                String.join("\n  ", problems.stream().map(RuleProblem::toString).toList()));
+        return new Outcome("rejected", current.version(), current.ruleCount(), problems, null);
+    }
+
+    private void record(RuleBase ruleBase, List<RuleSource> sources, String cause, Long swapMillis) {
+        try {
+            versions.insert(new RuleVersionRecord(UUID.randomUUID().toString(), ruleBase.version(), RuleFiles.asMap(sources),
+                    ruleBase.ruleCount(), cause, swapMillis, clock.instant()));
+        } catch (RuntimeException e) {
+            // The rules run either way; a missing history entry must not undo a good reload.
+            LOG.error("could not record rule version {}", ruleBase.shortVersion(), e);
+        }
+    }
+
+    /** Reloads after a change to a *.drl file, once the directory has been quiet for the debounce time. */
+    private void watch() {
+        long changedAt = 0;
+        StringBuilder changed = new StringBuilder();
+        while (true) {
+            WatchKey key;
+            try {
+                key = watcher.poll(Math.max(10, debounce.toMillis() / 2), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            }
+            if (key != null) {
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    Object context = event.context();
+                    if (context != null && context.toString().endsWith(".drl")) {
+                        changedAt = System.nanoTime();
+                        if (changed.indexOf(context.toString()) < 0) {
+                            changed.append(changed.length() == 0 ? "" : ", ").append(context);
+                        }
+                    }
+                }
+                if (!key.reset()) {
+                    LOG.error("the rules directory {} can no longer be watched; reload with the reload-rules task", directory);
+                    return;
+                }
+            }
+            if (changedAt != 0 && System.nanoTime() - changedAt >= debounce.toNanos()) {
+                String files = changed.toString();
+                changedAt = 0;
+                changed.setLength(0);
+                try {
+                    reload("file change: " + files);
+                } catch (RuntimeException e) {
+                    LOG.error("reload after a change of {} failed", files, e);
+                }
+            }
+        }
+    }
+
+    /** The files of a map, as rule sources (validation requests). */
+    public static List<RuleSource> sources(Map<String, String> files) {
+        return files.entrySet().stream().map(file -> new RuleSource(file.getKey(), file.getValue())).toList();
+    }
+}

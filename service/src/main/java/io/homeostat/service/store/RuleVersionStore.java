@@ -1,0 +1,55 @@
+package io.homeostat.service.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import io.homeostat.service.model.RuleVersionRecord;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+
+/** Accepted rule versions, newest first. */
+public final class RuleVersionStore {
+    private static final TypeReference<Map<String, String>> FILES = new TypeReference<>() { };
+
+    private final Jdbi jdbi;
+    private final JsonColumns json;
+
+    RuleVersionStore(Jdbi jdbi, JsonColumns json) {
+        this.jdbi = jdbi;
+        this.json = json;
+    }
+
+    public void insert(RuleVersionRecord version) {
+        jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO rule_versions (id, version, files, rule_count, cause, swap_ms, created_at) "
+                        + "VALUES (:id, :version, :filesJson, :ruleCount, :causeText, :swapMillis, :createdAt)")
+                .bindMethods(version).bind("filesJson", json.write(version.files()))
+                .bind("causeText", DecisionStore.truncate(version.cause(), 512)).execute());
+    }
+
+    /** The newest first; files included only when {@code withFiles}. */
+    public List<RuleVersionRecord> list(int limit, boolean withFiles) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM rule_versions ORDER BY created_at DESC, id DESC LIMIT :limit")
+                .bind("limit", limit).map((rs, ctx) -> read(rs, withFiles)).list());
+    }
+
+    public Optional<RuleVersionRecord> latest() {
+        return list(1, true).stream().findFirst();
+    }
+
+    private RuleVersionRecord read(ResultSet rs, boolean withFiles) throws SQLException {
+        long swap = rs.getLong("swap_ms");
+        Long swapMillis = rs.wasNull() ? null : swap;
+        Map<String, String> files = json.read(rs.getString("files"), FILES);
+        return new RuleVersionRecord(rs.getString("id"), rs.getString("version"),
+                withFiles ? files : namesOnly(files), rs.getInt("rule_count"), rs.getString("cause"), swapMillis,
+                IssueStore.instant(rs, "created_at"));
+    }
+
+    private static Map<String, String> namesOnly(Map<String, String> files) {
+        Map<String, String> names = new java.util.TreeMap<>();
+        files.forEach((name, content) -> names.put(name, content.length() + " characters"));
+        return names;
+    }
+}
