@@ -30,8 +30,10 @@ import java.util.concurrent.atomic.AtomicInteger;
  * scripts/bench: (a) in-process throughput of the shipped rules (insert + fire, no HTTP, no
  * database), (b) end-to-end throughput through POST /api/v1/signals on loopback in batches of
  * 1,000 with the same signal mix and the embedded H2 database, (c) b/a from the medians of three
- * interleaved rounds, and (d) accepted → decision-persisted latency at half of (b)'s rate. Every
- * figure comes from this one run.
+ * interleaved rounds, (d) accepted → decision-persisted latency at half of (b)'s rate, and (e)
+ * rule reloads: compile time of the shipped rules and of a 200-rule base, the engine's pause to
+ * carry a loaded session over, and signals lost while rules are reloaded under load (must be 0).
+ * Every figure comes from this one run.
  */
 public final class Bench {
     private static final int BATCH = 1_000;
@@ -56,6 +58,7 @@ public final class Bench {
         Path work = Files.createTempDirectory("homeostat-bench");
         double[] a = new double[ROUNDS];
         double[] b = new double[ROUNDS];
+        EngineSession loaded;
         try (EngineSession session = baselineSession(ruleBase);
              RunningApp app = RunningApp.start(work.resolve("throughput"), rules, plugins)) {
             feed(session, warmup);
@@ -66,6 +69,7 @@ public final class Bench {
                 b[round] = endToEnd(app, SignalMix.batches(measured, BATCH));
                 System.out.printf("    round %d: a %,10.0f  b %,10.0f  b/a %.2f%n", round + 1, a[round], b[round], b[round] / a[round]);
             }
+            loaded = session.successor(ruleBase); // keep the loaded facts for (e); the try closes the original
         }
         double medianA = median(a);
         double medianB = median(b);
@@ -75,6 +79,9 @@ public final class Bench {
 
         try (RunningApp app = RunningApp.start(work.resolve("latency"), rules, plugins)) {
             latency(app, resources, medianB / 2);
+        }
+        try (EngineSession session = loaded) {
+            ReloadBench.run(rules, session, work.resolve("reload"), plugins, medianB / 2);
         }
     }
 
@@ -170,7 +177,7 @@ public final class Bench {
     }
 
     /** The real application, in this JVM, on loopback ports, with an H2 file database in a temp directory. */
-    private record RunningApp(DropwizardTestSupport<HomeostatConfiguration> support) implements AutoCloseable {
+    record RunningApp(DropwizardTestSupport<HomeostatConfiguration> support) implements AutoCloseable {
         static RunningApp start(Path directory, Path rules, Path plugins) throws Exception {
             Files.createDirectories(directory);
             Map<String, Object> config = Map.of(
@@ -181,7 +188,7 @@ public final class Bench {
                     "database", Map.of("driverClass", "org.h2.Driver",
                             "url", "jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL",
                             "user", "sa", "password", ""),
-                    "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString()),
+                    "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString(), "reloadDebounce", "100ms"),
                     "plugins", Map.of("directory", plugins.toAbsolutePath().toString()),
                     "logging", Map.of("level", "WARN"));
             Path file = directory.resolve("config.yml");
@@ -194,6 +201,14 @@ public final class Bench {
         long evaluated() {
             Meter meter = support.getEnvironment().metrics().meter("homeostat.signals.evaluated");
             return meter.getCount();
+        }
+
+        long counter(String name) {
+            return support.getEnvironment().metrics().counter(name).getCount();
+        }
+
+        com.codahale.metrics.Timer timer(String name) {
+            return support.getEnvironment().metrics().timer(name);
         }
 
         Histogram latency() {
