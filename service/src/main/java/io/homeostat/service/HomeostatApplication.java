@@ -10,6 +10,7 @@ import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.MigrationsBundle;
+import io.homeostat.service.cli.PluginsCommand;
 import io.homeostat.service.cli.RulesCommand;
 import io.homeostat.service.config.StrictConfigurationFactoryFactory;
 import io.homeostat.service.engine.Engine;
@@ -32,10 +33,12 @@ import io.homeostat.service.resources.ApprovalsResource;
 import io.homeostat.service.resources.AutoRemediationResource;
 import io.homeostat.service.resources.DecisionsResource;
 import io.homeostat.service.resources.ManualRemediationResource;
+import io.homeostat.service.resources.PluginsResource;
 import io.homeostat.service.resources.RulesResource;
 import io.homeostat.service.resources.StatisticsResource;
 import io.homeostat.service.rules.RuleSet;
 import io.homeostat.service.tasks.ReloadRulesTask;
+import io.homeostat.service.watch.DirectoryWatcher;
 import io.homeostat.service.resources.IssuesResource;
 import io.homeostat.service.resources.MalformedJsonMapper;
 import io.homeostat.service.resources.RemediationsResource;
@@ -75,6 +78,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new RulesCommand());
+        bootstrap.addCommand(new PluginsCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(HomeostatConfiguration configuration) {
@@ -96,7 +100,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");
         Store store = new Store(jdbi, environment.getObjectMapper());
 
-        PluginRegistry plugins = new PluginRegistry(Path.of(configuration.getPlugins().getDirectory()));
+        Path pluginsDirectory = Path.of(configuration.getPlugins().getDirectory());
+        PluginRegistry plugins = new PluginRegistry(pluginsDirectory);
+        plugins.setDisabled(store.gateState().disabledPlugins());
         List<String> pluginProblems = plugins.load();
         if (!pluginProblems.isEmpty() && configuration.getPlugins().isFailOnError()) {
             plugins.stop();
@@ -122,6 +128,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 .withWindows(configuration.getPolicy().windows())
                 .restoringFrom(now -> StartupState.load(store, policy, now));
 
+        plugins.onChange(engine::refreshActions);
+
         // Stopped in reverse: the engine drains first, then running actions finish, then plugins unload.
         environment.lifecycle().manage(new Managed() {
             @Override
@@ -136,6 +144,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         RuleSet rules = new RuleSet(rulesDirectory, compiler, engine, store.ruleVersions(), environment.metrics(), Clock.systemUTC(),
                 configuration.getEngine().getReloadDebounce(), configuration.getEngine().isWatchRules());
         environment.lifecycle().manage(rules);
+        if (configuration.getPlugins().isWatch()) {
+            environment.lifecycle().manage(new DirectoryWatcher("plugins", pluginsDirectory, ".jar",
+                    configuration.getPlugins().getReloadDebounce(), changed -> plugins.rescan(), plugins::reapRetired));
+        }
 
         Intake intake = new Intake(environment.getObjectMapper().getFactory(),
                 new SignalParser(Duration.ofMillis(configuration.getIntake().getMaxFutureSkew().toMilliseconds())),
@@ -149,6 +161,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new AutoRemediationResource(store, feedback::add, Clock.systemUTC()));
         environment.jersey().register(new ManualRemediationResource(store, feedback::add));
         environment.jersey().register(new RulesResource(rules));
+        environment.jersey().register(new PluginsResource(plugins, store, Clock.systemUTC()));
         environment.admin().addTask(new ReloadRulesTask(rules));
         environment.jersey().register(new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight));
 

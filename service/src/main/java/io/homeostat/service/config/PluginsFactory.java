@@ -20,6 +20,23 @@ public class PluginsFactory {
     @JsonProperty
     private Map<String, Map<String, Object>> settings = new LinkedHashMap<>();
 
+    /** Watch the plugins directory: load a dropped jar, reload a replaced one, unload a removed one, without a restart. */
+    @JsonProperty
+    private boolean watch = true;
+
+    /** How long the directory must be quiet after a change (a copy in progress) before it is rescanned. */
+    @io.dropwizard.validation.MinDuration(value = 10, unit = java.util.concurrent.TimeUnit.MILLISECONDS)
+    @JsonProperty
+    private io.dropwizard.util.Duration reloadDebounce = io.dropwizard.util.Duration.seconds(1);
+
+    public boolean isWatch() {
+        return watch;
+    }
+
+    public java.time.Duration getReloadDebounce() {
+        return java.time.Duration.ofMillis(reloadDebounce.toMilliseconds());
+    }
+
     public String getDirectory() {
         return directory;
     }

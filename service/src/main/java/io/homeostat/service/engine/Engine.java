@@ -44,6 +44,7 @@ public final class Engine implements Managed {
     private final Counter outputRetries;
     private final Timer swapTimer;
     private volatile boolean running;
+    private volatile boolean actionsChanged;
     private volatile long lastLoopNanos = System.nanoTime();
     private Thread thread;
     private EngineSession session;
@@ -89,6 +90,11 @@ public final class Engine implements Managed {
             replaced.done().completeExceptionally(new IllegalStateException("replaced by a newer rule base before it was swapped in"));
         }
         return swap.done();
+    }
+
+    /** The loaded plugins changed: the engine thread refreshes the {@code AvailableAction} facts before its next batch. */
+    public void refreshActions() {
+        actionsChanged = true;
     }
 
     /** The rule base the engine runs now. */
@@ -184,6 +190,10 @@ public final class Engine implements Managed {
             }
             try {
                 swapIfRequested();
+                if (actionsChanged) {
+                    actionsChanged = false;
+                    session.setAvailableActions(actions.get());
+                }
                 process(batch);
             } catch (RuntimeException e) {
                 // Whatever a rule or fact does, one batch must not end the engine thread.

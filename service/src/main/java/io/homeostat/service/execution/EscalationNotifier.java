@@ -69,15 +69,20 @@ public final class EscalationNotifier implements Managed {
             } else {
                 String payload = payload(escalation);
                 ActionResult result = null;
-                for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
-                    ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(),
-                            new IssueReference(escalation.issueId(), escalation.issueType(), "", escalation.tenant()),
-                            Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout));
-                    result = caller.action(loaded.get(), actionId, timeout, () -> loaded.get().action().execute(context));
-                    if (result.succeeded() || !result.retryable() || attempt == ATTEMPTS) {
-                        break;
+                loaded.get().enter();
+                try {
+                    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                        ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(),
+                                new IssueReference(escalation.issueId(), escalation.issueType(), "", escalation.tenant()),
+                                Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout));
+                        result = caller.action(loaded.get(), actionId, timeout, () -> loaded.get().action().execute(context));
+                        if (result.succeeded() || !result.retryable() || attempt == ATTEMPTS) {
+                            break;
+                        }
+                        Thread.sleep(backoff.multipliedBy(1L << (attempt - 1)).toMillis());
                     }
-                    Thread.sleep(backoff.multipliedBy(1L << (attempt - 1)).toMillis());
+                } finally {
+                    loaded.get().exit();
                 }
                 state = result.succeeded() ? EscalationRecord.SENT : EscalationRecord.FAILED;
                 message = result.message();

@@ -97,6 +97,7 @@ public final class RemediationExecutor implements Managed {
             return;
         }
         running.incrementAndGet();
+        loaded.enter(); // a replaced plugin is unloaded only when this call has returned
         try {
             Duration timeout = timeouts.apply(pending.actionId());
             IssueReference issue = new IssueReference(pending.issueId(), decision.issueType(), decision.severity(), pending.tenant());
@@ -171,6 +172,7 @@ public final class RemediationExecutor implements Managed {
             LOG.error("remediation {} failed inside the executor", pending.id(), e);
             finish(pending, false, "executor error: " + e.getMessage(), Map.of(), started, 0, false);
         } finally {
+            loaded.exit();
             running.decrementAndGet();
         }
     }
@@ -205,9 +207,14 @@ public final class RemediationExecutor implements Managed {
                 Optional<DecisionRecord> decision = stores.decisions().find(remediation.decisionId());
                 IssueReference issue = new IssueReference(remediation.issueId(), decision.map(DecisionRecord::issueType).orElse(""),
                         decision.map(DecisionRecord::severity).orElse(""), remediation.tenant());
-                ActionResult result = undo(loaded.get(), remediation, issue,
-                        decision.map(DecisionRecord::parameters).orElse(Map.of()), settings.apply(loaded.get().pluginId()),
-                        timeouts.apply(remediation.actionId()), snapshot.get());
+                ActionResult result;
+                loaded.get().enter();
+                try {
+                    result = undo(loaded.get(), remediation, issue, decision.map(DecisionRecord::parameters).orElse(Map.of()),
+                            settings.apply(loaded.get().pluginId()), timeouts.apply(remediation.actionId()), snapshot.get());
+                } finally {
+                    loaded.get().exit();
+                }
                 succeeded = result.succeeded();
                 message = result.message();
             }

@@ -4,14 +4,20 @@ import io.homeostat.plugin.api.ActionMetadata;
 import io.homeostat.plugin.api.PluginApi;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.service.engine.facts.AvailableAction;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
+import java.util.stream.Stream;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
 import org.pf4j.PluginState;
@@ -20,79 +26,229 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Loads plugin jars from a directory with PF4J and indexes their {@link RemediationAction}s by id.
- * Each plugin has its own class loader; only the plugin API (and pf4j) are shared with the service.
- * A plugin must declare a {@code Plugin-Requires} range that contains {@link PluginApi#VERSION}.
+ * The plugin jars of a directory, loaded with PF4J, each in its own plugin manager and class
+ * loader (only the plugin API and pf4j are shared with the service), and their
+ * {@link RemediationAction}s indexed by id. {@link #rescan} brings it in line with the directory
+ * without a restart: a new jar is loaded and started, a removed one stopped, a changed one
+ * reloaded; a jar that fails (corrupt, no actions, wrong plugin-API major version, an action id
+ * another plugin has) is rejected with its reason and changes nothing else. A replaced or removed
+ * plugin is unloaded only when no action of it is running: running actions finish on the old version.
  */
 public final class PluginRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
+    /** One loaded jar. */
+    private record Loaded(Path jar, String fingerprint, PluginManager manager, PluginWrapper plugin, List<LoadedAction> actions) {
+        boolean idle() {
+            return actions.stream().allMatch(action -> action.inFlight().get() == 0);
+        }
+    }
+
     private final Path directory;
-    private PluginManager manager;
+    private final Map<Path, Loaded> loaded = new LinkedHashMap<>();
+    private final Map<Path, String> rejectedFingerprints = new LinkedHashMap<>();
+    private final List<Loaded> retiring = new ArrayList<>();
+    private final Set<String> disabled = new HashSet<>();
     private volatile Map<String, LoadedAction> actions = Map.of();
     private volatile List<String> failures = List.of();
+    private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     public PluginRegistry(Path directory) {
         this.directory = Objects.requireNonNull(directory, "directory");
     }
 
+    /** Called after every change of the available actions (the engine refreshes its facts). */
+    public void onChange(Runnable listener) {
+        listeners.add(listener);
+    }
+
     /** Loads and starts every plugin in the directory; returns the problems found (empty when all is well). */
     public synchronized List<String> load() {
-        List<String> problems = new ArrayList<>();
-        if (!Files.isDirectory(directory)) {
-            problems.add("plugins directory " + directory.toAbsolutePath() + " does not exist (build the plugins with ./mvnw package)");
-            failures = List.copyOf(problems);
-            return problems;
+        return rescan();
+    }
+
+    /** Plugins an operator disabled: loaded, but their actions are not offered. */
+    public synchronized void setDisabled(Set<String> pluginIds) {
+        disabled.clear();
+        disabled.addAll(pluginIds);
+        reindex();
+    }
+
+    public synchronized boolean setEnabled(String pluginId, boolean enabled) {
+        boolean known = loaded.values().stream().anyMatch(l -> l.plugin().getPluginId().equals(pluginId));
+        if (enabled) {
+            disabled.remove(pluginId);
+        } else {
+            disabled.add(pluginId);
         }
-        Map<Path, String> loadFailures = new LinkedHashMap<>();
-        manager = new DefaultPluginManager(directory) {
+        reindex();
+        return known;
+    }
+
+    /** Brings the loaded plugins in line with the directory; returns the problems of the jars there now. */
+    public synchronized List<String> rescan() {
+        Map<Path, String> present = new LinkedHashMap<>();
+        if (!Files.isDirectory(directory)) {
+            failures = List.of("plugins directory " + directory.toAbsolutePath() + " does not exist (build the plugins with ./mvnw package)");
+            return failures;
+        }
+        try (Stream<Path> jars = Files.list(directory)) {
+            for (Path jar : jars.filter(path -> path.getFileName().toString().endsWith(".jar")).sorted().toList()) {
+                present.put(jar, fingerprint(jar));
+            }
+        } catch (IOException e) {
+            failures = List.of("cannot list " + directory + ": " + e.getMessage());
+            return failures;
+        }
+        Map<Path, String> problems = new LinkedHashMap<>();
+        // Removed or changed jars go first, so that a replaced plugin's id and actions are free again.
+        for (Loaded current : List.copyOf(loaded.values())) {
+            String now = present.get(current.jar());
+            if (now == null || !now.equals(current.fingerprint())) {
+                loaded.remove(current.jar());
+                retire(current, now == null ? "removed" : "replaced");
+            }
+        }
+        rejectedFingerprints.keySet().removeIf(jar -> !present.containsKey(jar));
+        for (Map.Entry<Path, String> jar : present.entrySet()) {
+            if (loaded.containsKey(jar.getKey())) {
+                continue;
+            }
+            if (jar.getValue().equals(rejectedFingerprints.get(jar.getKey()))) {
+                problems.put(jar.getKey(), failureOf(jar.getKey()));
+                continue;
+            }
+            try {
+                Loaded next = loadOne(jar.getKey(), jar.getValue());
+                loaded.put(jar.getKey(), next);
+                rejectedFingerprints.remove(jar.getKey());
+                LOG.info("plugin {} {} loaded from {}: actions {}", next.plugin().getPluginId(), next.plugin().getDescriptor().getVersion(),
+                        jar.getKey().getFileName(), next.actions().stream().map(a -> a.action().id()).toList());
+            } catch (Rejected e) {
+                rejectedFingerprints.put(jar.getKey(), jar.getValue());
+                problems.put(jar.getKey(), e.getMessage());
+                LOG.error("plugin jar rejected: {}", e.getMessage());
+            }
+        }
+        List<String> all = new ArrayList<>(problems.values());
+        failures = List.copyOf(all);
+        reapRetired();
+        reindex();
+        return all;
+    }
+
+    private String failureOf(Path jar) {
+        String name = jar.getFileName().toString();
+        return failures.stream().filter(failure -> failure.startsWith(name)).findFirst().orElse(name + ": rejected");
+    }
+
+    /** Unloads replaced and removed plugins whose actions have all returned. */
+    public synchronized void reapRetired() {
+        for (Loaded old : List.copyOf(retiring)) {
+            if (old.idle()) {
+                retiring.remove(old);
+                unload(old);
+            }
+        }
+    }
+
+    private void retire(Loaded old, String why) {
+        LOG.info("plugin {} ({}) {}: its actions are withdrawn; it unloads when none of them is running",
+                old.plugin().getPluginId(), old.jar().getFileName(), why);
+        retiring.add(old);
+    }
+
+    private static final class Rejected extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Rejected(String message) {
+            super(message);
+        }
+    }
+
+    private Loaded loadOne(Path jar, String fingerprint) throws Rejected {
+        String name = jar.getFileName().toString();
+        String[] failure = new String[1];
+        DefaultPluginManager manager = new DefaultPluginManager(directory) {
             // PF4J logs a jar that fails to load and moves on; keep the reason so that it is reported.
             @Override
             protected PluginWrapper loadPluginFromPath(Path pluginPath) {
                 try {
                     return super.loadPluginFromPath(pluginPath);
                 } catch (RuntimeException e) {
-                    loadFailures.put(pluginPath, rootMessage(e));
+                    failure[0] = rootMessage(e);
                     throw e;
                 }
             }
         };
         manager.setSystemVersion(PluginApi.VERSION);
-        manager.loadPlugins();
-        manager.startPlugins();
-
-        loadFailures.forEach((path, reason) -> problems.add(path.getFileName() + ": cannot be loaded: " + reason));
-        Map<String, LoadedAction> index = new LinkedHashMap<>();
-        // Plugin-id order, so that when two plugins claim one action id the same one wins on every start.
-        List<PluginWrapper> ordered = new ArrayList<>(manager.getPlugins());
-        ordered.sort(java.util.Comparator.comparing(PluginWrapper::getPluginId));
-        for (PluginWrapper plugin : ordered) {
-            String pluginId = plugin.getPluginId();
-            if (plugin.getPluginState() != PluginState.STARTED) {
-                problems.add(pluginId + " (" + plugin.getPluginPath().getFileName() + "): not started, state "
-                        + plugin.getPluginState() + describe(plugin.getFailedException()));
-                continue;
-            }
-            List<RemediationAction> extensions = manager.getExtensions(RemediationAction.class, pluginId);
-            if (extensions.isEmpty()) {
-                problems.add(pluginId + " (" + plugin.getPluginPath().getFileName() + "): provides no RemediationAction extension");
-                continue;
-            }
-            for (RemediationAction action : extensions) {
-                String actionId = action.id();
-                LoadedAction existing = index.get(actionId);
-                if (existing != null) {
-                    problems.add(pluginId + ": action " + actionId + " is already provided by plugin " + existing.pluginId() + "; ignored");
-                    continue;
-                }
-                index.put(actionId, new LoadedAction(action, pluginId, plugin.getDescriptor().getVersion(), plugin.getPluginClassLoader()));
+        String pluginId;
+        try {
+            pluginId = manager.loadPlugin(jar);
+        } catch (RuntimeException e) {
+            throw new Rejected(name + ": cannot be loaded: " + (failure[0] != null ? failure[0] : rootMessage(e)));
+        }
+        if (pluginId == null) {
+            throw new Rejected(name + ": cannot be loaded: " + (failure[0] != null ? failure[0] : "not a PF4J plugin"));
+        }
+        PluginWrapper plugin = manager.getPlugin(pluginId);
+        for (Loaded other : loaded.values()) {
+            if (other.plugin().getPluginId().equals(pluginId)) {
+                unload(manager, pluginId);
+                throw new Rejected(name + ": plugin id " + pluginId + " is already loaded from " + other.jar().getFileName());
             }
         }
+        try {
+            manager.startPlugin(pluginId);
+        } catch (RuntimeException e) {
+            unload(manager, pluginId);
+            throw new Rejected(name + ": " + pluginId + " did not start: " + rootMessage(e));
+        }
+        if (plugin.getPluginState() != PluginState.STARTED) {
+            String state = plugin.getPluginState() + describe(plugin.getFailedException());
+            unload(manager, pluginId);
+            throw new Rejected(name + ": " + pluginId + " not started, state " + state
+                    + " (it requires plugin API " + plugin.getDescriptor().getRequires() + ", this service has " + PluginApi.VERSION + ")");
+        }
+        List<RemediationAction> extensions = manager.getExtensions(RemediationAction.class, pluginId);
+        if (extensions.isEmpty()) {
+            unload(manager, pluginId);
+            throw new Rejected(name + ": " + pluginId + " provides no RemediationAction extension");
+        }
+        List<LoadedAction> offered = new ArrayList<>();
+        for (RemediationAction action : extensions) {
+            for (Loaded other : loaded.values()) {
+                if (other.actions().stream().anyMatch(a -> a.action().id().equals(action.id()))) {
+                    unload(manager, pluginId);
+                    throw new Rejected(name + ": action " + action.id() + " is already provided by plugin " + other.plugin().getPluginId());
+                }
+            }
+            offered.add(new LoadedAction(action, pluginId, plugin.getDescriptor().getVersion(), plugin.getPluginClassLoader()));
+        }
+        return new Loaded(jar, fingerprint, manager, plugin, List.copyOf(offered));
+    }
+
+    private void reindex() {
+        Map<String, LoadedAction> index = new LinkedHashMap<>();
+        List<Loaded> ordered = new ArrayList<>(loaded.values());
+        ordered.sort(Comparator.comparing(l -> l.plugin().getPluginId()));
+        for (Loaded plugin : ordered) {
+            if (disabled.contains(plugin.plugin().getPluginId())) {
+                continue;
+            }
+            plugin.actions().forEach(action -> index.putIfAbsent(action.action().id(), action));
+        }
+        boolean changed = !index.keySet().equals(actions.keySet())
+                || index.entrySet().stream().anyMatch(e -> actions.get(e.getKey()) != e.getValue());
         actions = Map.copyOf(index);
-        failures = List.copyOf(problems);
-        LOG.info("plugins: {} loaded from {}, actions {}", manager.getPlugins().size(), directory.toAbsolutePath(), index.keySet());
-        problems.forEach(problem -> LOG.error("plugin problem: {}", problem));
-        return problems;
+        if (changed) {
+            listeners.forEach(Runnable::run);
+        }
+    }
+
+    private static String fingerprint(Path jar) throws IOException {
+        BasicFileAttributes attributes = Files.readAttributes(jar, BasicFileAttributes.class);
+        return attributes.size() + "@" + attributes.lastModifiedTime().toMillis();
     }
 
     private static String rootMessage(Throwable failure) {
@@ -115,20 +271,35 @@ public final class PluginRegistry {
     /** The actions as facts for the rule session. */
     public List<AvailableAction> availableActions() {
         List<AvailableAction> out = new ArrayList<>();
-        for (LoadedAction loaded : actions.values()) {
-            ActionMetadata metadata = loaded.action().metadata();
-            out.add(new AvailableAction(loaded.action().id(), loaded.pluginId(), metadata.risk().name(), metadata.cost(),
+        for (LoadedAction loadedAction : actions.values()) {
+            ActionMetadata metadata = loadedAction.action().metadata();
+            out.add(new AvailableAction(loadedAction.action().id(), loadedAction.pluginId(), metadata.risk().name(), metadata.cost(),
                     metadata.reversible(), metadata.issueTypes(), metadata.priorSuccessRate()));
         }
         return out;
     }
 
     public synchronized PluginStatus status() {
-        if (manager == null) {
-            return new PluginStatus(0, 0, List.of(), failures);
+        long started = loaded.values().stream().filter(l -> l.plugin().getPluginState() == PluginState.STARTED).count();
+        return new PluginStatus(loaded.size(), (int) started, List.copyOf(actions.keySet()), failures);
+    }
+
+    /** Every loaded plugin with its state and actions, by id. */
+    public synchronized List<PluginInfo> plugins() {
+        List<PluginInfo> out = new ArrayList<>();
+        for (Loaded plugin : loaded.values()) {
+            List<PluginInfo.Action> offered = new ArrayList<>();
+            for (LoadedAction action : plugin.actions()) {
+                ActionMetadata m = action.action().metadata();
+                offered.add(new PluginInfo.Action(action.action().id(), m.description(), m.risk().name(), m.cost(), m.reversible(),
+                        m.issueTypes(), m.priorSuccessRate()));
+            }
+            out.add(new PluginInfo(plugin.plugin().getPluginId(), plugin.plugin().getDescriptor().getVersion(),
+                    plugin.jar().getFileName().toString(), plugin.plugin().getPluginState().toString().toLowerCase(java.util.Locale.ROOT),
+                    !disabled.contains(plugin.plugin().getPluginId()), offered));
         }
-        return new PluginStatus(manager.getPlugins().size(), manager.getStartedPlugins().size(),
-                List.copyOf(actions.keySet()), failures);
+        out.sort(Comparator.comparing(PluginInfo::id));
+        return out;
     }
 
     /**
@@ -136,24 +307,33 @@ public final class PluginRegistry {
      * stopPlugins() modifies the list it iterates (pf4j#656).
      */
     public synchronized void stop() {
-        if (manager == null) {
-            return;
+        for (Loaded plugin : List.copyOf(loaded.values())) {
+            unload(plugin);
         }
-        for (PluginWrapper plugin : List.copyOf(manager.getStartedPlugins())) {
-            try {
-                manager.stopPlugin(plugin.getPluginId());
-            } catch (RuntimeException e) {
-                LOG.warn("plugin {} did not stop cleanly", plugin.getPluginId(), e);
-            }
+        for (Loaded plugin : List.copyOf(retiring)) {
+            unload(plugin);
         }
-        for (PluginWrapper plugin : List.copyOf(manager.getPlugins())) {
-            try {
-                manager.unloadPlugin(plugin.getPluginId());
-            } catch (RuntimeException e) {
-                LOG.warn("plugin {} did not unload cleanly", plugin.getPluginId(), e);
-            }
-        }
+        loaded.clear();
+        retiring.clear();
         actions = Map.of();
-        manager = null;
+    }
+
+    private static void unload(Loaded plugin) {
+        unload(plugin.manager(), plugin.plugin().getPluginId());
+    }
+
+    private static void unload(PluginManager manager, String pluginId) {
+        try {
+            if (manager.getPlugin(pluginId) != null && manager.getPlugin(pluginId).getPluginState() == PluginState.STARTED) {
+                manager.stopPlugin(pluginId);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("plugin {} did not stop cleanly", pluginId, e);
+        }
+        try {
+            manager.unloadPlugin(pluginId);
+        } catch (RuntimeException e) {
+            LOG.warn("plugin {} did not unload cleanly", pluginId, e);
+        }
     }
 }

@@ -10,14 +10,9 @@ import io.homeostat.service.engine.RuleCompilationException;
 import io.homeostat.service.engine.RuleProblem;
 import io.homeostat.service.model.RuleVersionRecord;
 import io.homeostat.service.store.RuleVersionStore;
+import io.homeostat.service.watch.DirectoryWatcher;
 import java.io.IOException;
-import java.nio.file.ClosedWatchServiceException;
-import java.nio.file.FileSystems;
 import java.nio.file.Path;
-import java.nio.file.StandardWatchEventKinds;
-import java.nio.file.WatchEvent;
-import java.nio.file.WatchKey;
-import java.nio.file.WatchService;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -64,8 +59,7 @@ public final class RuleSet implements Managed {
     private final Duration debounce;
     private final boolean watch;
     private volatile Status status;
-    private WatchService watcher;
-    private Thread watcherThread;
+    private DirectoryWatcher watcher;
 
     public RuleSet(Path directory, RuleBaseCompiler compiler, Engine engine, RuleVersionStore versions, MetricRegistry metrics,
                    Clock clock, Duration debounce, boolean watch) {
@@ -93,21 +87,14 @@ public final class RuleSet implements Managed {
         if (!watch) {
             return;
         }
-        watcher = FileSystems.getDefault().newWatchService();
-        directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
-                StandardWatchEventKinds.ENTRY_DELETE);
-        watcherThread = new Thread(this::watch, "homeostat-rules-watcher");
-        watcherThread.setDaemon(true);
-        watcherThread.start();
+        watcher = new DirectoryWatcher("rules", directory, ".drl", debounce, files -> reload("file change: " + files), () -> { });
+        watcher.start();
     }
 
     @Override
     public void stop() throws IOException, InterruptedException {
         if (watcher != null) {
-            watcher.close();
-        }
-        if (watcherThread != null) {
-            watcherThread.join(5_000);
+            watcher.stop();
         }
     }
 
@@ -208,45 +195,6 @@ public final class RuleSet implements Managed {
         } catch (RuntimeException e) {
             // The rules run either way; a missing history entry must not undo a good reload.
             LOG.error("could not record rule version {}", ruleBase.shortVersion(), e);
-        }
-    }
-
-    /** Reloads after a change to a *.drl file, once the directory has been quiet for the debounce time. */
-    private void watch() {
-        long changedAt = 0;
-        StringBuilder changed = new StringBuilder();
-        while (true) {
-            WatchKey key;
-            try {
-                key = watcher.poll(Math.max(10, debounce.toMillis() / 2), TimeUnit.MILLISECONDS);
-            } catch (InterruptedException | ClosedWatchServiceException e) {
-                return;
-            }
-            if (key != null) {
-                for (WatchEvent<?> event : key.pollEvents()) {
-                    Object context = event.context();
-                    if (context != null && context.toString().endsWith(".drl")) {
-                        changedAt = System.nanoTime();
-                        if (changed.indexOf(context.toString()) < 0) {
-                            changed.append(changed.length() == 0 ? "" : ", ").append(context);
-                        }
-                    }
-                }
-                if (!key.reset()) {
-                    LOG.error("the rules directory {} can no longer be watched; reload with the reload-rules task", directory);
-                    return;
-                }
-            }
-            if (changedAt != 0 && System.nanoTime() - changedAt >= debounce.toNanos()) {
-                String files = changed.toString();
-                changedAt = 0;
-                changed.setLength(0);
-                try {
-                    reload("file change: " + files);
-                } catch (RuntimeException e) {
-                    LOG.error("reload after a change of {} failed", files, e);
-                }
-            }
         }
     }
 

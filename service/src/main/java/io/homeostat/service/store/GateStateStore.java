@@ -9,8 +9,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /**
  * Gate state keyed by what it is about rather than by an id: circuit breakers (per action and
- * resource), learned statistics (per issue type, action and resource kind) and the
- * auto-remediation switches (global or per tenant).
+ * resource), learned statistics (per issue type, action and resource kind), the auto-remediation
+ * switches (global or per tenant) and the plugins an operator disabled.
  */
 public final class GateStateStore {
     private final Jdbi jdbi;
@@ -70,6 +70,25 @@ public final class GateStateStore {
             if (updated == 0) {
                 handle.createUpdate("INSERT INTO auto_remediation (scope, enabled, changed_by, reason, changed_at) "
                         + "VALUES (:scope, :enabled, :changedBy, :reason, :changedAt)").bindMethods(value).execute();
+            }
+        });
+    }
+
+    /** Plugins an operator disabled. */
+    public java.util.Set<String> disabledPlugins() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT plugin_id FROM plugin_switches WHERE enabled = FALSE")
+                .mapTo(String.class).set());
+    }
+
+    public void savePluginSwitch(String pluginId, boolean enabled, String by, String reason, Instant at) {
+        jdbi.useTransaction(handle -> {
+            int updated = handle.createUpdate("UPDATE plugin_switches SET enabled = :enabled, changed_by = :by, reason = :reason, "
+                            + "changed_at = :at WHERE plugin_id = :id")
+                    .bind("enabled", enabled).bind("by", by).bind("reason", reason).bind("at", at).bind("id", pluginId).execute();
+            if (updated == 0) {
+                handle.createUpdate("INSERT INTO plugin_switches (plugin_id, enabled, changed_by, reason, changed_at) "
+                                + "VALUES (:id, :enabled, :by, :reason, :at)")
+                        .bind("enabled", enabled).bind("by", by).bind("reason", reason).bind("at", at).bind("id", pluginId).execute();
             }
         });
     }

@@ -56,9 +56,10 @@ class PluginRegistryTest {
                 name -> !name.equals("META-INF/extensions.idx"));
         PluginRegistry registry = new PluginRegistry(directory);
         try {
+            // Jars load in name order; the first to claim an action id keeps it, a later jar is rejected whole.
             assertThat(registry.load()).containsExactlyInAnyOrder(
-                    "process-copy: action process.restart is already provided by plugin process; ignored",
-                    "empty (c-empty.jar): provides no RemediationAction extension");
+                    "b-copy.jar: action process.restart is already provided by plugin process",
+                    "c-empty.jar: empty provides no RemediationAction extension");
             assertThat(registry.action("process.restart")).hasValueSatisfying(action -> assertThat(action.pluginId()).isEqualTo("process"));
         } finally {
             registry.stop();

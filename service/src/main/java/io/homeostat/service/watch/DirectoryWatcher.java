@@ -1,0 +1,102 @@
+package io.homeostat.service.watch;
+
+import io.dropwizard.lifecycle.Managed;
+import java.io.IOException;
+import java.nio.file.ClosedWatchServiceException;
+import java.nio.file.FileSystems;
+import java.nio.file.Path;
+import java.nio.file.StandardWatchEventKinds;
+import java.nio.file.WatchEvent;
+import java.nio.file.WatchKey;
+import java.nio.file.WatchService;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.TreeSet;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches one directory for created, changed and deleted files ending in a suffix and calls back
+ * with their names once the directory has been quiet for the debounce time (an editor or a copy
+ * writes a file in several steps). Also calls {@code onTick} on every wake-up, for housekeeping.
+ */
+public final class DirectoryWatcher implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(DirectoryWatcher.class);
+
+    private final String name;
+    private final Path directory;
+    private final String suffix;
+    private final Duration debounce;
+    private final Consumer<String> onChange;
+    private final Runnable onTick;
+    private WatchService watcher;
+    private Thread thread;
+
+    public DirectoryWatcher(String name, Path directory, String suffix, Duration debounce, Consumer<String> onChange, Runnable onTick) {
+        this.name = Objects.requireNonNull(name, "name");
+        this.directory = Objects.requireNonNull(directory, "directory");
+        this.suffix = Objects.requireNonNull(suffix, "suffix");
+        this.debounce = Objects.requireNonNull(debounce, "debounce");
+        this.onChange = Objects.requireNonNull(onChange, "onChange");
+        this.onTick = Objects.requireNonNull(onTick, "onTick");
+    }
+
+    @Override
+    public void start() throws IOException {
+        watcher = FileSystems.getDefault().newWatchService();
+        directory.register(watcher, StandardWatchEventKinds.ENTRY_CREATE, StandardWatchEventKinds.ENTRY_MODIFY,
+                StandardWatchEventKinds.ENTRY_DELETE);
+        thread = new Thread(this::watch, "homeostat-" + name + "-watcher");
+        thread.setDaemon(true);
+        thread.start();
+    }
+
+    @Override
+    public void stop() throws IOException, InterruptedException {
+        if (watcher != null) {
+            watcher.close();
+        }
+        if (thread != null) {
+            thread.join(5_000);
+        }
+    }
+
+    private void watch() {
+        long changedAt = 0;
+        TreeSet<String> changed = new TreeSet<>();
+        while (true) {
+            WatchKey key;
+            try {
+                key = watcher.poll(Math.max(10, debounce.toMillis() / 2), TimeUnit.MILLISECONDS);
+            } catch (InterruptedException | ClosedWatchServiceException e) {
+                return;
+            }
+            if (key != null) {
+                for (WatchEvent<?> event : key.pollEvents()) {
+                    Object context = event.context();
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW || context != null && context.toString().endsWith(suffix)) {
+                        changedAt = System.nanoTime();
+                        changed.add(context == null ? "(many)" : context.toString());
+                    }
+                }
+                if (!key.reset()) {
+                    LOG.error("{} directory {} can no longer be watched", name, directory);
+                    return;
+                }
+            }
+            try {
+                onTick.run();
+                if (changedAt != 0 && System.nanoTime() - changedAt >= debounce.toNanos()) {
+                    String files = String.join(", ", changed);
+                    changedAt = 0;
+                    changed.clear();
+                    onChange.accept(files);
+                }
+            } catch (RuntimeException e) {
+                LOG.error("{} watcher: handling a change failed", name, e);
+            }
+        }
+    }
+}
