@@ -44,10 +44,15 @@ public final class TestApp implements AutoCloseable {
 
     /** The faulty test plugin jar built by plugins/faulty-test. */
     public static Path faultyPluginJar() throws IOException {
-        Path target = Path.of(System.getProperty("homeostat.project.dir", ".."), "plugins", "faulty-test", "target");
+        return testPluginJar("faulty-test");
+    }
+
+    /** A test-only plugin jar built by plugins/{module} (never copied to target/plugins). */
+    public static Path testPluginJar(String module) throws IOException {
+        Path target = Path.of(System.getProperty("homeostat.project.dir", ".."), "plugins", module, "target");
         try (Stream<Path> files = Files.list(target)) {
-            return files.filter(path -> path.getFileName().toString().matches("homeostat-plugin-faulty-test-.*\\.jar"))
-                    .findFirst().orElseThrow(() -> new IllegalStateException("build plugins/faulty-test first (./mvnw verify)"));
+            return files.filter(path -> path.getFileName().toString().matches("homeostat-plugin-" + module + "-.*\\.jar"))
+                    .findFirst().orElseThrow(() -> new IllegalStateException("build plugins/" + module + " first (./mvnw verify)"));
         }
     }
 
@@ -111,6 +116,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> intake = new LinkedHashMap<>();
         private final Map<String, Object> policy = new LinkedHashMap<>();
         private final Map<String, Object> engine = new LinkedHashMap<>();
+        private final Map<String, Object> pluginOptions = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
         private boolean faultyPlugin;
 
@@ -131,6 +137,11 @@ public final class TestApp implements AutoCloseable {
 
         public Builder intake(String key, Object value) {
             intake.put(key, value);
+            return this;
+        }
+
+        public Builder plugins(String key, Object value) {
+            pluginOptions.put(key, value);
             return this;
         }
 
@@ -191,7 +202,9 @@ public final class TestApp implements AutoCloseable {
             config.put("intake", intake);
             config.put("policy", policy);
             config.put("execution", execution);
-            config.put("plugins", Map.of("directory", plugins.toString(), "settings", pluginSettings));
+            Map<String, Object> pluginsConfig = new LinkedHashMap<>(Map.of("directory", plugins.toString(), "settings", pluginSettings));
+            pluginsConfig.putAll(pluginOptions);
+            config.put("plugins", pluginsConfig);
             config.put("logging", Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);

@@ -131,6 +131,17 @@ public final class FaultyActions {
         public ActionResult execute(ActionContext context) throws Exception {
             logCall(id(), context);
             Thread.sleep(context.settings().integer("slowMillis", 20_000, 0, 600_000));
+            // Loaded only now, from this plugin's jar: fails if the jar was unloaded under the running action.
+            return Finished.result();
+        }
+    }
+
+    /** First used at the end of a slow action (see {@link Slow}). */
+    static final class Finished {
+        private Finished() {
+        }
+
+        static ActionResult result() {
             return ActionResult.success("slowly done", java.util.Map.of());
         }
     }
