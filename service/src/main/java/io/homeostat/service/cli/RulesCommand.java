@@ -7,25 +7,33 @@ import io.homeostat.service.HomeostatConfiguration;
 import io.homeostat.service.model.RuleVersionRecord;
 import io.homeostat.service.rules.RuleSet;
 import io.homeostat.service.store.Store;
+import io.homeostat.service.engine.RuleBaseCompiler;
+import io.homeostat.service.rules.ScenarioRunner;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import net.sourceforge.argparse4j.inf.Namespace;
 import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
 
 /**
+ * {@code rules test [--scenarios DIR] config.yml}: runs the rule scenarios on the pseudo clock
+ * and prints PASS/FAIL with the differences (exit status 1 on a failure).
  * {@code rules rollback config.yml}: writes the previous accepted rule version (from the
  * database) back to the rules directory. A running service picks it up through its watcher;
  * a stopped one starts with it.
  */
 public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration> {
     public RulesCommand() {
-        super("rules", "Rule operations: rollback (write the previous accepted version back to the rules directory)");
+        super("rules", "Rule operations: test (run the scenarios on the pseudo clock), "
+                + "rollback (write the previous accepted version back to the rules directory)");
     }
 
     @Override
     public void configure(Subparser subparser) {
-        subparser.addArgument("action").choices("rollback").help("what to do");
+        subparser.addArgument("action").choices("test", "rollback").help("what to do");
+        subparser.addArgument("--scenarios").dest("scenarios")
+                .help("for test: the scenario directory (default: the rules directory's scenarios/)");
         super.configure(subparser);
     }
 
@@ -33,6 +41,11 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
     protected void run(Bootstrap<HomeostatConfiguration> bootstrap, Namespace namespace, HomeostatConfiguration configuration)
             throws Exception {
         Path directory = Path.of(configuration.getEngine().getRulesDirectory());
+        if ("test".equals(namespace.getString("action"))) {
+            test(directory, namespace.getString("scenarios") == null ? directory.resolve("scenarios") : Path.of(namespace.getString("scenarios")),
+                    configuration);
+            return;
+        }
         ManagedDataSource dataSource = configuration.getDatabase().build(bootstrap.getMetricRegistry(), "rules-command");
         try {
             Store store = new Store(Jdbi.create(dataSource), bootstrap.getObjectMapper());
@@ -44,6 +57,20 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
                     + " rules, accepted " + previous.get().createdAt() + ", " + previous.get().cause() + ") to " + directory);
         } finally {
             dataSource.stop();
+        }
+    }
+
+    private static void test(Path rules, Path scenarios, HomeostatConfiguration configuration) throws Exception {
+        ScenarioRunner runner = new ScenarioRunner(new RuleBaseCompiler().compile(rules), configuration.getPolicy().build());
+        List<ScenarioRunner.Result> results = runner.runAll(scenarios);
+        long failed = results.stream().filter(result -> !result.passed()).count();
+        for (ScenarioRunner.Result result : results) {
+            System.out.println((result.passed() ? "PASS " : "FAIL ") + result.file() + ": " + result.name());
+            result.differences().forEach(difference -> System.out.println("    " + difference));
+        }
+        System.out.println(results.size() + " scenarios, " + (results.size() - failed) + " passed, " + failed + " failed");
+        if (results.isEmpty() || failed > 0) {
+            throw new IllegalStateException(results.isEmpty() ? "no scenarios in " + scenarios : failed + " scenario(s) failed");
         }
     }
 }

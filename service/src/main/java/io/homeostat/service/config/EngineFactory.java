@@ -42,6 +42,7 @@ public class EngineFactory {
         return watchRules;
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getReloadDebounce() {
         return java.time.Duration.ofMillis(reloadDebounce.toMilliseconds());
     }

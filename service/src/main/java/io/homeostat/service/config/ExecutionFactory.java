@@ -53,6 +53,7 @@ public class ExecutionFactory {
     @JsonProperty
     private Duration shutdownGrace = Duration.seconds(30);
 
+    @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getShutdownGrace() {
         return java.time.Duration.ofMillis(shutdownGrace.toMilliseconds());
     }
@@ -61,6 +62,7 @@ public class ExecutionFactory {
         return actionRetries.getOrDefault(actionId, maxRetries);
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getRetryBackoff() {
         return java.time.Duration.ofMillis(retryBackoff.toMilliseconds());
     }

@@ -33,6 +33,7 @@ public class PluginsFactory {
         return watch;
     }
 
+    @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getReloadDebounce() {
         return java.time.Duration.ofMillis(reloadDebounce.toMilliseconds());
     }
