@@ -190,6 +190,7 @@ public final class Bench {
                             "user", "sa", "password", ""),
                     "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString(), "reloadDebounce", "100ms"),
                     "plugins", Map.of("directory", plugins.toAbsolutePath().toString()),
+                    "recording", Map.of("directory", directory.resolve("signals").toAbsolutePath().toString()),
                     "logging", Map.of("level", "WARN"));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);

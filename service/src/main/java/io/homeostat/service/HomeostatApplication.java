@@ -28,6 +28,7 @@ import io.homeostat.service.health.RuleBaseHealthCheck;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.intake.SignalParser;
 import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.recording.SignalRecorder;
 import io.homeostat.service.recovery.StartupState;
 import io.homeostat.service.resources.ApprovalsResource;
 import io.homeostat.service.resources.AutoRemediationResource;
@@ -127,6 +128,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
                 .withWindows(configuration.getPolicy().windows())
                 .restoringFrom(now -> StartupState.load(store, policy, now));
+        if (configuration.getRecording().isEnabled()) {
+            SignalRecorder recorder = new SignalRecorder(Path.of(configuration.getRecording().getDirectory()),
+                    configuration.getRecording().retention(), configuration.getRecording().maxBytes(), environment.metrics());
+            environment.lifecycle().manage(recorder);
+            engine.recordingTo(recorder::record);
+        }
 
         plugins.onChange(engine::refreshActions);
 

@@ -8,6 +8,7 @@ import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.config.IntakeFactory;
 import io.homeostat.service.config.PluginsFactory;
 import io.homeostat.service.config.PolicyFactory;
+import io.homeostat.service.config.RecordingFactory;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 
@@ -51,6 +52,15 @@ public class HomeostatConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private ExecutionFactory execution = new ExecutionFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private RecordingFactory recording = new RecordingFactory();
+
+    public RecordingFactory getRecording() {
+        return recording;
+    }
 
     static DataSourceFactory embeddedDatabase() {
         DataSourceFactory database = new DataSourceFactory();

@@ -19,6 +19,8 @@ import org.jdbi.v3.core.Jdbi;
 /**
  * {@code rules test [--scenarios DIR] config.yml}: runs the rule scenarios on the pseudo clock
  * and prints PASS/FAIL with the differences (exit status 1 on a failure).
+ * {@code rules backtest --rules CANDIDATE_DIR --from T1 [--to T2] config.yml}: replays the recorded
+ * signals of the period against the live rules and the candidate and prints how they differ.
  * {@code rules rollback config.yml}: writes the previous accepted rule version (from the
  * database) back to the rules directory. A running service picks it up through its watcher;
  * a stopped one starts with it.
@@ -31,7 +33,10 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
 
     @Override
     public void configure(Subparser subparser) {
-        subparser.addArgument("action").choices("test", "rollback").help("what to do");
+        subparser.addArgument("action").choices("test", "backtest", "rollback").help("what to do");
+        subparser.addArgument("--rules").dest("candidate").help("for backtest: the candidate rules directory");
+        subparser.addArgument("--from").dest("from").help("for backtest: start of the period, ISO-8601 (e.g. 2026-11-21T00:00:00Z)");
+        subparser.addArgument("--to").dest("to").help("for backtest: end of the period (default: now)");
         subparser.addArgument("--scenarios").dest("scenarios")
                 .help("for test: the scenario directory (default: the rules directory's scenarios/)");
         super.configure(subparser);
@@ -41,6 +46,10 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
     protected void run(Bootstrap<HomeostatConfiguration> bootstrap, Namespace namespace, HomeostatConfiguration configuration)
             throws Exception {
         Path directory = Path.of(configuration.getEngine().getRulesDirectory());
+        if ("backtest".equals(namespace.getString("action"))) {
+            backtest(directory, namespace, configuration);
+            return;
+        }
         if ("test".equals(namespace.getString("action"))) {
             test(directory, namespace.getString("scenarios") == null ? directory.resolve("scenarios") : Path.of(namespace.getString("scenarios")),
                     configuration);
@@ -58,6 +67,28 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
         } finally {
             dataSource.stop();
         }
+    }
+
+    private static void backtest(Path live, Namespace namespace, HomeostatConfiguration configuration) throws Exception {
+        if (namespace.getString("candidate") == null || namespace.getString("from") == null) {
+            throw new IllegalArgumentException("backtest needs --rules CANDIDATE_DIR and --from T1 (and optionally --to T2)");
+        }
+        java.time.Instant from = java.time.Instant.parse(namespace.getString("from"));
+        java.time.Instant to = namespace.getString("to") == null ? java.time.Instant.now() : java.time.Instant.parse(namespace.getString("to"));
+        RuleBaseCompiler compiler = new RuleBaseCompiler();
+        io.homeostat.service.plugins.PluginRegistry plugins =
+                new io.homeostat.service.plugins.PluginRegistry(Path.of(configuration.getPlugins().getDirectory()));
+        List<io.homeostat.service.engine.facts.AvailableAction> actions;
+        try {
+            plugins.load();
+            actions = plugins.availableActions();
+        } finally {
+            plugins.stop();
+        }
+        io.homeostat.service.recording.Backtest.Report report = io.homeostat.service.recording.Backtest.run(compiler.compile(live),
+                compiler.compile(Path.of(namespace.getString("candidate"))), configuration.getPolicy().build(), actions,
+                Path.of(configuration.getRecording().getDirectory()), from, to);
+        System.out.println(io.homeostat.service.recording.BacktestText.render(report, live, Path.of(namespace.getString("candidate"))));
     }
 
     private static void test(Path rules, Path scenarios, HomeostatConfiguration configuration) throws Exception {

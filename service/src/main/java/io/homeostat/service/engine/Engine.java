@@ -50,6 +50,7 @@ public final class Engine implements Managed {
     private EngineSession session;
     private List<WindowSchedule> windows = List.of();
     private LongFunction<RestoredState> restore = now -> RestoredState.NONE;
+    private java.util.function.ObjLongConsumer<List<Signal>> recorder = (batch, at) -> { };
 
     /**
      * @param feedback facts produced outside the engine (remediation outcomes) that the engine
@@ -129,6 +130,12 @@ public final class Engine implements Managed {
     /** The maintenance and change-freeze windows the session opens and closes; set before start. */
     public Engine withWindows(List<WindowSchedule> schedules) {
         this.windows = List.copyOf(schedules);
+        return this;
+    }
+
+    /** Who keeps each evaluated batch (signal recording for backtests); called on the engine thread, must not block. */
+    public Engine recordingTo(java.util.function.ObjLongConsumer<List<Signal>> sink) {
+        this.recorder = Objects.requireNonNull(sink, "sink");
         return this;
     }
 
@@ -228,6 +235,7 @@ public final class Engine implements Managed {
             timing.stop();
         }
         evaluated.mark(batch.size());
+        recorder.accept(batch, session.now());
         if (!outputs.isEmpty()) {
             deliver(outputs);
         }

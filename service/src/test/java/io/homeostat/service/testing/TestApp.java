@@ -200,6 +200,7 @@ public final class TestApp implements AutoCloseable {
             engineConfig.putAll(engine);
             config.put("engine", engineConfig);
             config.put("intake", intake);
+            config.put("recording", Map.of("directory", directory.resolve("signals").toString()));
             config.put("policy", policy);
             config.put("execution", execution);
             Map<String, Object> pluginsConfig = new LinkedHashMap<>(Map.of("directory", plugins.toString(), "settings", pluginSettings));

@@ -1,0 +1,155 @@
+package io.homeostat.service.recording;
+
+import io.homeostat.service.engine.EngineOutputs;
+import io.homeostat.service.engine.EngineSession;
+import io.homeostat.service.engine.RuleBase;
+import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.IssueRecord;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+
+/**
+ * Replays recorded signals against two rule sets — the live rules and a candidate — each on its
+ * own pseudo clock that follows the recorded evaluation times, with no action run, and reports how
+ * the candidate's issues and decisions differ: added, removed, changed, with counts and examples.
+ * The two replays run in parallel, each reading the recording itself.
+ */
+public final class Backtest {
+    private static final int EXAMPLES = 5;
+
+    /** What one rule set made of the period. */
+    public record Replay(long signals, Map<String, Integer> issues, Map<String, List<String>> decisions) {
+    }
+
+    /** The differences of one kind of output. */
+    public record Diff(int baseline, int candidate, int added, int removed, int changed, List<String> addedExamples,
+                       List<String> removedExamples, List<String> changedExamples) {
+    }
+
+    /** The whole report. */
+    public record Report(Instant from, Instant to, long signals, long replayMillis, Diff issues, Diff decisions) {
+    }
+
+    private Backtest() {
+    }
+
+    public static Report run(RuleBase baseline, RuleBase candidate, PolicySettings policy, List<AvailableAction> actions, Path journal,
+                             Instant from, Instant to) throws Exception {
+        long start = System.nanoTime();
+        ExecutorService threads = Executors.newFixedThreadPool(2);
+        try {
+            Future<Replay> live = threads.submit(() -> replay(baseline, policy, actions, journal, from, to));
+            Future<Replay> next = threads.submit(() -> replay(candidate, policy, actions, journal, from, to));
+            Replay a = live.get();
+            Replay b = next.get();
+            long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
+            return new Report(from, to, a.signals(), millis, diffCounts(a.issues(), b.issues()), diffOutcomes(a.decisions(), b.decisions()));
+        } finally {
+            threads.shutdownNow();
+        }
+    }
+
+    /** Replays the recording against one rule set. */
+    public static Replay replay(RuleBase rules, PolicySettings policy, List<AvailableAction> actions, Path journal, Instant from, Instant to)
+            throws IOException {
+        Map<String, Integer> issues = new TreeMap<>();
+        Map<String, List<String>> decisions = new TreeMap<>();
+        Map<String, String> seenIssues = new HashMap<>();
+        try (EngineSession session = EngineSession.pseudoClock(rules, from.toEpochMilli())) {
+            session.setPolicy(policy);
+            session.setAvailableActions(actions);
+            long count = SignalJournal.read(journal, from, to, recorded -> {
+                if (recorded.evaluatedAt() > session.now()) {
+                    collect(session.fire(), issues, decisions, seenIssues);
+                    session.advance(Duration.ofMillis(recorded.evaluatedAt() - session.now()));
+                }
+                session.insert(recorded.signal());
+            });
+            collect(session.fire(), issues, decisions, seenIssues);
+            if (to.toEpochMilli() > session.now()) {
+                session.advance(Duration.ofMillis(to.toEpochMilli() - session.now()));
+                collect(session.fire(), issues, decisions, seenIssues);
+            }
+            return new Replay(count, issues, decisions);
+        }
+    }
+
+    private static void collect(EngineOutputs outputs, Map<String, Integer> issues, Map<String, List<String>> decisions,
+                                Map<String, String> seenIssues) {
+        for (IssueRecord issue : outputs.issues()) {
+            if (seenIssues.putIfAbsent(issue.id(), issue.type()) == null) {
+                issues.merge(issue.type() + " on " + issue.resource() + " (" + issue.tenant() + ")", 1, Integer::sum);
+            }
+        }
+        for (DecisionRecord decision : outputs.decisions()) {
+            decisions.computeIfAbsent(decision.actionId() + " for " + decision.issueType() + " on " + decision.resource()
+                    + " (" + decision.tenant() + ")", key -> new ArrayList<>()).add(decision.outcome());
+        }
+    }
+
+    static Diff diffCounts(Map<String, Integer> baseline, Map<String, Integer> candidate) {
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(baseline.keySet());
+        keys.addAll(candidate.keySet());
+        for (String key : keys) {
+            int a = baseline.getOrDefault(key, 0);
+            int b = candidate.getOrDefault(key, 0);
+            if (a == 0) {
+                added.add(key + (b > 1 ? " ×" + b : ""));
+            } else if (b == 0) {
+                removed.add(key + (a > 1 ? " ×" + a : ""));
+            } else if (a != b) {
+                changed.add(key + ": " + a + " → " + b);
+            }
+        }
+        return diff(total(baseline), total(candidate), added, removed, changed);
+    }
+
+    static Diff diffOutcomes(Map<String, List<String>> baseline, Map<String, List<String>> candidate) {
+        List<String> added = new ArrayList<>();
+        List<String> removed = new ArrayList<>();
+        List<String> changed = new ArrayList<>();
+        TreeSet<String> keys = new TreeSet<>(baseline.keySet());
+        keys.addAll(candidate.keySet());
+        for (String key : keys) {
+            List<String> a = baseline.get(key);
+            List<String> b = candidate.get(key);
+            if (a == null) {
+                added.add(key + ": " + b);
+            } else if (b == null) {
+                removed.add(key + ": " + a);
+            } else if (!a.equals(b)) {
+                changed.add(key + ": " + a + " → " + b);
+            }
+        }
+        return diff(baseline.values().stream().mapToInt(List::size).sum(), candidate.values().stream().mapToInt(List::size).sum(),
+                added, removed, changed);
+    }
+
+    private static int total(Map<String, Integer> counts) {
+        return counts.values().stream().mapToInt(Integer::intValue).sum();
+    }
+
+    private static Diff diff(int baseline, int candidate, List<String> added, List<String> removed, List<String> changed) {
+        return new Diff(baseline, candidate, added.size(), removed.size(), changed.size(), first(added), first(removed), first(changed));
+    }
+
+    private static List<String> first(List<String> items) {
+        return List.copyOf(items.subList(0, Math.min(EXAMPLES, items.size())));
+    }
+}

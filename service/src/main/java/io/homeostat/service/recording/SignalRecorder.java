@@ -1,0 +1,170 @@
+package io.homeostat.service.recording;
+
+import com.codahale.metrics.Counter;
+import com.codahale.metrics.MetricRegistry;
+import io.dropwizard.lifecycle.Managed;
+import io.homeostat.service.engine.facts.Signal;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Records every evaluated signal, with the engine's clock at evaluation, into hourly files
+ * ({@code signals-YYYYMMDDHH.tsv}) so that rules can be backtested on real history. The engine
+ * thread only hands over its batch; a writer thread formats and writes. Recording never slows the
+ * engine: when the writer falls behind, batches are dropped and counted. Files older than the
+ * retention, and the oldest files beyond the size bound, are deleted.
+ */
+public final class SignalRecorder implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalRecorder.class);
+    static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+
+    private record Batch(long evaluatedAt, List<Signal> signals) {
+    }
+
+    private final Path directory;
+    private final Duration retention;
+    private final long maxBytes;
+    private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(1_000);
+    private final Counter recorded;
+    private final Counter dropped;
+    private volatile boolean running;
+    private Thread writer;
+    private String openHour;
+    private Writer out;
+
+    public SignalRecorder(Path directory, Duration retention, long maxBytes, MetricRegistry metrics) {
+        this.directory = directory;
+        this.retention = retention;
+        this.maxBytes = maxBytes;
+        this.recorded = metrics.counter("homeostat.recording.signals");
+        this.dropped = metrics.counter("homeostat.recording.dropped");
+    }
+
+    /** Called by the engine thread after a batch: never blocks. */
+    public void record(List<Signal> batch, long evaluatedAt) {
+        if (batch.isEmpty()) {
+            return;
+        }
+        if (!queue.offer(new Batch(evaluatedAt, List.copyOf(batch)))) {
+            dropped.inc(batch.size());
+        }
+    }
+
+    @Override
+    public void start() throws IOException {
+        Files.createDirectories(directory);
+        prune(Instant.now());
+        running = true;
+        writer = new Thread(this::write, "homeostat-signal-recorder");
+        writer.setDaemon(true);
+        writer.start();
+    }
+
+    @Override
+    public void stop() throws InterruptedException, IOException {
+        running = false;
+        if (writer != null) {
+            writer.join(10_000);
+        }
+    }
+
+    private void write() {
+        StringBuilder lines = new StringBuilder(1 << 16);
+        List<Batch> drained = new ArrayList<>();
+        while (running || !queue.isEmpty()) {
+            try {
+                Batch first = queue.poll(200, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    flush();
+                    continue;
+                }
+                drained.clear();
+                drained.add(first);
+                queue.drainTo(drained, 100);
+                for (Batch batch : drained) {
+                    String hour = HOUR.format(Instant.ofEpochMilli(batch.evaluatedAt()));
+                    if (!hour.equals(openHour)) {
+                        roll(hour);
+                    }
+                    lines.setLength(0);
+                    for (Signal signal : batch.signals()) {
+                        SignalLines.write(lines, batch.evaluatedAt(), signal);
+                    }
+                    out.append(lines);
+                    recorded.inc(batch.signals().size());
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            } catch (IOException | RuntimeException e) {
+                LOG.error("signal recording failed; continuing", e);
+            }
+        }
+        try {
+            close();
+        } catch (IOException e) {
+            LOG.error("could not close the signal recording", e);
+        }
+    }
+
+    private void flush() throws IOException {
+        if (out != null) {
+            out.flush();
+        }
+    }
+
+    private void roll(String hour) throws IOException {
+        close();
+        out = new BufferedWriter(Files.newBufferedWriter(directory.resolve("signals-" + hour + ".tsv"), StandardCharsets.UTF_8,
+                StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+        openHour = hour;
+        prune(Instant.now());
+    }
+
+    private void close() throws IOException {
+        if (out != null) {
+            out.close();
+            out = null;
+        }
+    }
+
+    /** Deletes files past the retention, then the oldest until the total fits the size bound (never the open one). */
+    void prune(Instant now) throws IOException {
+        List<Path> files;
+        try (Stream<Path> list = Files.list(directory)) {
+            files = new ArrayList<>(list.filter(SignalJournal::isRecording).sorted(Comparator.comparing(Path::toString)).toList());
+        }
+        String cutoff = HOUR.format(now.minus(retention));
+        long total = 0;
+        for (Path file : files) {
+            total += Files.size(file);
+        }
+        for (Path file : List.copyOf(files)) {
+            String hour = SignalJournal.hourOf(file);
+            boolean open = hour.equals(openHour);
+            if (!open && (hour.compareTo(cutoff) < 0 || total > maxBytes)) {
+                total -= Files.size(file);
+                Files.delete(file);
+                LOG.info("signal recording {} deleted ({})", file.getFileName(), hour.compareTo(cutoff) < 0 ? "past retention" : "size bound");
+            }
+        }
+    }
+}
