@@ -13,7 +13,7 @@ public final class SignalLines {
     private SignalLines() {
     }
 
-    static void write(StringBuilder out, long evaluatedAt, Signal signal) {
+    public static void write(StringBuilder out, long evaluatedAt, Signal signal) {
         out.append(evaluatedAt).append('\t').append(signal.getTime()).append('\t');
         escape(out, signal.getTenant());
         out.append('\t');

@@ -34,7 +34,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class SignalRecorder implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(SignalRecorder.class);
-    static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
+    public static final DateTimeFormatter HOUR = DateTimeFormatter.ofPattern("yyyyMMddHH").withZone(ZoneOffset.UTC);
 
     private record Batch(long evaluatedAt, List<Signal> signals) {
     }
