@@ -57,8 +57,9 @@ final class BacktestBench {
         double writeSeconds = (System.nanoTime() - started) / 1e9;
         List<RuleSource> candidate = new ArrayList<>();
         for (RuleSource source : RuleBaseCompiler.read(rules)) {
-            candidate.add(source.name().equals("high-cpu.drl")
-                    ? new RuleSource(source.name(), source.content().replace("value > 85", "value > 80").replace("value <= 85", "value <= 80"))
+            candidate.add(source.name().equals("thresholds.csv")
+                    ? new RuleSource(source.name(), source.content().replace("cpu.utilization,> 85", "cpu.utilization,> 80")
+                            .replace("cpu.utilization,<= 85", "cpu.utilization,<= 80"))
                     : source);
         }
         RuleBaseCompiler compiler = new RuleBaseCompiler();

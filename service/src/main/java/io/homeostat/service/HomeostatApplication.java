@@ -152,7 +152,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 configuration.getEngine().getReloadDebounce(), configuration.getEngine().isWatchRules());
         environment.lifecycle().manage(rules);
         if (configuration.getPlugins().isWatch()) {
-            environment.lifecycle().manage(new DirectoryWatcher("plugins", pluginsDirectory, ".jar",
+            environment.lifecycle().manage(new DirectoryWatcher("plugins", pluginsDirectory, List.of(".jar"),
                     configuration.getPlugins().getReloadDebounce(), changed -> plugins.rescan(), plugins::reapRetired));
         }
 

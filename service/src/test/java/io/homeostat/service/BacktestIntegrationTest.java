@@ -46,10 +46,11 @@ class BacktestIntegrationTest {
             Instant to = Instant.now().plusSeconds(60);
             Path candidate = Files.createDirectories(directory.resolve("candidate"));
             try (Stream<Path> files = Files.list(TestApp.shippedRules())) {
-                for (Path file : files.filter(path -> path.toString().endsWith(".drl")).toList()) {
+                for (Path file : files.filter(path -> RuleBaseCompiler.isRuleFile(path.getFileName().toString())).toList()) {
                     String drl = Files.readString(file);
-                    if (file.getFileName().toString().equals("high-cpu.drl")) {
-                        drl = drl.replace("value > 85", "value > 90").replace("value <= 85", "value <= 90");
+                    if (file.getFileName().toString().equals("thresholds.csv")) {
+                        // The thresholds live in the decision table: high_cpu's 85 % becomes 90 %.
+                        drl = drl.replace("cpu.utilization,> 85", "cpu.utilization,> 90").replace("cpu.utilization,<= 85", "cpu.utilization,<= 90");
                     }
                     Files.writeString(candidate.resolve(file.getFileName()), drl);
                 }

@@ -15,6 +15,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import org.drools.decisiontable.InputType;
+import org.drools.decisiontable.SpreadsheetCompiler;
 import org.kie.api.KieBase;
 import org.kie.api.KieBaseConfiguration;
 import org.kie.api.KieServices;
@@ -49,12 +51,13 @@ public final class RuleBaseCompiler {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
             files = walk.filter(Files::isRegularFile)
-                    .filter(path -> path.getFileName().toString().endsWith(".drl"))
+                    .filter(path -> isRuleFile(path.getFileName().toString()))
                     .sorted()
                     .toList();
         }
         if (files.isEmpty()) {
-            throw new RuleCompilationException(List.of(new RuleProblem(directory.toString(), 0, 0, "no *.drl files in the rules directory")));
+            throw new RuleCompilationException(List.of(new RuleProblem(directory.toString(), 0, 0,
+                    "no *.drl or *.csv files in the rules directory")));
         }
         List<RuleSource> sources = new ArrayList<>();
         for (Path file : files) {
@@ -64,6 +67,11 @@ public final class RuleBaseCompiler {
         return sources;
     }
 
+    /** Rule files: DRL, and decision tables in CSV (Drools' decision-table layout: RuleSet, RuleTable, ...). */
+    public static boolean isRuleFile(String name) {
+        return name.endsWith(".drl") || name.endsWith(".csv");
+    }
+
     /** Compiles rule sources held in memory (validation of candidates, tests). */
     public RuleBase compile(List<RuleSource> sources) throws RuleCompilationException {
         ReleaseId releaseId = services.newReleaseId("io.homeostat", "rules", "1.0." + BUILDS.incrementAndGet());
@@ -71,10 +79,28 @@ public final class RuleBaseCompiler {
         fileSystem.generateAndWritePomXML(releaseId);
         // Each file goes under its package's folder (Drools warns otherwise); messages map back to the operator's name.
         Map<String, String> operatorNames = new HashMap<>();
+        List<RuleProblem> tableProblems = new ArrayList<>();
         for (RuleSource source : sources) {
-            String path = packageFolder(source.content()) + source.name();
-            operatorNames.put(path, source.name());
-            fileSystem.write(RESOURCES + path, source.content());
+            String drl = source.content();
+            String name = source.name();
+            if (name.endsWith(".csv")) {
+                // The KieFileSystem does not take CSV decision tables by extension: turn them into DRL here.
+                try {
+                    drl = new SpreadsheetCompiler().compile(new java.io.ByteArrayInputStream(drl.getBytes(StandardCharsets.UTF_8)),
+                            InputType.CSV);
+                } catch (RuntimeException e) {
+                    tableProblems.add(new RuleProblem(name, 0, 0, "not a decision table: " + e.getMessage()));
+                    continue;
+                }
+                name = name + ".drl";
+            }
+            String path = packageFolder(drl) + name;
+            operatorNames.put(path, source.name().endsWith(".csv") ? source.name() + " (generated rules)" : source.name());
+            fileSystem.write(RESOURCES + path, drl);
+        }
+        if (!tableProblems.isEmpty()) {
+            services.getRepository().removeKieModule(releaseId);
+            throw new RuleCompilationException(tableProblems);
         }
         KieBuilder builder = services.newKieBuilder(fileSystem).buildAll();
         List<RuleProblem> problems = builder.getResults().getMessages(Message.Level.ERROR).stream()

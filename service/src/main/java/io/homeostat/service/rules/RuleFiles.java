@@ -24,7 +24,7 @@ public final class RuleFiles {
 
     /**
      * Makes the directory hold exactly {@code files}: each is written to a temporary file and moved
-     * into place (a watcher never sees half a file), and *.drl files not in the set are deleted.
+     * into place (a watcher never sees half a file), and rule files (*.drl, *.csv) not in the set are deleted.
      */
     public static void writeExactly(Path directory, Map<String, String> files) throws IOException {
         for (Map.Entry<String, String> file : files.entrySet()) {
@@ -39,7 +39,8 @@ public final class RuleFiles {
         }
         Set<String> keep = files.keySet();
         try (Stream<Path> walk = Files.walk(directory)) {
-            for (Path path : walk.filter(Files::isRegularFile).filter(p -> p.getFileName().toString().endsWith(".drl")).toList()) {
+            for (Path path : walk.filter(Files::isRegularFile)
+                    .filter(p -> io.homeostat.service.engine.RuleBaseCompiler.isRuleFile(p.getFileName().toString())).toList()) {
                 String name = directory.relativize(path).toString().replace('\\', '/');
                 if (!keep.contains(name)) {
                     Files.delete(path);

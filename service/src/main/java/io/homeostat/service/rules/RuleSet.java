@@ -87,7 +87,7 @@ public final class RuleSet implements Managed {
         if (!watch) {
             return;
         }
-        watcher = new DirectoryWatcher("rules", directory, ".drl", debounce, files -> reload("file change: " + files), () -> { });
+        watcher = new DirectoryWatcher("rules", directory, List.of(".drl", ".csv"), debounce, files -> reload("file change: " + files), () -> { });
         watcher.start();
     }
 

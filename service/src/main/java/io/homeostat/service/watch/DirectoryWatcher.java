@@ -18,7 +18,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Watches one directory for created, changed and deleted files ending in a suffix and calls back
+ * Watches one directory for created, changed and deleted files ending in one of some suffixes and calls back
  * with their names once the directory has been quiet for the debounce time (an editor or a copy
  * writes a file in several steps). Also calls {@code onTick} on every wake-up, for housekeeping.
  */
@@ -27,17 +27,18 @@ public final class DirectoryWatcher implements Managed {
 
     private final String name;
     private final Path directory;
-    private final String suffix;
+    private final java.util.List<String> suffixes;
     private final Duration debounce;
     private final Consumer<String> onChange;
     private final Runnable onTick;
     private WatchService watcher;
     private Thread thread;
 
-    public DirectoryWatcher(String name, Path directory, String suffix, Duration debounce, Consumer<String> onChange, Runnable onTick) {
+    public DirectoryWatcher(String name, Path directory, java.util.List<String> suffixes, Duration debounce, Consumer<String> onChange,
+                            Runnable onTick) {
         this.name = Objects.requireNonNull(name, "name");
         this.directory = Objects.requireNonNull(directory, "directory");
-        this.suffix = Objects.requireNonNull(suffix, "suffix");
+        this.suffixes = java.util.List.copyOf(suffixes);
         this.debounce = Objects.requireNonNull(debounce, "debounce");
         this.onChange = Objects.requireNonNull(onChange, "onChange");
         this.onTick = Objects.requireNonNull(onTick, "onTick");
@@ -76,7 +77,7 @@ public final class DirectoryWatcher implements Managed {
             if (key != null) {
                 for (WatchEvent<?> event : key.pollEvents()) {
                     Object context = event.context();
-                    if (event.kind() == StandardWatchEventKinds.OVERFLOW || context != null && context.toString().endsWith(suffix)) {
+                    if (event.kind() == StandardWatchEventKinds.OVERFLOW || context != null && suffixes.stream().anyMatch(context.toString()::endsWith)) {
                         changedAt = System.nanoTime();
                         changed.add(context == null ? "(many)" : context.toString());
                     }

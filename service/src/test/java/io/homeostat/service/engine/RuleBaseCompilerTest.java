@@ -72,7 +72,7 @@ class RuleBaseCompilerTest {
     @Test
     void aDirectoryWithoutRulesIsAnError() {
         assertThatThrownBy(() -> new RuleBaseCompiler().compile(directory))
-                .hasMessageContaining("no *.drl files");
+                .hasMessageContaining("no *.drl or *.csv files");
         assertThatThrownBy(() -> new RuleBaseCompiler().compile(directory.resolve("missing")))
                 .hasMessageContaining("does not exist");
     }
@@ -84,5 +84,27 @@ class RuleBaseCompilerTest {
         RuleBase b = compiler.compile(List.of(new RuleBaseCompiler.RuleSource("a.drl", GOOD)));
         RuleBase c = compiler.compile(List.of(new RuleBaseCompiler.RuleSource("a.drl", GOOD.replace("\"a\"", "\"b\""))));
         assertThat(a.version()).isEqualTo(b.version()).isNotEqualTo(c.version());
+    }
+
+    @Test
+    void decisionTablesCompileToRulesAndTheirErrorsNameTheTable() throws Exception {
+        String table = String.join("\n",
+                "RuleSet,homeostat.rules.table",
+                "Import,io.homeostat.service.engine.facts.*",
+                "",
+                "RuleTable noted",
+                "NAME,CONDITION,ACTION",
+                ",$s : Signal,",
+                ",\"metric == \"\"$param\"\"\",\"insert( new Issue( $s.getTenant(), $s.getResource(), \"\"$param\"\", Severity.LOW, \"\"test\"\", $s.getTime(), drools.getRule().getName(), \"\"x\"\" ) );\"",
+                "rule,metric,type",
+                "noted: a,metric.a,type_a",
+                "noted: b,metric.b,type_b");
+        RuleBase compiled = new RuleBaseCompiler().compile(List.of(new RuleBaseCompiler.RuleSource("table.csv", table)));
+        assertThat(compiled.ruleCount()).isEqualTo(2);
+        assertThat(compiled.files()).containsExactly("table.csv");
+
+        String broken = table.replace("Severity.LOW", "Severity.NOPE");
+        assertThatThrownBy(() -> new RuleBaseCompiler().compile(List.of(new RuleBaseCompiler.RuleSource("table.csv", broken))))
+                .isInstanceOf(RuleCompilationException.class).hasMessageContaining("table.csv (generated rules)");
     }
 }
