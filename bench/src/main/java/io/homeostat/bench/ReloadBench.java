@@ -47,7 +47,7 @@ final class ReloadBench {
 
         Path copy = Files.createDirectories(work.resolve("rules"));
         try (Stream<Path> files = Files.list(rules)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".drl")).toList()) {
+            for (Path file : files.filter(path -> RuleBaseCompiler.isRuleFile(path.getFileName().toString())).toList()) {
                 Files.copy(file, copy.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
             }
         }

@@ -37,7 +37,7 @@ class RuleSwapTest {
         List<RuleBaseCompiler.RuleSource> sources = new ArrayList<>();
         Path rules = Path.of(System.getProperty("homeostat.rules.dir", "../rules"));
         try (Stream<Path> files = Files.list(rules)) {
-            for (Path file : files.filter(path -> path.toString().endsWith(".drl")).sorted().toList()) {
+            for (Path file : files.filter(path -> RuleBaseCompiler.isRuleFile(path.getFileName().toString())).sorted().toList()) {
                 sources.add(new RuleBaseCompiler.RuleSource(file.getFileName().toString(), Files.readString(file)));
             }
         }

@@ -169,7 +169,7 @@ public final class TestApp implements AutoCloseable {
         public DropwizardTestSupport<HomeostatConfiguration> prepare() throws IOException {
             Path rules = Files.createDirectories(directory.resolve("rules"));
             try (Stream<Path> shipped = Files.list(shippedRules())) {
-                for (Path file : shipped.filter(path -> path.toString().endsWith(".drl")).toList()) {
+                for (Path file : shipped.filter(path -> io.homeostat.service.engine.RuleBaseCompiler.isRuleFile(path.getFileName().toString())).toList()) {
                     Files.copy(file, rules.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
