@@ -67,6 +67,12 @@ final class BacktestBench {
                 new AvailableAction("http.call", "http", "MEDIUM", 1, true, Set.of(), 0.6));
         Backtest.Report report = Backtest.run(compiler.compile(rules), compiler.compile(candidate), PolicySettings.defaults(), actions,
                 journal, from, from.plusSeconds(hours * 3_600L));
+        long single = System.nanoTime();
+        Backtest.Replay alone = Backtest.replay(compiler.compile(candidate), PolicySettings.defaults(), actions, journal, from,
+                from.plusSeconds(hours * 3_600L));
+        double singleSeconds = (System.nanoTime() - single) / 1e9;
+        System.out.printf("    one replay alone (the candidate, as when comparing with stored live decisions): %.1f s (%,.0f signals/s)%n",
+                singleSeconds, alone.signals() / singleSeconds);
         System.out.printf("(f) backtest of %d h at %d signals/s (%,d recorded signals, written in %.0f s): both replays in %.1f s "
                         + "(%,.0f signals/s each); issues live %d, candidate %d (+%d −%d); decisions +%d −%d ~%d%n",
                 hours, perSecond, written, writeSeconds, report.replayMillis() / 1e3, report.signals() / (report.replayMillis() / 1e3),
