@@ -13,8 +13,11 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Queue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongFunction;
+import java.util.function.ObjLongConsumer;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +32,7 @@ public final class Engine implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
 
     private volatile RuleBase ruleBase;
-    private final java.util.concurrent.atomic.AtomicReference<PendingSwap> pendingSwap = new java.util.concurrent.atomic.AtomicReference<>();
+    private final AtomicReference<PendingSwap> pendingSwap = new AtomicReference<>();
     private final SignalQueue queue;
     private final EngineOutputHandler handler;
     private final PolicySettings policy;
@@ -50,7 +53,7 @@ public final class Engine implements Managed {
     private EngineSession session;
     private List<WindowSchedule> windows = List.of();
     private LongFunction<RestoredState> restore = now -> RestoredState.NONE;
-    private java.util.function.ObjLongConsumer<List<Signal>> recorder = (batch, at) -> { };
+    private ObjLongConsumer<List<Signal>> recorder = (batch, at) -> { };
 
     /**
      * @param feedback facts produced outside the engine (remediation outcomes) that the engine
@@ -75,7 +78,7 @@ public final class Engine implements Managed {
     }
 
     /** A rule base waiting to be swapped in by the engine thread, and who waits for the swap. */
-    private record PendingSwap(RuleBase next, java.util.concurrent.CompletableFuture<Duration> done) {
+    private record PendingSwap(RuleBase next, CompletableFuture<Duration> done) {
     }
 
     /**
@@ -84,8 +87,8 @@ public final class Engine implements Managed {
      * timers carry over ({@link EngineSession#successor}). Completes with how long the swap held
      * the engine; a swap requested while another waits replaces it (the newest rules win).
      */
-    public java.util.concurrent.CompletableFuture<Duration> requestSwap(RuleBase next) {
-        PendingSwap swap = new PendingSwap(Objects.requireNonNull(next, "next"), new java.util.concurrent.CompletableFuture<>());
+    public CompletableFuture<Duration> requestSwap(RuleBase next) {
+        PendingSwap swap = new PendingSwap(Objects.requireNonNull(next, "next"), new CompletableFuture<>());
         PendingSwap replaced = pendingSwap.getAndSet(swap);
         if (replaced != null) {
             replaced.done().completeExceptionally(new IllegalStateException("replaced by a newer rule base before it was swapped in"));
@@ -120,7 +123,7 @@ public final class Engine implements Managed {
             LOG.info("rules swapped in: {} ({} rules) in {} ms", ruleBase.shortVersion(), ruleBase.ruleCount(), took.toMillis());
             swap.done().complete(took);
         } catch (RuntimeException e) {
-            // The old session is untouched until the new one is complete: keep serving with it.
+            // The successor was disposed; the old session keeps serving.
             LOG.error("could not carry the session over to rules {}; still running {}", swap.next().shortVersion(),
                     ruleBase.shortVersion(), e);
             swap.done().completeExceptionally(e);
@@ -134,7 +137,7 @@ public final class Engine implements Managed {
     }
 
     /** Who keeps each evaluated batch (signal recording for backtests); called on the engine thread, must not block. */
-    public Engine recordingTo(java.util.function.ObjLongConsumer<List<Signal>> sink) {
+    public Engine recordingTo(ObjLongConsumer<List<Signal>> sink) {
         this.recorder = Objects.requireNonNull(sink, "sink");
         return this;
     }

@@ -11,11 +11,14 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import org.kie.api.KieServices;
+import org.kie.api.definition.type.Role;
 import org.kie.api.runtime.KieSession;
 import org.kie.api.runtime.KieSessionConfiguration;
 import org.kie.api.runtime.conf.ClockTypeOption;
@@ -37,7 +40,7 @@ public final class EngineSession implements AutoCloseable {
     private List<AvailableAction> actions = List.of();
     /** Per tenant, per resource: nested maps so that the per-signal look-up builds no key. */
     private final Map<String, Map<String, ResourceView>> views = new HashMap<>();
-    private final Map<ResourceView, FactHandle> viewHandles = new java.util.IdentityHashMap<>();
+    private final Map<ResourceView, FactHandle> viewHandles = new IdentityHashMap<>();
     private final Map<String, FactHandle> switchHandles = new HashMap<>();
     private final Map<String, FactHandle> windowHandles = new HashMap<>();
     private final Map<String, ActiveWindow> openWindows = new HashMap<>();
@@ -52,7 +55,7 @@ public final class EngineSession implements AutoCloseable {
         this.pseudoClock = pseudoClock;
         if (pseudoClock) {
             SessionPseudoClock clock = session.getSessionClock();
-            clock.advanceTime(startMillis, java.util.concurrent.TimeUnit.MILLISECONDS);
+            clock.advanceTime(startMillis, TimeUnit.MILLISECONDS);
         }
         session.addEventListener(collector);
     }
@@ -63,7 +66,9 @@ public final class EngineSession implements AutoCloseable {
      * issues, strategies, gate state, approvals, breakers, statistics first, then the events
      * (signals, remediation starts) with their own timestamps, so that windows count them as
      * before. Timer facts resume with the time they had left ({@link Rescheduled}). Nothing is
-     * reported as output: it is all stored already. This session is left as it was; close it after.
+     * reported as output: it is all stored already. Close this session after; if carrying over fails,
+     * the successor is disposed and this session keeps serving (only the timer delays of its
+     * {@link Rescheduled} facts were recomputed, which its rules read when an activation is created).
      */
     public EngineSession successor(RuleBase next) {
         EngineSession successor = new EngineSession(next, pseudoClock, pseudoClock ? now() : 0);
@@ -95,7 +100,11 @@ public final class EngineSession implements AutoCloseable {
                 copy.values().forEach(view -> successor.viewHandles.put(view, successor.session.insert(view)));
             });
             state.forEach(successor::insert);
-            events.forEach(successor::insert);
+            // Straight into the session: the views they would update were carried over above.
+            events.forEach(successor.session::insert);
+        } catch (RuntimeException e) {
+            successor.close();
+            throw e;
         } finally {
             successor.collector.restoring(false);
         }
@@ -103,8 +112,8 @@ public final class EngineSession implements AutoCloseable {
     }
 
     private static boolean isEvent(Object fact) {
-        org.kie.api.definition.type.Role role = fact.getClass().getAnnotation(org.kie.api.definition.type.Role.class);
-        return role != null && role.value() == org.kie.api.definition.type.Role.Type.EVENT;
+        Role role = fact.getClass().getAnnotation(Role.class);
+        return role != null && role.value() == Role.Type.EVENT;
     }
 
     /** A session on the wall clock, as the service runs it. */
@@ -147,7 +156,7 @@ public final class EngineSession implements AutoCloseable {
      * new source or new labels appear); an auto-remediation switch replaces the one of its scope.
      */
     public void insert(Object fact) {
-        if (fact instanceof Signal signal && !collector.isRestoring()) {
+        if (fact instanceof Signal signal) {
             observe(signal);
         } else if (fact instanceof AutoRemediation toggle) {
             FactHandle previous = switchHandles.put(toggle.scope(), session.insert(fact));
@@ -238,7 +247,7 @@ public final class EngineSession implements AutoCloseable {
             throw new IllegalStateException("only a pseudo-clock session can be advanced");
         }
         SessionPseudoClock clock = session.getSessionClock();
-        clock.advanceTime(duration.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
+        clock.advanceTime(duration.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     public long now() {

@@ -51,9 +51,6 @@ final class OutputCollector implements RuleRuntimeEventListener {
         restoring = value;
     }
 
-    boolean isRestoring() {
-        return restoring;
-    }
 
     @Override
     public void objectInserted(ObjectInsertedEvent event) {

@@ -8,13 +8,18 @@ import org.kie.api.KieBase;
  * A compiled, validated set of rule files: the KieBase sessions are made from, and its identity.
  *
  * @param version SHA-256 over the files' names and contents: the same files give the same version
- * @param files the rule files, relative to the rules directory, sorted
+ * @param sources the rule files it was compiled from (kept: a rule version is recorded with its files)
  */
-public record RuleBase(KieBase kieBase, String version, List<String> files) {
+public record RuleBase(KieBase kieBase, String version, List<RuleBaseCompiler.RuleSource> sources) {
     public RuleBase {
         Objects.requireNonNull(kieBase, "kieBase");
         Objects.requireNonNull(version, "version");
-        files = List.copyOf(files);
+        sources = List.copyOf(sources);
+    }
+
+    /** The rule files' names, relative to the rules directory, sorted. */
+    public List<String> files() {
+        return sources.stream().map(RuleBaseCompiler.RuleSource::name).sorted().toList();
     }
 
     /** The first 12 hex digits of the version, for logs and health output. */

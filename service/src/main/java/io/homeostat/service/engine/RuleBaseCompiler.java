@@ -119,7 +119,7 @@ public final class RuleBaseCompiler {
         configuration.setOption(EventProcessingOption.STREAM);
         KieBase kieBase = services.newKieContainer(releaseId).newKieBase(configuration);
         services.getRepository().removeKieModule(releaseId);
-        return new RuleBase(kieBase, version(sources), sources.stream().map(RuleSource::name).sorted().toList());
+        return new RuleBase(kieBase, version(sources), sources);
     }
 
     /** Drops Drools' line-less "Parser returned a null Package" for a file that already has a located error. */

@@ -68,29 +68,21 @@ public final class EscalationNotifier implements Managed {
                 message = "no loaded plugin provides " + actionId + "; the escalation is only recorded";
             } else {
                 String payload = payload(escalation);
-                ActionResult result = null;
+                ActionResult result;
                 loaded.get().enter();
                 try {
-                    for (int attempt = 1; attempt <= ATTEMPTS; attempt++) {
+                    result = PluginCaller.retrying(ATTEMPTS, backoff, () -> {
                         ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(),
                                 new IssueReference(escalation.issueId(), escalation.issueType(), "", escalation.tenant()),
                                 Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout));
-                        result = caller.action(loaded.get(), actionId, timeout, () -> loaded.get().action().execute(context));
-                        if (result.succeeded() || !result.retryable() || attempt == ATTEMPTS) {
-                            break;
-                        }
-                        Thread.sleep(backoff.multipliedBy(1L << (attempt - 1)).toMillis());
-                    }
+                        return caller.action(loaded.get(), actionId, timeout, () -> loaded.get().action().execute(context));
+                    }, () -> { }).result();
                 } finally {
                     loaded.get().exit();
                 }
                 state = result.succeeded() ? EscalationRecord.SENT : EscalationRecord.FAILED;
                 message = result.message();
             }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            state = EscalationRecord.FAILED;
-            message = "interrupted (service stopping)";
         } catch (RuntimeException | JsonProcessingException e) {
             LOG.error("escalation {} of issue {} could not be delivered", escalation.id(), escalation.issueId(), e);
             state = EscalationRecord.FAILED;

@@ -67,6 +67,36 @@ final class PluginCaller implements AutoCloseable {
         return outcome.ok() ? outcome.value() : ActionResult.failure(outcome.problem(), Map.of());
     }
 
+    /** What {@link #retrying} ended with: the last result, how many calls, and whether the service is stopping. */
+    record Retried(ActionResult result, int attempts, boolean interrupted) {
+    }
+
+    /**
+     * Calls {@code attempt} until it succeeds, fails for good, or {@code maxAttempts} calls were
+     * made, pausing {@code backoff}, 2×, 4×, ... after each transient (retryable) failure. Stops at
+     * once when the thread is interrupted (the service is stopping).
+     */
+    static Retried retrying(int maxAttempts, Duration backoff, java.util.function.Supplier<ActionResult> attempt, Runnable onRetry) {
+        int attempts = 0;
+        while (true) {
+            attempts++;
+            ActionResult result = attempt.get();
+            if (Thread.currentThread().isInterrupted()) {
+                return new Retried(result, attempts, true);
+            }
+            if (result.succeeded() || !result.retryable() || attempts >= maxAttempts) {
+                return new Retried(result, attempts, false);
+            }
+            onRetry.run();
+            try {
+                Thread.sleep(backoff.multipliedBy(1L << Math.min(attempts - 1, 20)).toMillis());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return new Retried(result, attempts, true);
+            }
+        }
+    }
+
     @Override
     public void close() {
         calls.shutdownNow();

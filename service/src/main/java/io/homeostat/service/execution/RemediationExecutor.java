@@ -104,11 +104,9 @@ public final class RemediationExecutor implements Managed {
             PluginSettings pluginSettings = settings.apply(loaded.pluginId());
             Map<String, String> details = new LinkedHashMap<>();
 
-            boolean snapshotTaken = false;
             String snapshot = null;
             if (loaded.action().metadata().reversible()) {
-                ServiceActionContext context = new ServiceActionContext(pending.id(), pending.resource(), issue, decision.parameters(),
-                        pluginSettings, Instant.now().plus(timeout));
+                ServiceActionContext context = context(pending, issue, decision.parameters(), pluginSettings, timeout);
                 PluginCaller.Outcome<Optional<String>> taken = caller.call(loaded, pending.actionId() + " snapshot", timeout,
                         () -> loaded.action().snapshot(context));
                 if (!taken.ok()) {
@@ -118,56 +116,39 @@ public final class RemediationExecutor implements Managed {
                 if (taken.value().isPresent()) {
                     snapshot = taken.value().get();
                     store.saveSnapshot(pending.id(), snapshot);
-                    snapshotTaken = true;
                     details.put("snapshot", "taken");
                 }
             }
 
-            int maxRetries = retries.applyAsInt(pending.actionId());
-            ActionResult result = null;
-            int attempts = 0;
-            ServiceActionContext context = null;
-            while (true) {
-                attempts++;
-                context = new ServiceActionContext(pending.id(), pending.resource(), issue, decision.parameters(), pluginSettings,
-                        Instant.now().plus(timeout));
-                ServiceActionContext call = context;
-                result = caller.action(loaded, pending.actionId(), timeout, () -> loaded.action().execute(call));
-                if (Thread.currentThread().isInterrupted()) {
-                    // The service is stopping and could not wait: whether the action acted is unknown. The row
-                    // stays "running"; start-up reconciliation hands it to verification. Never recorded as failed.
-                    LOG.warn("service stopping: remediation {} ({}) left running; it is reconciled at the next start",
-                            pending.id(), pending.actionId());
-                    return;
-                }
-                if (result.succeeded() || !result.retryable() || attempts > maxRetries) {
-                    break;
-                }
-                Duration pause = backoff.multipliedBy(1L << Math.min(attempts - 1, 20));
-                metrics.counter("homeostat.remediations.retries").inc();
-                LOG.info("remediation {} ({}) failed transiently (attempt {}): {}; retrying in {} ms", pending.id(), pending.actionId(),
-                        attempts, result.message(), pause.toMillis());
-                try {
-                    Thread.sleep(pause.toMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    LOG.warn("service stopping: remediation {} left running between retries; reconciled at the next start", pending.id());
-                    return;
-                }
+            ServiceActionContext[] last = new ServiceActionContext[1];
+            PluginCaller.Retried retried = PluginCaller.retrying(retries.applyAsInt(pending.actionId()) + 1, backoff, () -> {
+                last[0] = context(pending, issue, decision.parameters(), pluginSettings, timeout);
+                ServiceActionContext call = last[0];
+                return caller.action(loaded, pending.actionId(), timeout, () -> loaded.action().execute(call));
+            }, () -> metrics.counter("homeostat.remediations.retries").inc());
+            if (retried.interrupted()) {
+                // The service is stopping and could not wait: whether the action acted is unknown. The row
+                // stays "running"; start-up reconciliation hands it to verification. Never recorded as failed.
+                LOG.warn("service stopping: remediation {} ({}) left running; it is reconciled at the next start",
+                        pending.id(), pending.actionId());
+                return;
             }
+            ActionResult result = retried.result();
+            int attempts = retried.attempts();
+            ServiceActionContext context = last[0];
             details.putAll(result.details());
             List<String> lines = context.loggedLines();
             if (!lines.isEmpty()) {
                 details.put("log", String.join("\n", lines));
             }
             String message = result.message();
-            if (!result.succeeded() && snapshotTaken) {
+            if (!result.succeeded() && snapshot != null) {
                 // It failed partway: put things back as they were before reporting the failure.
                 ActionResult undone = undo(loaded, pending, issue, decision.parameters(), pluginSettings, timeout, snapshot);
                 details.put("rollback", undone.succeeded() ? "succeeded" : "failed");
                 message = message + "; rollback " + (undone.succeeded() ? "succeeded" : "failed: " + undone.message());
             }
-            finish(pending, result.succeeded(), message, details, started, attempts, snapshotTaken);
+            finish(pending, result.succeeded(), message, details, started, attempts, snapshot != null);
         } catch (RuntimeException e) {
             LOG.error("remediation {} failed inside the executor", pending.id(), e);
             finish(pending, false, "executor error: " + e.getMessage(), Map.of(), started, 0, false);
@@ -177,10 +158,15 @@ public final class RemediationExecutor implements Managed {
         }
     }
 
+    private static ServiceActionContext context(RemediationRecord remediation, IssueReference issue, Map<String, String> parameters,
+                                                PluginSettings pluginSettings, Duration timeout) {
+        return new ServiceActionContext(remediation.id(), remediation.resource(), issue, parameters, pluginSettings,
+                Instant.now().plus(timeout));
+    }
+
     private ActionResult undo(LoadedAction loaded, RemediationRecord remediation, IssueReference issue, Map<String, String> parameters,
                               PluginSettings pluginSettings, Duration timeout, String snapshot) {
-        ServiceActionContext context = new ServiceActionContext(remediation.id(), remediation.resource(), issue, parameters,
-                pluginSettings, Instant.now().plus(timeout));
+        ServiceActionContext context = context(remediation, issue, parameters, pluginSettings, timeout);
         ActionResult result = caller.action(loaded, remediation.actionId() + " rollback", timeout,
                 () -> loaded.action().rollback(context, snapshot));
         store.recordRollback(remediation.id(), result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED,

@@ -46,7 +46,11 @@ public final class PluginRegistry {
 
     private final Path directory;
     private final Map<Path, Loaded> loaded = new LinkedHashMap<>();
-    private final Map<Path, String> rejectedFingerprints = new LinkedHashMap<>();
+    /** Jars rejected as they are now: not tried again until they change. */
+    private record RejectedJar(String fingerprint, String reason) {
+    }
+
+    private final Map<Path, RejectedJar> rejected = new LinkedHashMap<>();
     private final List<Loaded> retiring = new ArrayList<>();
     private final Set<String> disabled = new HashSet<>();
     private volatile Map<String, LoadedAction> actions = Map.of();
@@ -100,7 +104,6 @@ public final class PluginRegistry {
             failures = List.of("cannot list " + directory + ": " + e.getMessage());
             return failures;
         }
-        Map<Path, String> problems = new LinkedHashMap<>();
         // Removed or changed jars go first, so that a replaced plugin's id and actions are free again.
         for (Loaded current : List.copyOf(loaded.values())) {
             String now = present.get(current.jar());
@@ -109,37 +112,25 @@ public final class PluginRegistry {
                 retire(current, now == null ? "removed" : "replaced");
             }
         }
-        rejectedFingerprints.keySet().removeIf(jar -> !present.containsKey(jar));
+        rejected.entrySet().removeIf(jar -> !jar.getValue().fingerprint().equals(present.get(jar.getKey())));
         for (Map.Entry<Path, String> jar : present.entrySet()) {
-            if (loaded.containsKey(jar.getKey())) {
-                continue;
-            }
-            if (jar.getValue().equals(rejectedFingerprints.get(jar.getKey()))) {
-                problems.put(jar.getKey(), failureOf(jar.getKey()));
+            if (loaded.containsKey(jar.getKey()) || rejected.containsKey(jar.getKey())) {
                 continue;
             }
             try {
                 Loaded next = loadOne(jar.getKey(), jar.getValue());
                 loaded.put(jar.getKey(), next);
-                rejectedFingerprints.remove(jar.getKey());
                 LOG.info("plugin {} {} loaded from {}: actions {}", next.plugin().getPluginId(), next.plugin().getDescriptor().getVersion(),
                         jar.getKey().getFileName(), next.actions().stream().map(a -> a.action().id()).toList());
             } catch (Rejected e) {
-                rejectedFingerprints.put(jar.getKey(), jar.getValue());
-                problems.put(jar.getKey(), e.getMessage());
+                rejected.put(jar.getKey(), new RejectedJar(jar.getValue(), e.getMessage()));
                 LOG.error("plugin jar rejected: {}", e.getMessage());
             }
         }
-        List<String> all = new ArrayList<>(problems.values());
-        failures = List.copyOf(all);
+        failures = rejected.values().stream().map(RejectedJar::reason).toList();
         reapRetired();
         reindex();
-        return all;
-    }
-
-    private String failureOf(Path jar) {
-        String name = jar.getFileName().toString();
-        return failures.stream().filter(failure -> failure.startsWith(name)).findFirst().orElse(name + ": rejected");
+        return failures;
     }
 
     /** Unloads replaced and removed plugins whose actions have all returned. */

@@ -101,52 +101,34 @@ public final class Backtest {
     }
 
     static Diff diffCounts(Map<String, Integer> baseline, Map<String, Integer> candidate) {
-        List<String> added = new ArrayList<>();
-        List<String> removed = new ArrayList<>();
-        List<String> changed = new ArrayList<>();
-        TreeSet<String> keys = new TreeSet<>(baseline.keySet());
-        keys.addAll(candidate.keySet());
-        for (String key : keys) {
-            int a = baseline.getOrDefault(key, 0);
-            int b = candidate.getOrDefault(key, 0);
-            if (a == 0) {
-                added.add(key + (b > 1 ? " ×" + b : ""));
-            } else if (b == 0) {
-                removed.add(key + (a > 1 ? " ×" + a : ""));
-            } else if (a != b) {
-                changed.add(key + ": " + a + " → " + b);
-            }
-        }
-        return diff(total(baseline), total(candidate), added, removed, changed);
+        return diff(baseline, candidate, count -> count > 1 ? " ×" + count : "", Integer::intValue);
     }
 
     static Diff diffOutcomes(Map<String, List<String>> baseline, Map<String, List<String>> candidate) {
+        return diff(baseline, candidate, outcomes -> ": " + outcomes, List::size);
+    }
+
+    /** Keys only the candidate has are added, only the baseline removed, in both but different changed. */
+    private static <T> Diff diff(Map<String, T> baseline, Map<String, T> candidate, java.util.function.Function<T, String> show,
+                                 java.util.function.ToIntFunction<T> weight) {
         List<String> added = new ArrayList<>();
         List<String> removed = new ArrayList<>();
         List<String> changed = new ArrayList<>();
         TreeSet<String> keys = new TreeSet<>(baseline.keySet());
         keys.addAll(candidate.keySet());
         for (String key : keys) {
-            List<String> a = baseline.get(key);
-            List<String> b = candidate.get(key);
+            T a = baseline.get(key);
+            T b = candidate.get(key);
             if (a == null) {
-                added.add(key + ": " + b);
+                added.add(key + show.apply(b));
             } else if (b == null) {
-                removed.add(key + ": " + a);
+                removed.add(key + show.apply(a));
             } else if (!a.equals(b)) {
                 changed.add(key + ": " + a + " → " + b);
             }
         }
-        return diff(baseline.values().stream().mapToInt(List::size).sum(), candidate.values().stream().mapToInt(List::size).sum(),
-                added, removed, changed);
-    }
-
-    private static int total(Map<String, Integer> counts) {
-        return counts.values().stream().mapToInt(Integer::intValue).sum();
-    }
-
-    private static Diff diff(int baseline, int candidate, List<String> added, List<String> removed, List<String> changed) {
-        return new Diff(baseline, candidate, added.size(), removed.size(), changed.size(), first(added), first(removed), first(changed));
+        return new Diff(baseline.values().stream().mapToInt(weight).sum(), candidate.values().stream().mapToInt(weight).sum(),
+                added.size(), removed.size(), changed.size(), first(added), first(removed), first(changed));
     }
 
     private static List<String> first(List<String> items) {

@@ -61,7 +61,9 @@ public final class StartupState {
 
         List<RemediationRecord> interrupted = store.remediations().interruptUnfinished(at);
 
+        Map<String, IssueRecord> issues = new HashMap<>();
         for (IssueRecord issue : store.issues().active()) {
+            issues.put(issue.id(), issue);
             facts.add(Issue.restore(issue.id(), issue.tenant(), issue.resource(), issue.type(),
                     Severity.valueOf(issue.severity().toUpperCase(Locale.ROOT)), issue.category(), IssueState.fromLabel(issue.state()),
                     issue.openedBy(), issue.summary(), issue.openedAt().toEpochMilli(), issue.lastEvidenceAt().toEpochMilli(),
@@ -87,9 +89,10 @@ public final class StartupState {
             }
             facts.add(proposal);
             RemediationRecord remediation = p.decisionId() == null ? null : byDecision.get(p.decisionId());
-            if (state == ProposalState.RUNNING || state == ProposalState.VERIFYING || state == ProposalState.ROLLING_BACK) {
-                facts.add(new ActiveRemediation(p.decisionId(), p.issueId(), remediation == null ? "" : remediation.tenant(),
-                        remediation == null ? "" : remediation.resource(), p.actionId(), now, null));
+            IssueRecord issue = issues.get(p.issueId());
+            if (issue != null && (state == ProposalState.RUNNING || state == ProposalState.VERIFYING || state == ProposalState.ROLLING_BACK)) {
+                // The resource's blast-radius group is not known again until its signals arrive (views are not stored).
+                facts.add(new ActiveRemediation(p.decisionId(), p.issueId(), issue.tenant(), issue.resource(), p.actionId(), now, null));
             }
             if (state == ProposalState.VERIFYING) {
                 boolean snapshot = remediation != null && store.remediations().snapshot(remediation.id()).isPresent();

@@ -78,10 +78,9 @@ public final class RuleSet implements Managed {
     @Override
     public void start() throws IOException, RuleCompilationException {
         RuleBase running = engine.ruleBase();
-        List<RuleSource> sources = RuleBaseCompiler.read(directory);
-        Optional<RuleVersionRecord> latest = versions.latest();
+        Optional<RuleVersionRecord> latest = versions.list(1, false).stream().findFirst();
         if (latest.isEmpty() || !latest.get().version().equals(running.version())) {
-            record(running, sources, "start-up", null);
+            record(running, "start-up", null);
         }
         status = new Status(running.version(), running.ruleCount(), running.files(), clock.instant(), "start-up", null);
         if (!watch) {
@@ -108,21 +107,21 @@ public final class RuleSet implements Managed {
 
     /** Compiles the directory and, when it changed and compiles, swaps it in. */
     public synchronized Outcome reload(String cause) {
-        List<RuleSource> sources;
+        Status current = status;
         RuleBase next;
         try {
-            sources = RuleBaseCompiler.read(directory);
+            List<RuleSource> sources = RuleBaseCompiler.read(directory);
+            // The same files as what runs (an editor touching a file, a rollback's own write): nothing to compile.
+            if (RuleBaseCompiler.version(sources).equals(current.version())) {
+                status = new Status(current.version(), current.ruleCount(), current.files(), current.loadedAt(), current.cause(), null);
+                metrics.counter("homeostat.rules.reloads.unchanged").inc();
+                return new Outcome("unchanged", current.version(), current.ruleCount(), List.of(), null);
+            }
             next = compiler.compile(sources);
         } catch (RuleCompilationException e) {
             return reject(cause, e.problems());
         } catch (IOException e) {
             return reject(cause, List.of(new RuleProblem(directory.toString(), 0, 0, "cannot read the rules: " + e.getMessage())));
-        }
-        Status current = status;
-        if (next.version().equals(current.version())) {
-            status = new Status(current.version(), current.ruleCount(), current.files(), current.loadedAt(), current.cause(), null);
-            metrics.counter("homeostat.rules.reloads.unchanged").inc();
-            return new Outcome("unchanged", next.version(), next.ruleCount(), List.of(), null);
         }
         Duration took;
         try {
@@ -132,7 +131,7 @@ public final class RuleSet implements Managed {
                     current.version(), e);
             return reject(cause, List.of(new RuleProblem("(engine)", 0, 0, "the engine could not swap to the new rules: " + e)));
         }
-        record(next, sources, cause, took.toMillis());
+        record(next, cause, took.toMillis());
         status = new Status(next.version(), next.ruleCount(), next.files(), clock.instant(), cause, null);
         metrics.counter("homeostat.rules.reloads.applied").inc();
         LOG.info("rules {} ({} rules) applied: {}; the engine paused {} ms", next.shortVersion(), next.ruleCount(), cause, took.toMillis());
@@ -170,8 +169,9 @@ public final class RuleSet implements Managed {
     public static Optional<RuleVersionRecord> writePrevious(Path directory, RuleVersionStore versions)
             throws IOException, RuleCompilationException {
         String onDisk = RuleBaseCompiler.version(RuleBaseCompiler.read(directory));
-        Optional<RuleVersionRecord> previous = versions.list(200, true).stream()
-                .filter(version -> !version.version().equals(onDisk)).findFirst();
+        Optional<RuleVersionRecord> previous = versions.list(200, false).stream()
+                .filter(version -> !version.version().equals(onDisk)).findFirst()
+                .flatMap(version -> versions.find(version.id()));
         if (previous.isPresent()) {
             RuleFiles.writeExactly(directory, previous.get().files());
         }
@@ -188,9 +188,9 @@ public final class RuleSet implements Managed {
         return new Outcome("rejected", current.version(), current.ruleCount(), problems, null);
     }
 
-    private void record(RuleBase ruleBase, List<RuleSource> sources, String cause, Long swapMillis) {
+    private void record(RuleBase ruleBase, String cause, Long swapMillis) {
         try {
-            versions.insert(new RuleVersionRecord(UUID.randomUUID().toString(), ruleBase.version(), RuleFiles.asMap(sources),
+            versions.insert(new RuleVersionRecord(UUID.randomUUID().toString(), ruleBase.version(), RuleFiles.asMap(ruleBase.sources()),
                     ruleBase.ruleCount(), cause, swapMillis, clock.instant()));
         } catch (RuntimeException e) {
             // The rules run either way; a missing history entry must not undo a good reload.

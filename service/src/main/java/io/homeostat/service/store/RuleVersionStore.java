@@ -34,8 +34,10 @@ public final class RuleVersionStore {
                 .bind("limit", limit).map((rs, ctx) -> read(rs, withFiles)).list());
     }
 
-    public Optional<RuleVersionRecord> latest() {
-        return list(1, true).stream().findFirst();
+    /** One version with its files. */
+    public Optional<RuleVersionRecord> find(String id) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM rule_versions WHERE id = :id")
+                .bind("id", id).map((rs, ctx) -> read(rs, true)).findOne());
     }
 
     private RuleVersionRecord read(ResultSet rs, boolean withFiles) throws SQLException {
