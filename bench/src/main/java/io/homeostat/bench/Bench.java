@@ -47,6 +47,20 @@ public final class Bench {
     public static void main(String[] args) throws Exception {
         Path rules = Path.of(args.length > 0 ? args[0] : "rules");
         Path plugins = Path.of(args.length > 1 ? args[1] : "target/plugins");
+        if ("latency".equals(System.getProperty("bench.only"))) {
+            // (d) with signal recording on and off, alternating, at one rate: what recording costs.
+            Path work = Files.createTempDirectory("homeostat-bench");
+            double rate = Integer.getInteger("bench.rate", 32_000);
+            for (int round = 0; round < 2; round++) {
+                for (boolean recording : new boolean[] {true, false}) {
+                    System.out.print("    recording " + (recording ? "on:  " : "off: "));
+                    try (RunningApp app = RunningApp.start(work.resolve("latency-" + round + "-" + recording), rules, plugins, recording)) {
+                        latency(app, Integer.getInteger("bench.resources", 5_000), rate);
+                    }
+                }
+            }
+            return;
+        }
         if ("backtest".equals(System.getProperty("bench.only"))) {
             BacktestBench.run(rules, Files.createTempDirectory("homeostat-bench"));
             return;
@@ -185,6 +199,10 @@ public final class Bench {
     /** The real application, in this JVM, on loopback ports, with an H2 file database in a temp directory. */
     record RunningApp(DropwizardTestSupport<HomeostatConfiguration> support) implements AutoCloseable {
         static RunningApp start(Path directory, Path rules, Path plugins) throws Exception {
+            return start(directory, rules, plugins, true);
+        }
+
+        static RunningApp start(Path directory, Path rules, Path plugins, boolean recording) throws Exception {
             Files.createDirectories(directory);
             Map<String, Object> config = Map.of(
                     "server", Map.of(
@@ -196,7 +214,7 @@ public final class Bench {
                             "user", "sa", "password", ""),
                     "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString(), "reloadDebounce", "100ms"),
                     "plugins", Map.of("directory", plugins.toAbsolutePath().toString()),
-                    "recording", Map.of("directory", directory.resolve("signals").toAbsolutePath().toString()),
+                    "recording", Map.of("enabled", recording, "directory", directory.resolve("signals").toAbsolutePath().toString()),
                     "logging", Map.of("level", "WARN"));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
