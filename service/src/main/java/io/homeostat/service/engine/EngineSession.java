@@ -34,6 +34,7 @@ public final class EngineSession implements AutoCloseable {
     private final KieSession session;
     private final OutputCollector collector = new OutputCollector();
     private final boolean pseudoClock;
+    private final SignalExpiry expiry;
     private final List<FactHandle> actionHandles = new ArrayList<>();
     private FactHandle policyHandle;
     private PolicySettings policy;
@@ -53,6 +54,7 @@ public final class EngineSession implements AutoCloseable {
         configuration.setOption(ClockTypeOption.get(pseudoClock ? "pseudo" : "realtime"));
         this.session = ruleBase.kieBase().newKieSession(configuration, null);
         this.pseudoClock = pseudoClock;
+        this.expiry = new SignalExpiry(ruleBase.kieBase());
         if (pseudoClock) {
             SessionPseudoClock clock = session.getSessionClock();
             clock.advanceTime(startMillis, TimeUnit.MILLISECONDS);
@@ -101,7 +103,12 @@ public final class EngineSession implements AutoCloseable {
             });
             state.forEach(successor::insert);
             // Straight into the session: the views they would update were carried over above.
-            events.forEach(successor.session::insert);
+            for (Object event : events) {
+                FactHandle handle = successor.session.insert(event);
+                if (event instanceof Signal signal) {
+                    successor.expiry.track(handle, signal.getTime());
+                }
+            }
         } catch (RuntimeException e) {
             successor.close();
             throw e;
@@ -158,6 +165,8 @@ public final class EngineSession implements AutoCloseable {
     public void insert(Object fact) {
         if (fact instanceof Signal signal) {
             observe(signal);
+            expiry.track(session.insert(fact), signal.getTime());
+            return;
         } else if (fact instanceof AutoRemediation toggle) {
             FactHandle previous = switchHandles.put(toggle.scope(), session.insert(fact));
             if (previous != null) {
@@ -232,6 +241,7 @@ public final class EngineSession implements AutoCloseable {
 
     EngineOutputs fire(long oldestSignalNanos) {
         refreshWindows();
+        expiry.expire(now(), session);
         session.fireAllRules();
         return collector.drain(now(), oldestSignalNanos);
     }

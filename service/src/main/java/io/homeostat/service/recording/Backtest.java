@@ -25,7 +25,8 @@ import java.util.concurrent.Future;
  * Replays recorded signals against two rule sets — the live rules and a candidate — each on its
  * own pseudo clock that follows the recorded evaluation times, with no action run, and reports how
  * the candidate's issues and decisions differ: added, removed, changed, with counts and examples.
- * The two replays run in parallel, each reading the recording itself.
+ * The recording is parsed once, on its own thread ({@link ReplayFeed}); the two replays evaluate it
+ * in parallel.
  */
 public final class Backtest {
     private static final int EXAMPLES = 5;
@@ -50,9 +51,9 @@ public final class Backtest {
                              Instant from, Instant to) throws Exception {
         long start = System.nanoTime();
         ExecutorService threads = Executors.newFixedThreadPool(2);
-        try {
-            Future<Replay> live = threads.submit(() -> replay(baseline, policy, actions, journal, from, to));
-            Future<Replay> next = threads.submit(() -> replay(candidate, policy, actions, journal, from, to));
+        try (ReplayFeed feed = new ReplayFeed(journal, from, to, 2)) {
+            Future<Replay> live = threads.submit(() -> replay(baseline, policy, actions, feed, 0, from, to));
+            Future<Replay> next = threads.submit(() -> replay(candidate, policy, actions, feed, 1, from, to));
             Replay a = live.get();
             Replay b = next.get();
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
@@ -64,26 +65,36 @@ public final class Backtest {
 
     /** Replays the recording against one rule set. */
     public static Replay replay(RuleBase rules, PolicySettings policy, List<AvailableAction> actions, Path journal, Instant from, Instant to)
-            throws IOException {
+            throws IOException, InterruptedException {
+        try (ReplayFeed feed = new ReplayFeed(journal, from, to, 1)) {
+            return replay(rules, policy, actions, feed, 0, from, to);
+        }
+    }
+
+    private static Replay replay(RuleBase rules, PolicySettings policy, List<AvailableAction> actions, ReplayFeed feed, int consumer,
+                                 Instant from, Instant to) throws IOException, InterruptedException {
         Map<String, Integer> issues = new TreeMap<>();
         Map<String, List<String>> decisions = new TreeMap<>();
         Map<String, String> seenIssues = new HashMap<>();
         try (EngineSession session = EngineSession.pseudoClock(rules, from.toEpochMilli())) {
             session.setPolicy(policy);
             session.setAvailableActions(actions);
-            long count = SignalJournal.read(journal, from, to, recorded -> {
-                if (recorded.evaluatedAt() > session.now()) {
-                    collect(session.fire(), issues, decisions, seenIssues);
-                    session.advance(Duration.ofMillis(recorded.evaluatedAt() - session.now()));
+            for (ReplayFeed.Batch batch = feed.next(consumer); batch != null; batch = feed.next(consumer)) {
+                for (int i = 0; i < batch.size(); i++) {
+                    long evaluatedAt = batch.evaluatedAt()[i];
+                    if (evaluatedAt > session.now()) {
+                        collect(session.fire(), issues, decisions, seenIssues);
+                        session.advance(Duration.ofMillis(evaluatedAt - session.now()));
+                    }
+                    session.insert(batch.signals()[i]);
                 }
-                session.insert(recorded.signal());
-            });
+            }
             collect(session.fire(), issues, decisions, seenIssues);
             if (to.toEpochMilli() > session.now()) {
                 session.advance(Duration.ofMillis(to.toEpochMilli() - session.now()));
                 collect(session.fire(), issues, decisions, seenIssues);
             }
-            return new Replay(count, issues, decisions);
+            return new Replay(feed.count(), issues, decisions);
         }
     }
 

@@ -1,0 +1,86 @@
+package io.homeostat.service.engine;
+
+import io.homeostat.service.engine.facts.Signal;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Map;
+import java.util.TreeMap;
+import org.drools.base.rule.TypeDeclaration;
+import org.drools.core.common.InternalFactHandle;
+import org.drools.core.impl.InternalRuleBase;
+import org.kie.api.KieBase;
+import org.kie.api.runtime.KieSession;
+import org.kie.api.runtime.rule.FactHandle;
+
+/**
+ * Removes signals from the session when their lifetime has passed: {@link Signal#LIFETIME} after
+ * their own time, or longer when a rule file declares one ({@code declare Signal @role(event)
+ * @timestamp(time) @expires(1h) end}; Drools then expires them itself as well, which is slower but
+ * the same).
+ *
+ * <p>Why not Drools' own {@code @expires}: it schedules one timer job per event on the session's
+ * clock, and at a hundred thousand signals a second the job queue (a binary heap of every live
+ * signal), the per-handle job list and the job objects were a fifth of the engine thread's time
+ * (docs/BENCHMARKS.md, run 17). Signals arrive nearly in time order and all live the same time,
+ * so a queue of one-second buckets does the same work in constant time per signal. A signal is
+ * removed at the first {@link EngineSession#fire} at or after its expiry rounded up to the second:
+ * at most a second later than Drools would, which no window can observe (a window counts by the
+ * signal's own time, not by its presence).
+ */
+final class SignalExpiry {
+    private final long lifetimeMillis;
+    /** Expiry second (epoch ms, rounded up) → handles; the in-order common case appends to the last bucket. */
+    private final TreeMap<Long, ArrayList<FactHandle>> buckets = new TreeMap<>();
+    private long lastKey = Long.MIN_VALUE;
+    private ArrayList<FactHandle> lastBucket;
+    private long tracked;
+
+    SignalExpiry(KieBase kieBase) {
+        this.lifetimeMillis = lifetime(kieBase).toMillis();
+    }
+
+    /** The lifetime of a signal in this rule base: the default, or a longer one a rule file declares. */
+    static Duration lifetime(KieBase kieBase) {
+        TypeDeclaration declared = ((InternalRuleBase) kieBase).getTypeDeclaration(Signal.class);
+        long offset = declared == null ? -1 : declared.getExpirationOffset();
+        return offset > Signal.LIFETIME.toMillis() ? Duration.ofMillis(offset) : Signal.LIFETIME;
+    }
+
+    void track(FactHandle handle, long signalTime) {
+        long expiresAt = signalTime + lifetimeMillis;
+        long key = Math.floorDiv(expiresAt + 999, 1_000) * 1_000;
+        if (key != lastKey) {
+            lastBucket = buckets.computeIfAbsent(key, k -> new ArrayList<>());
+            lastKey = key;
+        }
+        lastBucket.add(handle);
+        tracked++;
+    }
+
+    /** Deletes every signal whose expiry is at or before {@code now}; returns how many. */
+    int expire(long now, KieSession session) {
+        int removed = 0;
+        for (Map.Entry<Long, ArrayList<FactHandle>> first = buckets.firstEntry(); first != null && first.getKey() <= now;
+                first = buckets.firstEntry()) {
+            buckets.pollFirstEntry();
+            if (first.getKey() == lastKey) {
+                lastKey = Long.MIN_VALUE;
+                lastBucket = null;
+            }
+            for (FactHandle handle : first.getValue()) {
+                // A rule file's own @expires, or a rule's delete, may have removed it already.
+                if (((InternalFactHandle) handle).isValid()) {
+                    session.delete(handle);
+                    removed++;
+                }
+            }
+            tracked -= first.getValue().size();
+        }
+        return removed;
+    }
+
+    /** Signals tracked and not yet expired (some may have been deleted by rules meanwhile). */
+    long tracked() {
+        return tracked;
+    }
+}

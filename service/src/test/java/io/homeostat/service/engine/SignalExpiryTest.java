@@ -1,0 +1,81 @@
+package io.homeostat.service.engine;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Signal;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Signals leave the session when their lifetime after their own time has passed, and not before. */
+class SignalExpiryTest {
+    private static final long T0 = 1_800_000_000_000L;
+    private static final String LONGER = """
+            package homeostat.rules.longer;
+            import io.homeostat.service.engine.facts.Signal;
+            declare Signal
+                @role( event )
+                @timestamp( time )
+                @expires( 1h )
+            end
+            """;
+
+    private static EngineSession session(RuleBase rules) {
+        EngineSession session = EngineSession.pseudoClock(rules, T0);
+        session.setPolicy(PolicySettings.defaults());
+        return session;
+    }
+
+    private static List<Double> valuesAt(EngineSession session, Duration sinceStart) {
+        session.advance(Duration.ofMillis(T0 + sinceStart.toMillis() - session.now()));
+        session.fire();
+        return session.facts(Signal.class).stream().map(Signal::getValue).sorted().toList();
+    }
+
+    @Test
+    void aSignalStaysFifteenMinutesAfterItsOwnTimeWhateverOrderItArrivedIn() throws Exception {
+        try (EngineSession session = session(new RuleBaseCompiler().compile(RuleSwapTest.shippedPlus(null, null)))) {
+            session.insert(Signal.of("host:a", "cpu.utilization", 1, T0));
+            session.advance(Duration.ofMinutes(5));
+            session.insert(Signal.of("host:a", "cpu.utilization", 2, T0 + Duration.ofMinutes(5).toMillis()));
+            // Arrives late, stamped before the first: it must leave first.
+            session.insert(Signal.of("host:a", "cpu.utilization", 3, T0 - Duration.ofMinutes(1).toMillis()));
+            session.fire();
+
+            assertThat(valuesAt(session, Duration.ofMinutes(13).plusSeconds(59))).containsExactly(1.0, 2.0, 3.0);
+            assertThat(valuesAt(session, Duration.ofMinutes(14).plusSeconds(1))).containsExactly(1.0, 2.0);
+            assertThat(valuesAt(session, Duration.ofMinutes(14).plusSeconds(59))).containsExactly(1.0, 2.0);
+            assertThat(valuesAt(session, Duration.ofMinutes(15).plusSeconds(1))).containsExactly(2.0);
+            assertThat(valuesAt(session, Duration.ofMinutes(20).plusSeconds(1))).isEmpty();
+        }
+    }
+
+    @Test
+    void aRuleFileMayDeclareALongerLifetime() throws Exception {
+        RuleBase rules = new RuleBaseCompiler().compile(RuleSwapTest.shippedPlus("longer.drl", LONGER));
+        assertThat(SignalExpiry.lifetime(rules.kieBase())).isEqualTo(Duration.ofHours(1));
+        try (EngineSession session = session(rules)) {
+            session.insert(Signal.of("host:a", "cpu.utilization", 1, T0));
+            session.fire();
+
+            assertThat(valuesAt(session, Duration.ofMinutes(30))).containsExactly(1.0);
+            assertThat(valuesAt(session, Duration.ofMinutes(59))).containsExactly(1.0);
+            assertThat(valuesAt(session, Duration.ofMinutes(61))).isEmpty();
+        }
+    }
+
+    @Test
+    void aSessionCarriedOverToNewRulesStillExpiresTheSignalsItWasGiven() throws Exception {
+        RuleBaseCompiler compiler = new RuleBaseCompiler();
+        try (EngineSession first = session(compiler.compile(RuleSwapTest.shippedPlus(null, null)))) {
+            first.insert(Signal.of("host:a", "cpu.utilization", 1, T0));
+            first.fire();
+            first.advance(Duration.ofMinutes(10));
+            try (EngineSession next = first.successor(compiler.compile(RuleSwapTest.shippedPlus(null, null)))) {
+                assertThat(valuesAt(next, Duration.ofMinutes(14))).containsExactly(1.0);
+                assertThat(valuesAt(next, Duration.ofMinutes(16))).isEmpty();
+            }
+        }
+    }
+}
