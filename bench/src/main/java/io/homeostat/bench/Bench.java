@@ -62,7 +62,7 @@ public final class Bench {
             return;
         }
         if ("backtest".equals(System.getProperty("bench.only"))) {
-            BacktestBench.run(rules, Files.createTempDirectory("homeostat-bench"));
+            BacktestBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"));
             return;
         }
         int signals = Integer.getInteger("bench.signals", 300_000);
@@ -102,7 +102,7 @@ public final class Bench {
         try (EngineSession session = loaded) {
             ReloadBench.run(rules, session, work.resolve("reload"), plugins, medianB / 2);
         }
-        BacktestBench.run(rules, work.resolve("backtest"));
+        BacktestBench.run(rules, plugins, work.resolve("backtest"));
     }
 
     private static double median(double[] values) {

@@ -84,7 +84,9 @@ class HealingLoopIntegrationTest {
             assertThat(decision.get("outcome").asText()).isEqualTo("run");
             assertThat(decision.get("explanation").findValuesAsText("gate"))
                     .contains("action-available", "concurrency.resource", "rate.resource");
-            assertThat(app.getJson("/api/v1/issues?state=verifying&resource=service:demo").get("total").asInt()).isEqualTo(1);
+            // The executor stores the attempt's success, then hands the outcome to the engine, which moves the issue on.
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                    assertThat(app.getJson("/api/v1/issues?state=verifying&resource=service:demo").get("total").asInt()).isEqualTo(1));
 
             // In the database itself.
             try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {

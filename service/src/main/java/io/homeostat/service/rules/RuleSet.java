@@ -86,7 +86,8 @@ public final class RuleSet implements Managed {
         if (!watch) {
             return;
         }
-        watcher = new DirectoryWatcher("rules", directory, List.of(".drl", ".csv"), debounce, files -> reload("file change: " + files), () -> { });
+        watcher = new DirectoryWatcher("rules", directory, List.of(".drl", ".csv"), debounce, files -> reload("file change: " + files), () -> { },
+                true);
         watcher.start();
     }
 
