@@ -241,8 +241,10 @@ public final class EngineSession implements AutoCloseable {
 
     EngineOutputs fire(long oldestSignalNanos) {
         refreshWindows();
-        expiry.expire(now(), session);
         session.fireAllRules();
+        // After the rules have seen the batch: a late signal, stamped longer ago than its lifetime,
+        // is still evaluated once. What its removal changes fires with the next batch or tick.
+        expiry.expire(now(), session);
         return collector.drain(now(), oldestSignalNanos);
     }
 

@@ -23,9 +23,10 @@ import org.kie.api.runtime.rule.FactHandle;
  * signal), the per-handle job list and the job objects were a fifth of the engine thread's time
  * (docs/BENCHMARKS.md, run 17). Signals arrive nearly in time order and all live the same time,
  * so a queue of one-second buckets does the same work in constant time per signal. A signal is
- * removed at the first {@link EngineSession#fire} at or after its expiry rounded up to the second:
- * at most a second later than Drools would, which no window can observe (a window counts by the
- * signal's own time, not by its presence).
+ * removed after the first {@link EngineSession#fire} at or after its expiry rounded up to the
+ * second: at most a second (or one engine tick) later than Drools would, which no window can
+ * observe (a window counts by the signal's own time, not by its presence). A late signal, already
+ * older than its lifetime when it arrives, is evaluated once and then removed.
  */
 final class SignalExpiry {
     private final long lifetimeMillis;
@@ -33,7 +34,6 @@ final class SignalExpiry {
     private final TreeMap<Long, ArrayList<FactHandle>> buckets = new TreeMap<>();
     private long lastKey = Long.MIN_VALUE;
     private ArrayList<FactHandle> lastBucket;
-    private long tracked;
 
     SignalExpiry(KieBase kieBase) {
         this.lifetimeMillis = lifetime(kieBase).toMillis();
@@ -54,7 +54,6 @@ final class SignalExpiry {
             lastKey = key;
         }
         lastBucket.add(handle);
-        tracked++;
     }
 
     /** Deletes every signal whose expiry is at or before {@code now}; returns how many. */
@@ -74,13 +73,7 @@ final class SignalExpiry {
                     removed++;
                 }
             }
-            tracked -= first.getValue().size();
         }
         return removed;
-    }
-
-    /** Signals tracked and not yet expired (some may have been deleted by rules meanwhile). */
-    long tracked() {
-        return tracked;
     }
 }

@@ -21,6 +21,17 @@ class SignalExpiryTest {
             end
             """;
 
+    private static final String NOTE_LATE = """
+            package homeostat.rules.late;
+            import io.homeostat.service.engine.facts.*;
+            rule "late: a backfilled reading is noted"
+            when
+                $s : Signal( metric == "backfill.done", $t : tenant, $r : resource )
+            then
+                insert( new Issue( $t, $r, "backfilled", Severity.LOW, "test", $s.getTime(), drools.getRule().getName(), "noted" ) );
+            end
+            """;
+
     private static EngineSession session(RuleBase rules) {
         EngineSession session = EngineSession.pseudoClock(rules, T0);
         session.setPolicy(PolicySettings.defaults());
@@ -76,6 +87,18 @@ class SignalExpiryTest {
                 assertThat(valuesAt(next, Duration.ofMinutes(14))).containsExactly(1.0);
                 assertThat(valuesAt(next, Duration.ofMinutes(16))).isEmpty();
             }
+        }
+    }
+
+    @Test
+    void aLateSignalOlderThanItsLifetimeIsStillEvaluatedOnceThenRemoved() throws Exception {
+        try (EngineSession session = session(new RuleBaseCompiler().compile(RuleSwapTest.shippedPlus("late.drl", NOTE_LATE)))) {
+            session.insert(Signal.of("job:nightly", "backfill.done", 1, T0 - Duration.ofMinutes(20).toMillis()));
+            session.fire();
+
+            assertThat(session.facts(io.homeostat.service.engine.facts.Issue.class)).extracting(issue -> issue.getType())
+                    .containsExactly("backfilled");
+            assertThat(session.facts(Signal.class)).isEmpty();
         }
     }
 }
