@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
  * builds the JSON payload (the escalation, the issue, its decisions with their explanations and
  * its remediation attempts) from the store, calls the action on its own thread with retries of
  * transient failures, and records whether it was delivered. Runs after the escalation is committed,
- * so a crash can lose a delivery but never the escalation itself.
+ * so a crash can delay a delivery but never lose the escalation: at start-up, what is still
+ * pending, and failed deliveries of unresolved issues, are sent again.
  */
 public final class EscalationNotifier implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(EscalationNotifier.class);
@@ -106,9 +107,17 @@ public final class EscalationNotifier implements Managed {
         return mapper.writeValueAsString(payload);
     }
 
+    /**
+     * Sends again what the last run left undelivered ({@link io.homeostat.service.store.EscalationStore#undelivered}).
+     * Started before the engine, so no escalation of this run can be picked up twice.
+     */
     @Override
     public void start() {
-        // The sender thread starts with the first escalation.
+        for (EscalationRecord escalation : store.escalations().undelivered()) {
+            LOG.info("escalation {} of issue {} ({} on {}) was left {}: delivering it again", escalation.id(), escalation.issueId(),
+                    escalation.issueType(), escalation.resource(), escalation.state());
+            submit(escalation);
+        }
     }
 
     @Override

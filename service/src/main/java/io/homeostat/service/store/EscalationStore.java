@@ -43,7 +43,19 @@ public final class EscalationStore {
                 .bind("issueId", issueId).map((rs, ctx) -> read(rs)).findOne());
     }
 
-    /** Escalations of unresolved issues (the rules' deduplication after a restart) and undelivered ones. */
+    /**
+     * What a stop or crash left undelivered: every escalation still pending (committed, but the
+     * sender never ran), and failed deliveries of issues that are not resolved (the notify settings
+     * may have been fixed since: a restart is how they change).
+     */
+    public List<EscalationRecord> undelivered() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT e.* FROM escalations e JOIN issues i ON i.id = e.issue_id "
+                        + "WHERE e.state = :pending OR (e.state = :failed AND i.state <> 'resolved') ORDER BY e.created_at, e.id")
+                .bind("pending", EscalationRecord.PENDING).bind("failed", EscalationRecord.FAILED)
+                .map((rs, ctx) -> read(rs)).list());
+    }
+
+    /** Escalations of unresolved issues (the rules' deduplication after a restart). */
     public List<EscalationRecord> ofActiveIssues() {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT e.* FROM escalations e JOIN issues i ON i.id = e.issue_id "
                         + "WHERE i.state <> 'resolved' ORDER BY e.created_at, e.id")

@@ -1,0 +1,128 @@
+package io.homeostat.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.sun.net.httpserver.HttpServer;
+import io.homeostat.service.testing.TestApp;
+import io.homeostat.service.testing.TestDatabase;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * An escalation is a page: one the service could not deliver (the notify endpoint was down, or the
+ * service stopped before its sender ran) is delivered after the next start, once, and never again
+ * after that. On H2 and PostgreSQL.
+ */
+class EscalationRedeliveryIntegrationTest {
+    /** A critical issue whose only strategy no plugin provides: blocked, and so escalated at once. */
+    private static final String RULES = """
+            package homeostat.rules;
+            import io.homeostat.service.engine.facts.*;
+
+            rule "test: a critical issue per test.critical signal"
+            when
+                $s : Signal( metric == "test.critical", $t : tenant, $r : resource )
+                not Issue( tenant == $t, resource == $r, type == "test.critical" )
+            then
+                insert( new Issue( $t, $r, "test.critical", Severity.CRITICAL, "test", $s.getTime(), drools.getRule().getName(), "critical" ) );
+            end
+
+            rule "test: its strategy is an action nobody provides"
+            when
+                $i : Issue( type == "test.critical", active )
+                not Proposal( issueId == $i.id )
+            then
+                insert( Proposal.strategy( $i, 1, "missing.action", drools.getRule().getName() ) );
+            end
+            """;
+
+    @TempDir
+    Path directory;
+
+    private TestApp.Builder app(TestDatabase database, String notifyUrl) {
+        return TestApp.builder(directory, database).rule("escalation-test.drl", RULES)
+                .pluginSettings("notify", Map.of("url", notifyUrl, "timeoutSeconds", 2))
+                .execution("retryBackoff", "10ms");
+    }
+
+    private static String signal(String resource) {
+        return "{\"resource\":\"" + resource + "\",\"metric\":\"test.critical\",\"value\":1,\"source\":\"test\"}";
+    }
+
+    private static String escalationState(TestApp app, String resource) throws Exception {
+        JsonNode issues = app.getJson("/api/v1/issues?resource=" + resource).get("items");
+        if (issues.isEmpty()) {
+            return "no issue";
+        }
+        JsonNode escalation = app.getJson("/api/v1/issues/" + issues.get(0).get("id").asText()).get("escalation");
+        return escalation == null || escalation.isNull() ? "none" : escalation.get("state").asText();
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void undeliveredEscalationsAreDeliveredAfterTheNextStartOnce(TestDatabase.Kind kind) throws Exception {
+        int closedPort;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            closedPort = socket.getLocalPort();
+        }
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/escalations", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        String working = "http://127.0.0.1:" + server.getAddress().getPort() + "/escalations";
+        try (TestDatabase database = TestDatabase.create(kind, directory)) {
+            try (TestApp first = app(database, "http://127.0.0.1:" + closedPort + "/escalations").start()) {
+                first.signals(signal("service:a"), signal("service:b"));
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(escalationState(first, "service:a")).isEqualTo("failed");
+                    assertThat(escalationState(first, "service:b")).isEqualTo("failed");
+                });
+            }
+            // As a crash between the commit and the sender would leave it: committed, never attempted.
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+                assertThat(statement.executeUpdate("UPDATE escalations SET state = 'pending', message = 'waiting for the notifier', sent_at = NULL "
+                        + "WHERE resource = 'service:b'")).isEqualTo(1);
+            }
+            assertThat(received).isEmpty();
+
+            try (TestApp second = app(database, working).start()) {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(escalationState(second, "service:a")).isEqualTo("sent");
+                    assertThat(escalationState(second, "service:b")).isEqualTo("sent");
+                });
+                assertThat(received).hasSize(2);
+                List<String> resources = new java.util.ArrayList<>();
+                for (String body : received) {
+                    resources.add(TestApp.parse(body).get("escalation").get("resource").asText());
+                }
+                assertThat(resources).containsExactlyInAnyOrder("service:a", "service:b");
+                assertThat(TestApp.parse(received.get(0)).get("escalation").get("reason").asText()).isNotBlank();
+            }
+            try (TestApp third = app(database, working).start()) {
+                Thread.sleep(1_000);
+                assertThat(escalationState(third, "service:a")).isEqualTo("sent");
+            }
+            assertThat(received).as("delivered once, not again at the next start").hasSize(2);
+        } finally {
+            server.stop(0);
+        }
+    }
+}
