@@ -54,6 +54,26 @@ public final class StartupState {
     private StartupState() {
     }
 
+    /**
+     * The blast-radius group the decision counted the resource in, from the gate's figures
+     * ({@code "group": "service=checkout"}), so that a restored attempt still counts against its
+     * group before the resource's signals arrive again. Null when the gate found no group, or the
+     * group label has changed since.
+     */
+    static String groupOf(Store store, String decisionId, PolicySettings policy) {
+        if (decisionId == null) {
+            return null;
+        }
+        String prefix = policy.getBlastRadiusLabel() + "=";
+        return store.decisions().find(decisionId).stream()
+                .flatMap(decision -> decision.explanation().stream())
+                .filter(step -> "blast-radius".equals(step.gate()) && step.figures() != null && step.figures().get("group") instanceof String)
+                .map(step -> (String) step.figures().get("group"))
+                .filter(group -> group.startsWith(prefix))
+                .map(group -> group.substring(prefix.length()))
+                .findFirst().orElse(null);
+    }
+
     public static RestoredState load(Store store, PolicySettings policy, long now) {
         List<Object> facts = new ArrayList<>();
         List<Object> events = new ArrayList<>();
@@ -91,8 +111,8 @@ public final class StartupState {
             RemediationRecord remediation = p.decisionId() == null ? null : byDecision.get(p.decisionId());
             IssueRecord issue = issues.get(p.issueId());
             if (issue != null && (state == ProposalState.RUNNING || state == ProposalState.VERIFYING || state == ProposalState.ROLLING_BACK)) {
-                // The resource's blast-radius group is not known again until its signals arrive (views are not stored).
-                facts.add(new ActiveRemediation(p.decisionId(), p.issueId(), issue.tenant(), issue.resource(), p.actionId(), now, null));
+                facts.add(new ActiveRemediation(p.decisionId(), p.issueId(), issue.tenant(), issue.resource(), p.actionId(), now,
+                        groupOf(store, p.decisionId(), policy)));
             }
             if (state == ProposalState.VERIFYING) {
                 boolean snapshot = remediation != null && store.remediations().snapshot(remediation.id()).isPresent();
