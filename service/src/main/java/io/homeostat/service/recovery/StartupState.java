@@ -12,6 +12,7 @@ import io.homeostat.service.engine.facts.Escalation;
 import io.homeostat.service.engine.facts.Issue;
 import io.homeostat.service.engine.facts.IssueState;
 import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Probation;
 import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.engine.facts.ProposalState;
 import io.homeostat.service.engine.facts.RemediationOutcome;
@@ -27,6 +28,7 @@ import io.homeostat.service.model.ProposalRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.model.StatisticsRecord;
 import io.homeostat.service.store.GateStateStore;
+import io.homeostat.service.store.IssueStore;
 import io.homeostat.service.store.Store;
 import java.time.Duration;
 import java.time.Instant;
@@ -40,7 +42,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What the session must know again after a restart, read from the store: unresolved issues with
- * their strategies, breakers, approvals, learned statistics, auto-remediation switches,
+ * their strategies, probations of issues fixed in the last probation period, breakers, approvals,
+ * learned statistics, auto-remediation switches,
  * escalations (so that none is sent twice) and the remediation events of the last day (so that
  * rate windows still count them). Attempts a crash left pending or running are reconciled: marked
  * interrupted in the store, then handed to the rules as outcomes, so that a running one is
@@ -136,6 +139,16 @@ public final class StartupState {
             LOG.warn("remediation {} ({} on {}) was {} when the service stopped: {}", remediation.id(), remediation.actionId(),
                     remediation.resource(), remediation.state(), started ? "verifying whether it helped" : "deciding it again");
         }
+        // Probation after a fix: the same problem back within it escalates instead of looping through the fix.
+        Map<String, Probation> probations = new HashMap<>();
+        for (IssueStore.Fixed fixed : store.issues().fixedSince(at.minusMillis(policy.getProbationMillis()))) {
+            long until = fixed.resolvedAt().toEpochMilli() + policy.getProbationMillis();
+            if (until > now) {
+                probations.put(fixed.tenant() + "\u0000" + fixed.resource() + "\u0000" + fixed.type(),
+                        new Probation(fixed.tenant(), fixed.resource(), fixed.type(), fixed.fixedBy(), until - now, until));
+            }
+        }
+        facts.addAll(probations.values());
         for (BreakerRecord b : store.gateState().breakers()) {
             facts.add(Breaker.restore(b.tenant(), b.resource(), b.actionId(), BreakerState.fromLabel(b.state()), b.consecutiveFailures(),
                     b.openedAt() == null ? 0 : b.openedAt().toEpochMilli(), b.trialDecisionId(), now, policy.getBreakerCooldownMillis()));

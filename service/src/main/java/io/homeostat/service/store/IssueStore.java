@@ -76,6 +76,21 @@ public final class IssueStore {
         });
     }
 
+    /** An issue an action fixed (a succeeded strategy) that resolved at {@code resolvedAt}. */
+    public record Fixed(String tenant, String resource, String type, String fixedBy, Instant resolvedAt) {
+    }
+
+    /** Issues fixed by an action and resolved since {@code since}: their probation may still run. */
+    public List<Fixed> fixedSince(Instant since) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT i.tenant, i.resource, i.type, p.action_id, i.resolved_at "
+                        + "FROM issues i JOIN proposals p ON p.issue_id = i.id "
+                        + "WHERE i.state = 'resolved' AND p.state = 'succeeded' AND i.resolved_at >= :since ORDER BY i.resolved_at")
+                .bind("since", since)
+                .map((rs, ctx) -> new Fixed(rs.getString("tenant"), rs.getString("resource"), rs.getString("type"),
+                        rs.getString("action_id"), instant(rs, "resolved_at")))
+                .list());
+    }
+
     private static IssueRecord read(ResultSet rs) throws SQLException {
         return new IssueRecord(rs.getString("id"), rs.getString("tenant"), rs.getString("fingerprint"), rs.getString("resource"),
                 rs.getString("type"), rs.getString("severity"), rs.getString("category"), rs.getString("state"),
