@@ -53,6 +53,25 @@ class RuleReloadIntegrationTest {
             // The command works without the service: the newest accepted version unlike the files on disk goes back.
             new HomeostatApplication().run("rules", "rollback", directory.resolve("config.yml").toString());
             assertThat(rules.resolve("tls.drl")).exists();
+
+            // rules validate: the directory the rollback wrote compiles; a broken copy names every problem and applies nothing.
+            java.io.PrintStream original = System.out;
+            java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+            System.setOut(new java.io.PrintStream(captured, true, java.nio.charset.StandardCharsets.UTF_8));
+            try {
+                new HomeostatApplication().run("rules", "validate", directory.resolve("config.yml").toString());
+            } finally {
+                System.setOut(original);
+            }
+            assertThat(captured.toString(java.nio.charset.StandardCharsets.UTF_8)).containsPattern("valid: .*rules: \\d+ rules in \\d+ files");
+            Path broken = java.nio.file.Files.createDirectories(directory.resolve("broken"));
+            java.nio.file.Files.writeString(broken.resolve("a.drl"), "package p;\nrule \"a\" when\n  Nonsense( )\nthen\nend\n");
+            java.nio.file.Files.writeString(broken.resolve("b.drl"), "package p;\nrule \"b\" when\nthen\n  undefinedCall();\nend\n");
+            java.io.ByteArrayOutputStream report = new java.io.ByteArrayOutputStream();
+            assertThat(io.homeostat.service.cli.RulesCommand.validate(broken,
+                    new java.io.PrintStream(report, true, java.nio.charset.StandardCharsets.UTF_8))).isFalse();
+            assertThat(report.toString(java.nio.charset.StandardCharsets.UTF_8)).contains("invalid: " + broken).contains("a.drl:3")
+                    .contains("b.drl:");
         }
     }
 

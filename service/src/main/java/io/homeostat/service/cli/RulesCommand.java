@@ -17,6 +17,8 @@ import net.sourceforge.argparse4j.inf.Subparser;
 import org.jdbi.v3.core.Jdbi;
 
 /**
+ * {@code rules validate [--rules DIR] config.yml}: compiles the rules directory (or DIR) as a
+ * reload would and prints its version or every problem with file and line (exit status 1).
  * {@code rules test [--scenarios DIR] config.yml}: runs the rule scenarios on the pseudo clock
  * and prints PASS/FAIL with the differences (exit status 1 on a failure).
  * {@code rules backtest --rules CANDIDATE_DIR --from T1 [--to T2] config.yml}: replays the recorded
@@ -27,14 +29,16 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration> {
     public RulesCommand() {
-        super("rules", "Rule operations: test (run the scenarios on the pseudo clock), "
+        super("rules", "Rule operations: validate (compile without applying), test (run the scenarios on the pseudo clock), "
+                + "backtest (replay recorded signals against candidate rules), "
                 + "rollback (write the previous accepted version back to the rules directory)");
     }
 
     @Override
     public void configure(Subparser subparser) {
-        subparser.addArgument("action").choices("test", "backtest", "rollback").help("what to do");
-        subparser.addArgument("--rules").dest("candidate").help("for backtest: the candidate rules directory");
+        subparser.addArgument("action").choices("validate", "test", "backtest", "rollback").help("what to do");
+        subparser.addArgument("--rules").dest("candidate")
+                .help("for backtest: the candidate rules directory; for validate: the directory to check (default: the configured one)");
         subparser.addArgument("--from").dest("from").help("for backtest: start of the period, ISO-8601 (e.g. 2026-11-21T00:00:00Z)");
         subparser.addArgument("--to").dest("to").help("for backtest: end of the period (default: now)");
         subparser.addArgument("--scenarios").dest("scenarios")
@@ -46,6 +50,13 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
     protected void run(Bootstrap<HomeostatConfiguration> bootstrap, Namespace namespace, HomeostatConfiguration configuration)
             throws Exception {
         Path directory = Path.of(configuration.getEngine().getRulesDirectory());
+        if ("validate".equals(namespace.getString("action"))) {
+            Path candidate = namespace.getString("candidate") == null ? directory : Path.of(namespace.getString("candidate"));
+            if (!validate(candidate, System.out)) {
+                throw new IllegalStateException(candidate + " does not compile; nothing was applied");
+            }
+            return;
+        }
         if ("backtest".equals(namespace.getString("action"))) {
             backtest(directory, namespace, configuration);
             return;
@@ -93,6 +104,26 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
                 compiler.compile(Path.of(namespace.getString("candidate"))), configuration.getPolicy().build(), actions,
                 Path.of(configuration.getRecording().getDirectory()), from, to);
         System.out.println(io.homeostat.service.recording.BacktestText.render(report, live, Path.of(namespace.getString("candidate"))));
+    }
+
+    /**
+     * Compiles a rules directory exactly as a reload would, applying nothing: prints its version
+     * and rule count, or every problem with its file and line. True when it compiles.
+     */
+    public static boolean validate(Path rules, java.io.PrintStream out) {
+        try {
+            io.homeostat.service.engine.RuleBase compiled = new RuleBaseCompiler().compile(rules);
+            out.println("valid: " + rules + ": " + compiled.ruleCount() + " rules in " + compiled.files().size() + " files, version "
+                    + compiled.shortVersion());
+            return true;
+        } catch (io.homeostat.service.engine.RuleCompilationException e) {
+            out.println("invalid: " + rules + ": " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s"));
+            e.problems().forEach(problem -> out.println("  " + problem));
+            return false;
+        } catch (java.io.IOException e) {
+            out.println("invalid: " + rules + ": cannot read: " + e.getMessage());
+            return false;
+        }
     }
 
     private static void test(Path rules, Path scenarios, HomeostatConfiguration configuration) throws Exception {
