@@ -119,7 +119,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 execution.getShutdownGrace(), execution.getMaxConcurrent(), environment.metrics());
         EscalationNotifier notifier = new EscalationNotifier(plugins, store, environment.getObjectMapper(),
                 execution.getEscalationAction(), configuration.getPlugins()::settingsFor,
-                execution.timeoutFor(execution.getEscalationAction()), execution.getRetryBackoff());
+                execution.timeoutFor(execution.getEscalationAction()), execution.getRetryBackoff(), execution.getEscalationRedelivery());
         PolicySettings policy = configuration.getPolicy().build();
         SignalQueue queue = new SignalQueue(configuration.getIntake().getQueueCapacity());
         Engine engine = new Engine(ruleBase, queue, feedback, new DecisionDispatcher(store, executor, notifier, environment.metrics()),

@@ -24,8 +24,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * An escalation is a page: one the service could not deliver (the notify endpoint was down, or the
- * service stopped before its sender ran) is delivered after the next start, once, and never again
- * after that. On H2 and PostgreSQL.
+ * service stopped before its sender ran) is delivered after the next start, or while the service
+ * runs once the endpoint is back, once, and never again after that. On H2 and PostgreSQL.
  */
 class EscalationRedeliveryIntegrationTest {
     /** A critical issue whose only strategy no plugin provides: blocked, and so escalated at once. */
@@ -123,6 +123,37 @@ class EscalationRedeliveryIntegrationTest {
             assertThat(received).as("delivered once, not again at the next start").hasSize(2);
         } finally {
             server.stop(0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void aFailedDeliveryIsTriedAgainWhileTheServiceRunsOnceTheEndpointIsBack(TestDatabase.Kind kind) throws Exception {
+        int port;
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            port = socket.getLocalPort();
+        }
+        List<String> received = new CopyOnWriteArrayList<>();
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = app(database, "http://127.0.0.1:" + port + "/escalations").execution("escalationRedelivery", "1s").start()) {
+            app.signals(signal("service:c"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(escalationState(app, "service:c")).isEqualTo("failed"));
+
+            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+            server.createContext("/escalations", exchange -> {
+                received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+                exchange.sendResponseHeaders(204, -1);
+                exchange.close();
+            });
+            server.start();
+            try {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(escalationState(app, "service:c")).isEqualTo("sent"));
+                Thread.sleep(2_500); // two more redelivery rounds: a sent escalation is not sent again
+                assertThat(received).hasSize(1);
+                assertThat(TestApp.parse(received.get(0)).get("escalation").get("resource").asText()).isEqualTo("service:c");
+            } finally {
+                server.stop(0);
+            }
         }
     }
 }

@@ -53,6 +53,19 @@ public class ExecutionFactory {
     @JsonProperty
     private Duration shutdownGrace = Duration.seconds(30);
 
+    /**
+     * How often escalations whose delivery failed (the endpoint was down) are tried again while
+     * their issue is unresolved: a page that did not go out must not wait for a restart.
+     */
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration escalationRedelivery = Duration.minutes(5);
+
+    @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
+    public java.time.Duration getEscalationRedelivery() {
+        return java.time.Duration.ofMillis(escalationRedelivery.toMilliseconds());
+    }
+
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getShutdownGrace() {
         return java.time.Duration.ofMillis(shutdownGrace.toMilliseconds());

@@ -15,8 +15,11 @@ import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 import org.slf4j.Logger;
@@ -28,7 +31,8 @@ import org.slf4j.LoggerFactory;
  * its remediation attempts) from the store, calls the action on its own thread with retries of
  * transient failures, and records whether it was delivered. Runs after the escalation is committed,
  * so a crash can delay a delivery but never lose the escalation: at start-up, what is still
- * pending, and failed deliveries of unresolved issues, are sent again.
+ * pending, and failed deliveries of unresolved issues, are sent again; while running, failed ones
+ * are tried again every {@code execution.escalationRedelivery} until sent or their issue resolves.
  */
 public final class EscalationNotifier implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(EscalationNotifier.class);
@@ -43,9 +47,13 @@ public final class EscalationNotifier implements Managed {
     private final Duration backoff;
     private final PluginCaller caller = new PluginCaller();
     private final ExecutorService senders = Executors.newSingleThreadExecutor(PluginCaller.named("homeostat-escalation-"));
+    private final ScheduledExecutorService redelivery = Executors.newSingleThreadScheduledExecutor(PluginCaller.named("homeostat-redelivery-"));
+    private final Duration redeliveryInterval;
+    /** Escalations queued for the sender and not yet finished: a redelivery never queues one twice. */
+    private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
     public EscalationNotifier(PluginRegistry plugins, Store store, ObjectMapper mapper, String actionId,
-                              Function<String, PluginSettings> settings, Duration timeout, Duration backoff) {
+                              Function<String, PluginSettings> settings, Duration timeout, Duration backoff, Duration redeliveryInterval) {
         this.plugins = plugins;
         this.store = store;
         this.mapper = mapper;
@@ -53,10 +61,20 @@ public final class EscalationNotifier implements Managed {
         this.settings = settings;
         this.timeout = timeout;
         this.backoff = backoff;
+        this.redeliveryInterval = redeliveryInterval;
     }
 
     public void submit(EscalationRecord escalation) {
-        senders.execute(() -> deliver(escalation));
+        if (!queued.add(escalation.id())) {
+            return;
+        }
+        senders.execute(() -> {
+            try {
+                deliver(escalation);
+            } finally {
+                queued.remove(escalation.id());
+            }
+        });
     }
 
     private void deliver(EscalationRecord escalation) {
@@ -118,10 +136,26 @@ public final class EscalationNotifier implements Managed {
                     escalation.issueType(), escalation.resource(), escalation.state());
             submit(escalation);
         }
+        long every = redeliveryInterval.toMillis();
+        redelivery.scheduleWithFixedDelay(this::redeliverFailed, every, every, TimeUnit.MILLISECONDS);
+    }
+
+    /** Tries failed deliveries of unresolved issues again (pending ones are this run's, already queued). */
+    private void redeliverFailed() {
+        try {
+            for (EscalationRecord escalation : store.escalations().undelivered()) {
+                if (EscalationRecord.FAILED.equals(escalation.state())) {
+                    submit(escalation);
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not look for undelivered escalations: {}", e.toString());
+        }
     }
 
     @Override
     public void stop() throws InterruptedException {
+        redelivery.shutdownNow();
         senders.shutdown();
         if (!senders.awaitTermination(10, TimeUnit.SECONDS)) {
             senders.shutdownNow();
