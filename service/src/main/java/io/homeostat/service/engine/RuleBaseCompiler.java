@@ -43,7 +43,7 @@ public final class RuleBaseCompiler {
         return compile(read(directory));
     }
 
-    /** The *.drl files of a directory (and its sub-directories), by name relative to it, sorted. */
+    /** The rule files of a directory and its sub-directories ({@link #isRulePath}), by name relative to it, sorted. */
     public static List<RuleSource> read(Path directory) throws IOException, RuleCompilationException {
         if (!Files.isDirectory(directory)) {
             throw new RuleCompilationException(List.of(new RuleProblem(directory.toString(), 0, 0, "rules directory does not exist")));
@@ -51,7 +51,7 @@ public final class RuleBaseCompiler {
         List<Path> files;
         try (Stream<Path> walk = Files.walk(directory)) {
             files = walk.filter(Files::isRegularFile)
-                    .filter(path -> isRuleFile(path.getFileName().toString()))
+                    .filter(path -> isRulePath(directory, path))
                     .sorted()
                     .toList();
         }
@@ -70,6 +70,22 @@ public final class RuleBaseCompiler {
     /** Rule files: DRL, and decision tables in CSV (Drools' decision-table layout: RuleSet, RuleTable, ...). */
     public static boolean isRuleFile(String name) {
         return name.endsWith(".drl") || name.endsWith(".csv");
+    }
+
+    /**
+     * A rule file under {@code root}, not hidden and not inside a hidden directory: a {@code .git}
+     * of a rules checkout, or an editor's {@code .x.drl} scratch copy, is not part of the rule base.
+     */
+    public static boolean isRulePath(Path root, Path file) {
+        if (!isRuleFile(file.getFileName().toString())) {
+            return false;
+        }
+        for (Path part : root.relativize(file)) {
+            if (part.toString().startsWith(".")) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Compiles rule sources held in memory (validation of candidates, tests). */

@@ -40,7 +40,7 @@ public final class RuleFiles {
         Set<String> keep = files.keySet();
         try (Stream<Path> walk = Files.walk(directory)) {
             for (Path path : walk.filter(Files::isRegularFile)
-                    .filter(p -> io.homeostat.service.engine.RuleBaseCompiler.isRuleFile(p.getFileName().toString())).toList()) {
+                    .filter(p -> io.homeostat.service.engine.RuleBaseCompiler.isRulePath(directory, p)).toList()) {
                 String name = directory.relativize(path).toString().replace('\\', '/');
                 if (!keep.contains(name)) {
                     Files.delete(path);

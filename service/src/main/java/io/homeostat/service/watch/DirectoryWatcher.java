@@ -4,18 +4,20 @@ import io.dropwizard.lifecycle.Managed;
 import java.io.IOException;
 import java.nio.file.ClosedWatchServiceException;
 import java.nio.file.FileSystems;
+import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardWatchEventKinds;
 import java.nio.file.WatchEvent;
 import java.nio.file.WatchKey;
 import java.nio.file.WatchService;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.TreeSet;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -86,17 +88,26 @@ public final class DirectoryWatcher implements Managed {
                 StandardWatchEventKinds.ENTRY_DELETE);
     }
 
+    /** Hidden directories ({@code .git} of a rules checkout) hold no rules and would cost a watch each. */
+    private static boolean hidden(Path dir) {
+        return dir.getFileName() != null && dir.getFileName().toString().startsWith(".");
+    }
+
+    /** Watches {@code dir} (unless it is the root, watched already) and every directory below it, hidden ones excepted. */
     private void registerBelow(Path dir) throws IOException {
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path sub : tree.filter(Files::isDirectory).filter(path -> !path.equals(dir)).toList()) {
-                register(sub);
-                watched.add(sub);
+        Files.walkFileTree(dir, new SimpleFileVisitor<>() {
+            @Override
+            public FileVisitResult preVisitDirectory(Path sub, BasicFileAttributes attributes) throws IOException {
+                if (!sub.equals(directory) && hidden(sub)) {
+                    return FileVisitResult.SKIP_SUBTREE;
+                }
+                if (!sub.equals(directory)) {
+                    register(sub);
+                    watched.add(sub);
+                }
+                return FileVisitResult.CONTINUE;
             }
-        }
-        if (!dir.equals(directory)) {
-            register(dir);
-            watched.add(dir);
-        }
+        });
     }
 
     private void watch() {
@@ -114,7 +125,8 @@ public final class DirectoryWatcher implements Managed {
                 for (WatchEvent<?> event : key.pollEvents()) {
                     Object context = event.context();
                     Path path = context == null ? null : dir.resolve(context.toString());
-                    boolean newDirectory = recursive && event.kind() == StandardWatchEventKinds.ENTRY_CREATE && path != null && Files.isDirectory(path);
+                    boolean newDirectory = recursive && event.kind() == StandardWatchEventKinds.ENTRY_CREATE && path != null && Files.isDirectory(path)
+                            && !hidden(path);
                     if (newDirectory) {
                         try {
                             registerBelow(path);

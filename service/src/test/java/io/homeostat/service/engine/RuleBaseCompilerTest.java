@@ -70,6 +70,18 @@ class RuleBaseCompilerTest {
     }
 
     @Test
+    void rulesInSubDirectoriesCountHiddenFilesAndDirectoriesDoNot() throws Exception {
+        Files.createDirectories(directory.resolve("team-a"));
+        Files.writeString(directory.resolve("team-a/good.drl"), GOOD);
+        Files.createDirectories(directory.resolve(".git/refs"));
+        Files.writeString(directory.resolve(".git/refs/broken.drl"), "not a rule");
+        Files.writeString(directory.resolve(".good.drl.draft.drl"), "not a rule either");
+
+        assertThat(RuleBaseCompiler.read(directory)).extracting(RuleBaseCompiler.RuleSource::name).containsExactly("team-a/good.drl");
+        assertThat(new RuleBaseCompiler().compile(directory).ruleCount()).isPositive();
+    }
+
+    @Test
     void aDirectoryWithoutRulesIsAnError() {
         assertThatThrownBy(() -> new RuleBaseCompiler().compile(directory))
                 .hasMessageContaining("no *.drl or *.csv files");

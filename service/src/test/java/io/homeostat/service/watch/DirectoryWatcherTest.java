@@ -23,6 +23,7 @@ class DirectoryWatcherTest {
     void aRecursiveWatcherSeesFilesInOldAndNewSubDirectoriesAndADirectoryMovedAway(@TempDir Path root, @TempDir Path elsewhere)
             throws Exception {
         Files.createDirectories(root.resolve("team-a"));
+        Files.createDirectories(root.resolve(".git/refs"));
         LinkedBlockingQueue<String> changes = new LinkedBlockingQueue<>();
         DirectoryWatcher watcher = new DirectoryWatcher("test", root, List.of(".drl"), DEBOUNCE, changes::add, () -> { }, true);
         watcher.start();
@@ -31,6 +32,7 @@ class DirectoryWatcherTest {
             assertThat(next(changes)).isEqualTo("team-a/cpu.drl");
 
             Files.writeString(root.resolve("team-a/notes.txt"), "not a rule file");
+            Files.writeString(root.resolve(".git/refs/old.drl"), "a hidden directory is not watched");
             Files.writeString(root.resolve("top.drl"), "rule");
             assertThat(next(changes)).isEqualTo("top.drl");
 
