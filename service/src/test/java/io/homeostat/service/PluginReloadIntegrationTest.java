@@ -92,7 +92,7 @@ class PluginReloadIntegrationTest {
                     Map.of("Plugin-Id", "future", "Plugin-Requires", ">=2.0.0 & <3.0.0"), name -> true);
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(app.getJson("/api/v1/plugins").get("rejected")
                     .toString()).contains("corrupt.jar: cannot be loaded", "future.jar: future not started"));
-            assertThat(app.getJson("/api/v1/plugins").get("rejected").toString()).contains("this service has 1.1.0");
+            assertThat(app.getJson("/api/v1/plugins").get("rejected").toString()).contains("this service has " + io.homeostat.plugin.api.PluginApi.VERSION);
             JsonNode health = TestApp.parse(app.get(app.admin("/healthcheck")).body()).get("plugins");
             assertThat(health.get("healthy").asBoolean()).isFalse();
             assertThat(health.get("message").asText()).contains("corrupt.jar");

@@ -7,6 +7,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * A read-only view of a plugin's section of the service configuration. Every accessor that meets
@@ -14,6 +16,7 @@ import java.util.Set;
  * so that the operator knows which line of config.yml to fix.
  */
 public final class PluginSettings {
+    private static final Pattern ENVIRONMENT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
     private final String path;
     private final Map<String, Object> values;
 
@@ -98,6 +101,27 @@ public final class PluginSettings {
             out.put(k, v.toString());
         });
         return Map.copyOf(out);
+    }
+
+    /**
+     * {@code template} with every {@code ${env:NAME}} replaced by that environment variable, read at
+     * the time of the call, so that secrets (a token in a header) never sit in config.yml. A
+     * variable that is not set is an error that names it.
+     *
+     * @since 1.2.0
+     */
+    public static String withEnvironment(String template) {
+        Matcher matcher = ENVIRONMENT.matcher(template);
+        StringBuilder out = new StringBuilder();
+        while (matcher.find()) {
+            String value = System.getenv(matcher.group(1));
+            if (value == null) {
+                throw new IllegalArgumentException("environment variable " + matcher.group(1) + " is not set");
+            }
+            matcher.appendReplacement(out, Matcher.quoteReplacement(value));
+        }
+        matcher.appendTail(out);
+        return out.toString();
     }
 
     public int integer(String key, int fallback, int min, int max) {

@@ -44,4 +44,12 @@ class PluginSettingsTest {
         assertThatThrownBy(() -> settings.requiredString("url"))
                 .hasMessage("plugins.settings.demo.url is required");
     }
+
+    @Test
+    void environmentVariablesAreReadAtTheCallAndAMissingOneIsNamed() {
+        String path = System.getenv("PATH");
+        assertThat(PluginSettings.withEnvironment("Bearer ${env:PATH}; literal ${x}")).isEqualTo("Bearer " + path + "; literal ${x}");
+        assertThatThrownBy(() -> PluginSettings.withEnvironment("${env:HOMEOSTAT_SURELY_UNSET_VARIABLE}"))
+                .hasMessage("environment variable HOMEOSTAT_SURELY_UNSET_VARIABLE is not set");
+    }
 }

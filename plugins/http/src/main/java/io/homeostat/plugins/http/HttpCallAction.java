@@ -3,6 +3,7 @@ package io.homeostat.plugins.http;
 import io.homeostat.plugin.api.ActionContext;
 import io.homeostat.plugin.api.ActionMetadata;
 import io.homeostat.plugin.api.ActionResult;
+import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
 import java.io.IOException;
@@ -121,7 +122,7 @@ public class HttpCallAction implements RemediationAction {
                 .timeout(timeout.isZero() ? Duration.ofMillis(1) : timeout)
                 .header("Idempotency-Key", context.remediationId())
                 .header("User-Agent", "homeostat-http-plugin");
-        endpoint.headers().forEach((name, value) -> builder.header(name, Templates.header(value, System.getenv())));
+        endpoint.headers().forEach((name, value) -> builder.header(name, PluginSettings.withEnvironment(value)));
         HttpRequest.BodyPublisher body = endpoint.body()
                 .map(template -> HttpRequest.BodyPublishers.ofString(Templates.body(template, values)))
                 .orElse(HttpRequest.BodyPublishers.noBody());

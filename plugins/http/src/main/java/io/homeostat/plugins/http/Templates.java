@@ -7,13 +7,12 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Fills {@code {{name}}} placeholders from the call's facts and {@code ${env:NAME}} from the
- * environment. Placeholder values come from signals, so each is escaped for where it lands: URL
- * encoded in URLs, JSON-escaped in bodies; secrets are read at call time and never logged.
+ * Fills {@code {{name}}} placeholders from the call's facts. Placeholder values come from signals,
+ * so each is escaped for where it lands: URL encoded in URLs, JSON-escaped in bodies. (Secrets in
+ * headers, {@code ${env:NAME}}, are the plugin API's {@code PluginSettings.withEnvironment}.)
  */
 final class Templates {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{\\{\\s*([a-zA-Z0-9_.]+)\\s*}}");
-    private static final Pattern ENVIRONMENT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
     private Templates() {
     }
@@ -24,20 +23,6 @@ final class Templates {
 
     static String body(String template, Map<String, String> values) {
         return fill(template, values, Templates::jsonEscape);
-    }
-
-    static String header(String template, Map<String, String> environment) {
-        Matcher matcher = ENVIRONMENT.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String value = environment.get(matcher.group(1));
-            if (value == null) {
-                throw new IllegalArgumentException("environment variable " + matcher.group(1) + " is not set");
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        matcher.appendTail(out);
-        return out.toString();
     }
 
     private static String fill(String template, Map<String, String> values, java.util.function.UnaryOperator<String> escape) {

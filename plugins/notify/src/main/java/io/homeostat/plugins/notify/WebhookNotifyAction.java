@@ -3,6 +3,7 @@ package io.homeostat.plugins.notify;
 import io.homeostat.plugin.api.ActionContext;
 import io.homeostat.plugin.api.ActionMetadata;
 import io.homeostat.plugin.api.ActionResult;
+import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
 import java.io.IOException;
@@ -13,8 +14,6 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.pf4j.Extension;
 
 /**
@@ -27,7 +26,6 @@ import org.pf4j.Extension;
 @Extension
 public class WebhookNotifyAction implements RemediationAction {
     static final String ID = "notify.webhook";
-    private static final Pattern ENVIRONMENT = Pattern.compile("\\$\\{env:([A-Za-z_][A-Za-z0-9_]*)}");
 
     private final HttpClient client = HttpClient.newBuilder()
             .connectTimeout(Duration.ofSeconds(5))
@@ -65,7 +63,7 @@ public class WebhookNotifyAction implements RemediationAction {
                 .header("Idempotency-Key", context.remediationId())
                 .header("User-Agent", "homeostat-notify-plugin")
                 .POST(HttpRequest.BodyPublishers.ofString(payload));
-        context.settings().stringMap("headers").forEach((name, value) -> request.header(name, environment(value)));
+        context.settings().stringMap("headers").forEach((name, value) -> request.header(name, PluginSettings.withEnvironment(value)));
         try {
             HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
             Map<String, String> details = Map.of("status", Integer.toString(response.statusCode()));
@@ -77,19 +75,5 @@ public class WebhookNotifyAction implements RemediationAction {
         } catch (IOException e) {
             return ActionResult.transientFailure("webhook could not be reached: " + e.getMessage(), Map.of());
         }
-    }
-
-    private static String environment(String template) {
-        Matcher matcher = ENVIRONMENT.matcher(template);
-        StringBuilder out = new StringBuilder();
-        while (matcher.find()) {
-            String value = System.getenv(matcher.group(1));
-            if (value == null) {
-                throw new IllegalStateException("environment variable " + matcher.group(1) + " is not set");
-            }
-            matcher.appendReplacement(out, Matcher.quoteReplacement(value));
-        }
-        matcher.appendTail(out);
-        return out.toString();
     }
 }
