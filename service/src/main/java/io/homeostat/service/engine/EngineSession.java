@@ -48,6 +48,7 @@ public final class EngineSession implements AutoCloseable {
     private List<WindowSchedule> windows = List.of();
     private boolean windowsChecked;
     private long windowsCheckedAt;
+    private long viewsCheckedAt;
 
     private EngineSession(RuleBase ruleBase, boolean pseudoClock, long startMillis) {
         KieSessionConfiguration configuration = KieServices.get().newKieSessionConfiguration();
@@ -209,6 +210,25 @@ public final class EngineSession implements AutoCloseable {
         }
     }
 
+    /** Once a minute of session time: resources silent for {@link ResourceView#RETENTION_MILLIS} are forgotten. */
+    private void forgetIdleViews() {
+        long now = now();
+        if (Math.abs(now - viewsCheckedAt) < 60_000) {
+            return;
+        }
+        viewsCheckedAt = now;
+        for (Map<String, ResourceView> ofTenant : views.values()) {
+            ofTenant.values().removeIf(view -> {
+                if (!view.idleAt(now)) {
+                    return false;
+                }
+                session.delete(viewHandles.remove(view));
+                return true;
+            });
+        }
+        views.values().removeIf(Map::isEmpty);
+    }
+
     /** Opens and closes windows at most once a second of session time. */
     private void refreshWindows() {
         long now = now();
@@ -245,6 +265,7 @@ public final class EngineSession implements AutoCloseable {
         // After the rules have seen the batch: a late signal, stamped longer ago than its lifetime,
         // is still evaluated once. What its removal changes fires with the next batch or tick.
         expiry.expire(now(), session);
+        forgetIdleViews();
         return collector.drain(now(), oldestSignalNanos);
     }
 

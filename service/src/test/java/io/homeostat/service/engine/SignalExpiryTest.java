@@ -8,7 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
-/** Signals leave the session when their lifetime after their own time has passed, and not before. */
+/** Signals leave the session when their lifetime after their own time has passed, and not before; silent resources are forgotten. */
 class SignalExpiryTest {
     private static final long T0 = 1_800_000_000_000L;
     private static final String LONGER = """
@@ -100,5 +100,29 @@ class SignalExpiryTest {
                     .containsExactly("backfilled");
             assertThat(session.facts(Signal.class)).isEmpty();
         }
+    }
+
+    @Test
+    void aResourceSilentForADayIsForgottenAndComesBackWithItsNextSignal() throws Exception {
+        try (EngineSession session = session(new RuleBaseCompiler().compile(RuleSwapTest.shippedPlus(null, null)))) {
+            session.insert(Signal.of("host:gone", "cpu.utilization", 1, T0));
+            session.advance(Duration.ofHours(23));
+            session.insert(Signal.of("host:busy", "cpu.utilization", 1, session.now()));
+            session.fire();
+            assertThat(views(session)).containsExactly("host:busy", "host:gone");
+
+            session.advance(Duration.ofHours(1).plusMinutes(2));
+            session.fire();
+            assertThat(views(session)).containsExactly("host:busy");
+
+            session.insert(Signal.of("host:gone", "cpu.utilization", 1, session.now()));
+            session.fire();
+            assertThat(views(session)).containsExactly("host:busy", "host:gone");
+        }
+    }
+
+    private static List<String> views(EngineSession session) {
+        return session.facts(io.homeostat.service.engine.facts.ResourceView.class).stream()
+                .map(io.homeostat.service.engine.facts.ResourceView::getResource).sorted().toList();
     }
 }

@@ -15,13 +15,19 @@ import org.kie.api.definition.type.ClassReactive;
  */
 @ClassReactive
 public final class ResourceView {
-    /** A source that sent nothing for this long no longer counts as observing (a signal's lifetime). */
-    public static final long OBSERVER_TTL_MILLIS = 15 * 60_000L;
+    /** A source that sent nothing for this long no longer counts as observing: a signal's lifetime. */
+    public static final long OBSERVER_TTL_MILLIS = Signal.LIFETIME.toMillis();
+    /**
+     * A resource that sent nothing for this long is forgotten (its labels too), so that a fleet
+     * whose members come and go (pods with new names) does not grow the session without bound.
+     */
+    public static final long RETENTION_MILLIS = 24 * 3_600_000L;
 
     private final String tenant;
     private final String resource;
     private Map<String, String> labels;
     private final Map<String, Long> sources = new HashMap<>();
+    private long lastSeen = Long.MIN_VALUE;
 
     public ResourceView(String tenant, String resource, Map<String, String> labels) {
         this.tenant = Objects.requireNonNull(tenant, "tenant");
@@ -34,6 +40,7 @@ public final class ResourceView {
      * that the engine updates the fact only then.
      */
     public boolean observe(Signal signal) {
+        lastSeen = Math.max(lastSeen, signal.getTime());
         String source = signal.getReporter();
         Long previous = sources.get(source);
         // Observers count at the granularity of their 15-minute lifetime: refresh at most every 10 s
@@ -59,6 +66,11 @@ public final class ResourceView {
 
     public Map<String, String> getLabels() {
         return labels;
+    }
+
+    /** True when the newest signal of this resource is more than {@link #RETENTION_MILLIS} before {@code now}. */
+    public boolean idleAt(long now) {
+        return now - lastSeen > RETENTION_MILLIS;
     }
 
     /** The value of one label, or null. */
