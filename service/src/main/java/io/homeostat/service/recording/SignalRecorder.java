@@ -30,7 +30,8 @@ import org.slf4j.LoggerFactory;
  * ({@code signals-YYYYMMDDHH.tsv}) so that rules can be backtested on real history. The engine
  * thread only hands over its batch; a writer thread formats and writes. Recording never slows the
  * engine: when the writer falls behind, batches are dropped and counted. Files older than the
- * retention, and the oldest files beyond the size bound, are deleted.
+ * retention, and the oldest files beyond the size bound, are deleted; when the hour being written
+ * alone would pass the bound, recording pauses (dropped and counted) until the next hour.
  */
 public final class SignalRecorder implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(SignalRecorder.class);
@@ -49,6 +50,10 @@ public final class SignalRecorder implements Managed {
     private Thread writer;
     private String openHour;
     private Writer out;
+    /** Bytes in the closed files left after the last prune, and written to the open one (ASCII but for rare labels: about bytes). */
+    private long closedBytes;
+    private long openBytes;
+    private boolean full;
 
     public SignalRecorder(Path directory, Duration retention, long maxBytes, MetricRegistry metrics) {
         this.directory = directory;
@@ -104,12 +109,25 @@ public final class SignalRecorder implements Managed {
                     if (!hour.equals(openHour)) {
                         roll(hour);
                     }
+                    if (full) {
+                        dropped.inc(batch.signals().size());
+                        continue;
+                    }
                     lines.setLength(0);
                     for (Signal signal : batch.signals()) {
                         SignalLines.write(lines, batch.evaluatedAt(), signal);
                     }
                     out.append(lines);
+                    openBytes += lines.length();
                     recorded.inc(batch.signals().size());
+                    if (closedBytes + openBytes > maxBytes) {
+                        prune(Instant.now());
+                        full = closedBytes + openBytes > maxBytes;
+                        if (full) {
+                            LOG.warn("signal recording reached its size bound ({} bytes) within hour {}: paused until the next hour",
+                                    maxBytes, openHour);
+                        }
+                    }
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -133,10 +151,13 @@ public final class SignalRecorder implements Managed {
 
     private void roll(String hour) throws IOException {
         close();
-        out = new BufferedWriter(Files.newBufferedWriter(directory.resolve("signals-" + hour + ".tsv"), StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND), 1 << 16);
+        Path file = directory.resolve("signals-" + hour + ".tsv");
+        out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
+                1 << 16);
         openHour = hour;
+        openBytes = Files.size(file);
         prune(Instant.now());
+        full = closedBytes + openBytes > maxBytes;
     }
 
     private void close() throws IOException {
@@ -146,25 +167,30 @@ public final class SignalRecorder implements Managed {
         }
     }
 
-    /** Deletes files past the retention, then the oldest until the total fits the size bound (never the open one). */
+    /**
+     * Deletes closed files past the retention, then the oldest until they and the open file fit the
+     * size bound (never the open one), and notes what the closed ones left take.
+     */
     void prune(Instant now) throws IOException {
-        List<Path> files;
+        List<Path> closed;
         try (Stream<Path> list = Files.list(directory)) {
-            files = new ArrayList<>(list.filter(SignalJournal::isRecording).sorted(Comparator.comparing(Path::toString)).toList());
+            closed = list.filter(SignalJournal::isRecording).filter(file -> !SignalJournal.hourOf(file).equals(openHour))
+                    .sorted(Comparator.comparing(Path::toString)).toList();
         }
         String cutoff = HOUR.format(now.minus(retention));
         long total = 0;
-        for (Path file : files) {
+        for (Path file : closed) {
             total += Files.size(file);
         }
-        for (Path file : List.copyOf(files)) {
+        for (Path file : closed) {
             String hour = SignalJournal.hourOf(file);
-            boolean open = hour.equals(openHour);
-            if (!open && (hour.compareTo(cutoff) < 0 || total > maxBytes)) {
+            boolean expired = hour.compareTo(cutoff) < 0;
+            if (expired || total + openBytes > maxBytes) {
                 total -= Files.size(file);
                 Files.delete(file);
-                LOG.info("signal recording {} deleted ({})", file.getFileName(), hour.compareTo(cutoff) < 0 ? "past retention" : "size bound");
+                LOG.info("signal recording {} deleted ({})", file.getFileName(), expired ? "past retention" : "size bound");
             }
         }
+        closedBytes = total;
     }
 }

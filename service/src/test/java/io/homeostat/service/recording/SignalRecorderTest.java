@@ -1,0 +1,87 @@
+package io.homeostat.service.recording;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.MetricRegistry;
+import io.homeostat.service.engine.facts.Signal;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The recording keeps its retention and its size bound, the hour being written included. */
+class SignalRecorderTest {
+    private static Path hourFile(Path directory, Instant at) {
+        return directory.resolve("signals-" + SignalRecorder.HOUR.format(at) + ".tsv");
+    }
+
+    private static List<String> files(Path directory) throws Exception {
+        try (Stream<Path> list = Files.list(directory)) {
+            return list.map(path -> path.getFileName().toString()).sorted().toList();
+        }
+    }
+
+    private static long size(Path directory) throws Exception {
+        long total = 0;
+        try (Stream<Path> list = Files.list(directory)) {
+            for (Path file : list.toList()) {
+                total += Files.size(file);
+            }
+        }
+        return total;
+    }
+
+    private static List<Signal> batch(int count, long at) {
+        List<Signal> signals = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            signals.add(new Signal("default", "host:h" + i, "cpu.utilization", 42, at, null, "test", Map.of(), 0));
+        }
+        return signals;
+    }
+
+    @Test
+    void filesPastTheRetentionAndTheOldestBeyondTheBoundGoAtStart(@TempDir Path directory) throws Exception {
+        Instant now = Instant.now();
+        Files.writeString(hourFile(directory, now.minus(Duration.ofDays(8))), "x".repeat(100));
+        Files.writeString(hourFile(directory, now.minus(Duration.ofHours(5))), "x".repeat(4_000));
+        Files.writeString(hourFile(directory, now.minus(Duration.ofHours(4))), "x".repeat(4_000));
+        Files.writeString(hourFile(directory, now.minus(Duration.ofHours(3))), "x".repeat(4_000));
+        Files.writeString(directory.resolve("notes.txt"), "not a recording");
+        SignalRecorder recorder = new SignalRecorder(directory, Duration.ofDays(7), 10_000, new MetricRegistry());
+        recorder.start();
+        recorder.stop();
+
+        assertThat(files(directory)).containsExactly("notes.txt", hourFile(directory, now.minus(Duration.ofHours(4))).getFileName().toString(),
+                hourFile(directory, now.minus(Duration.ofHours(3))).getFileName().toString());
+    }
+
+    @Test
+    void theHourBeingWrittenStopsAtTheBoundAndTheRestIsCountedAsDropped(@TempDir Path directory) throws Exception {
+        MetricRegistry metrics = new MetricRegistry();
+        SignalRecorder recorder = new SignalRecorder(directory, Duration.ofDays(7), 20_000, metrics);
+        recorder.start();
+        long at = Instant.now().toEpochMilli();
+        for (int i = 0; i < 20; i++) {
+            recorder.record(batch(50, at), at); // about 3.4 KB a batch: the bound is passed within the hour
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() ->
+                metrics.counter("homeostat.recording.signals").getCount() + metrics.counter("homeostat.recording.dropped").getCount() == 1_000);
+        recorder.stop();
+
+        long recorded = metrics.counter("homeostat.recording.signals").getCount();
+        assertThat(metrics.counter("homeostat.recording.dropped").getCount()).isPositive();
+        assertThat(recorded).isPositive();
+        // At most the one batch that crossed the bound is over it.
+        assertThat(size(directory)).isLessThanOrEqualTo(20_000 + 50 * 80);
+        try (Stream<String> lines = Files.lines(hourFile(directory, Instant.ofEpochMilli(at)))) {
+            assertThat(lines.count()).as("every recorded signal is on disk").isEqualTo(recorded);
+        }
+    }
+}
