@@ -21,8 +21,9 @@ import org.kie.api.runtime.rule.FactHandle;
  * <p>Why not Drools' own {@code @expires}: it schedules one timer job per event on the session's
  * clock, and at a hundred thousand signals a second the job queue (a binary heap of every live
  * signal), the per-handle job list and the job objects were a fifth of the engine thread's time
- * (a JFR profile of a backtest replay, docs/BENCHMARKS.md (f)). Signals arrive nearly in time order and all live the same time,
- * so a queue of one-second buckets does the same work in constant time per signal. A signal is
+ * (a JFR profile of a backtest replay, docs/BENCHMARKS.md (f)). Signals arrive nearly in time
+ * order and all live the same time, so a queue of one-second buckets does the same work in about
+ * constant time per signal. A signal is
  * removed after the first {@link EngineSession#fire} at or after its expiry rounded up to the
  * second: at most a second (or one engine tick) later than Drools would, which no window can
  * observe (a window counts by the signal's own time, not by its presence). A late signal, already
