@@ -4,12 +4,22 @@ import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
 import io.homeostat.service.HomeostatConfiguration;
-import io.homeostat.service.model.RuleVersionRecord;
-import io.homeostat.service.rules.RuleSet;
-import io.homeostat.service.store.Store;
+import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.RuleBaseCompiler;
+import io.homeostat.service.engine.RuleCompilationException;
+import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.model.RuleVersionRecord;
+import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.recording.Backtest;
+import io.homeostat.service.recording.BacktestText;
+import io.homeostat.service.rules.RuleSet;
 import io.homeostat.service.rules.ScenarioRunner;
+import io.homeostat.service.store.Store;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import net.sourceforge.argparse4j.inf.Namespace;
@@ -84,43 +94,43 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
         if (namespace.getString("candidate") == null || namespace.getString("from") == null) {
             throw new IllegalArgumentException("backtest needs --rules CANDIDATE_DIR and --from T1 (and optionally --to T2)");
         }
-        java.time.Instant from = java.time.Instant.parse(namespace.getString("from"));
-        java.time.Instant to = namespace.getString("to") == null ? java.time.Instant.now() : java.time.Instant.parse(namespace.getString("to"));
-        if (java.lang.management.ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"))) {
+        Instant from = Instant.parse(namespace.getString("from"));
+        Instant to = namespace.getString("to") == null ? Instant.now() : Instant.parse(namespace.getString("to"));
+        if (ManagementFactory.getGarbageCollectorMXBeans().stream().anyMatch(gc -> gc.getName().startsWith("G1"))) {
             // scripts/run passes -XX:+UseParallelGC; someone running the jar directly should know.
             System.err.println("note: this JVM runs G1; a backtest replays about twice as fast with -XX:+UseParallelGC (scripts/run sets it)");
         }
         RuleBaseCompiler compiler = new RuleBaseCompiler();
-        io.homeostat.service.plugins.PluginRegistry plugins =
-                new io.homeostat.service.plugins.PluginRegistry(Path.of(configuration.getPlugins().getDirectory()));
-        List<io.homeostat.service.engine.facts.AvailableAction> actions;
+        PluginRegistry plugins =
+                new PluginRegistry(Path.of(configuration.getPlugins().getDirectory()));
+        List<AvailableAction> actions;
         try {
             plugins.load();
             actions = plugins.availableActions();
         } finally {
             plugins.stop();
         }
-        io.homeostat.service.recording.Backtest.Report report = io.homeostat.service.recording.Backtest.run(compiler.compile(live),
+        Backtest.Report report = Backtest.run(compiler.compile(live),
                 compiler.compile(Path.of(namespace.getString("candidate"))), configuration.getPolicy().build(), actions,
                 Path.of(configuration.getRecording().getDirectory()), from, to);
-        System.out.println(io.homeostat.service.recording.BacktestText.render(report, live, Path.of(namespace.getString("candidate"))));
+        System.out.println(BacktestText.render(report, live, Path.of(namespace.getString("candidate"))));
     }
 
     /**
      * Compiles a rules directory exactly as a reload would, applying nothing: prints its version
      * and rule count, or every problem with its file and line. True when it compiles.
      */
-    public static boolean validate(Path rules, java.io.PrintStream out) {
+    public static boolean validate(Path rules, PrintStream out) {
         try {
-            io.homeostat.service.engine.RuleBase compiled = new RuleBaseCompiler().compile(rules);
+            RuleBase compiled = new RuleBaseCompiler().compile(rules);
             out.println("valid: " + rules + ": " + compiled.ruleCount() + " rules in " + compiled.files().size() + " files, version "
                     + compiled.shortVersion());
             return true;
-        } catch (io.homeostat.service.engine.RuleCompilationException e) {
+        } catch (RuleCompilationException e) {
             out.println("invalid: " + rules + ": " + e.problems().size() + " problem" + (e.problems().size() == 1 ? "" : "s"));
             e.problems().forEach(problem -> out.println("  " + problem));
             return false;
-        } catch (java.io.IOException e) {
+        } catch (IOException e) {
             out.println("invalid: " + rules + ": cannot read: " + e.getMessage());
             return false;
         }

@@ -78,15 +78,13 @@ public final class PluginRegistry {
         reindex();
     }
 
-    public synchronized boolean setEnabled(String pluginId, boolean enabled) {
-        boolean known = loaded.values().stream().anyMatch(l -> l.plugin().getPluginId().equals(pluginId));
+    public synchronized void setEnabled(String pluginId, boolean enabled) {
         if (enabled) {
             disabled.remove(pluginId);
         } else {
             disabled.add(pluginId);
         }
         reindex();
-        return known;
     }
 
     /** Brings the loaded plugins in line with the directory; returns the problems of the jars there now. */
@@ -276,6 +274,11 @@ public final class PluginRegistry {
     }
 
     /** Every loaded plugin with its state and actions, by id. */
+    /** One loaded plugin, by id. */
+    public synchronized Optional<PluginInfo> plugin(String id) {
+        return plugins().stream().filter(plugin -> plugin.id().equals(id)).findFirst();
+    }
+
     public synchronized List<PluginInfo> plugins() {
         List<PluginInfo> out = new ArrayList<>();
         for (Loaded plugin : loaded.values()) {

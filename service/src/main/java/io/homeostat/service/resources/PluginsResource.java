@@ -63,10 +63,9 @@ public final class PluginsResource {
     private PluginInfo change(String id, Change change, boolean enabled) {
         String by = Operator.by(change == null ? null : change.by());
         String reason = Operator.reason(change == null ? null : change.reason());
-        PluginInfo plugin = registry.plugins().stream().filter(p -> p.id().equals(id)).findFirst()
-                .orElseThrow(() -> ApiErrors.error(404, "no loaded plugin with id '" + id + "'"));
+        PluginInfo plugin = registry.plugin(id).orElseThrow(() -> ApiErrors.error(404, "no loaded plugin with id '" + id + "'"));
         store.gateState().savePluginSwitch(plugin.id(), enabled, by, reason, clock.instant());
         registry.setEnabled(plugin.id(), enabled);
-        return registry.plugins().stream().filter(p -> p.id().equals(id)).findFirst().orElseThrow();
+        return registry.plugin(id).orElseThrow();
     }
 }
