@@ -197,14 +197,16 @@ public final class Bench {
     }
 
     /** The real application, in this JVM, on loopback ports, with an H2 file database in a temp directory. */
-    record RunningApp(DropwizardTestSupport<HomeostatConfiguration> support) implements AutoCloseable {
+    record RunningApp(DropwizardTestSupport<HomeostatConfiguration> support, String key) implements AutoCloseable {
         static RunningApp start(Path directory, Path rules, Path plugins) throws Exception {
             return start(directory, rules, plugins, true);
         }
 
         static RunningApp start(Path directory, Path rules, Path plugins, boolean recording) throws Exception {
             Files.createDirectories(directory);
+            String key = io.homeostat.service.auth.KeyMaterial.generate();
             Map<String, Object> config = Map.of(
+                    "auth", Map.of("adminKey", key),
                     "server", Map.of(
                             "applicationConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
                             "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
@@ -220,7 +222,7 @@ public final class Bench {
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
             DropwizardTestSupport<HomeostatConfiguration> support = new DropwizardTestSupport<>(HomeostatApplication.class, file.toString());
             support.before();
-            return new RunningApp(support);
+            return new RunningApp(support, key);
         }
 
         long evaluated() {
@@ -242,7 +244,7 @@ public final class Bench {
 
         void postUntilAccepted(String body) {
             URI uri = URI.create("http://127.0.0.1:" + support.getLocalPort() + "/api/v1/signals");
-            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json")
+            HttpRequest request = HttpRequest.newBuilder(uri).header("Content-Type", "application/json").header("Authorization", "Bearer " + key)
                     .POST(HttpRequest.BodyPublishers.ofString(body)).build();
             try {
                 while (true) {

@@ -1,5 +1,24 @@
 package io.homeostat.service;
 
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.github.benmanes.caffeine.cache.Caffeine;
+import io.dropwizard.auth.AuthValueFactoryProvider;
+import io.dropwizard.auth.CachingAuthenticator;
+import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
+import io.homeostat.service.auth.AdminKeyBootstrap;
+import io.homeostat.service.auth.ApiKeys;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.JsonUnauthorizedHandler;
+import io.homeostat.service.auth.KeyAuthenticator;
+import io.homeostat.service.auth.RoleAuthorizer;
+import io.homeostat.service.cli.KeysCommand;
+import io.homeostat.service.resources.BodyLimitFilter;
+import io.homeostat.service.resources.ForbiddenMapper;
+import io.homeostat.service.resources.KeysResource;
+import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -26,7 +45,6 @@ import io.homeostat.service.health.IntakeHealthCheck;
 import io.homeostat.service.health.PluginsHealthCheck;
 import io.homeostat.service.health.RuleBaseHealthCheck;
 import io.homeostat.service.intake.Intake;
-import io.homeostat.service.intake.SignalParser;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.recording.SignalRecorder;
 import io.homeostat.service.recovery.StartupState;
@@ -61,6 +79,8 @@ import org.jdbi.v3.core.Jdbi;
  * constructor, in the order data flows: rules, store, plugins, executor, engine, intake, API.
  */
 public class HomeostatApplication extends Application<HomeostatConfiguration> {
+    private static final Logger LOG = LoggerFactory.getLogger(HomeostatApplication.class);
+
     public static void main(String[] args) throws Exception {
         new HomeostatApplication().run(args);
     }
@@ -74,12 +94,15 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
     public void initialize(Bootstrap<HomeostatConfiguration> bootstrap) {
         // Times in the API are ISO-8601 strings, not epoch numbers.
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
+        // {"by":"a","by":"b"}: refuse it (400) instead of letting the last one win or failing with 500.
+        bootstrap.getObjectMapper().getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
         bootstrap.setConfigurationFactoryFactory(new StrictConfigurationFactoryFactory<>());
         // ${VAR} and ${VAR:-default} in config.yml come from the environment (database password, tokens).
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
                 bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
         bootstrap.addCommand(new RulesCommand());
         bootstrap.addCommand(new PluginsCommand());
+        bootstrap.addCommand(new KeysCommand());
         bootstrap.addBundle(new MigrationsBundle<>() {
             @Override
             public DataSourceFactory getDataSourceFactory(HomeostatConfiguration configuration) {
@@ -100,6 +123,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         }
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");
         Store store = new Store(jdbi, environment.getObjectMapper());
+        AdminKeyBootstrap.Outcome firstKey = AdminKeyBootstrap.ensure(store.keys(), configuration.getAuth().getAdminKey(), System.out,
+                Clock.systemUTC());
+        LOG.info("API keys: {}", firstKey == AdminKeyBootstrap.Outcome.KEYS_PRESENT ? "loaded from the database"
+                : firstKey == AdminKeyBootstrap.Outcome.SUPPLIED_KEY_STORED ? "first admin key taken from HOMEOSTAT_ADMIN_KEY"
+                : "first admin key generated and printed to standard output");
 
         Path pluginsDirectory = Path.of(configuration.getPlugins().getDirectory());
         PluginRegistry plugins = new PluginRegistry(pluginsDirectory);
@@ -157,8 +185,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         }
 
         Intake intake = new Intake(environment.getObjectMapper().getFactory(),
-                new SignalParser(Duration.ofMillis(configuration.getIntake().getMaxFutureSkew().toMilliseconds())),
+                configuration.getIntake().buildParser(),
                 queue, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
+        registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new SignalsResource(intake));
         environment.jersey().register(new IssuesResource(store));
@@ -179,5 +208,32 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         DropwizardExports.builder().dropwizardRegistry(environment.metrics()).register(prometheus);
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/prometheus");
+    }
+
+    /**
+     * Every API request carries a key: the filter is registered for every resource, not only for
+     * annotated methods, so that an endpoint that forgets {@code @RolesAllowed} still needs a key
+     * (and a test fails on it).
+     */
+    private static void registerAuth(HomeostatConfiguration configuration, Environment environment, Store store) {
+        CachingAuthenticator<String, Caller> authenticator = new CachingAuthenticator<>(environment.metrics(),
+                new KeyAuthenticator(store.keys(), Clock.systemUTC()),
+                Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(configuration.getAuth().getCacheFor().toJavaDuration()),
+                false);
+        environment.jersey().register(new OAuthCredentialAuthFilter.Builder<Caller>()
+                .setAuthenticator(authenticator)
+                .setAuthorizer(new RoleAuthorizer())
+                .setPrefix("Bearer")
+                .setRealm("homeostat")
+                .setUnauthorizedHandler(new JsonUnauthorizedHandler())
+                .buildAuthFilter());
+        environment.jersey().register(RolesAllowedDynamicFeature.class);
+        environment.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
+        environment.jersey().register(new ForbiddenMapper());
+        environment.jersey().register(new BodyLimitFilter(configuration.getIntake().getMaxRequestBody().toBytes()));
+        environment.getObjectMapper().getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
+                .maxNestingDepth(configuration.getIntake().getMaxJsonDepth()).build());
+        environment.jersey().register(new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(),
+                authenticator::invalidateAll));
     }
 }

@@ -3,6 +3,7 @@ package io.homeostat.service;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.homeostat.service.config.AuthFactory;
 import io.homeostat.service.config.EngineFactory;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.config.IntakeFactory;
@@ -57,6 +58,15 @@ public class HomeostatConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private RecordingFactory recording = new RecordingFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private AuthFactory auth = new AuthFactory();
+
+    public AuthFactory getAuth() {
+        return auth;
+    }
 
     public RecordingFactory getRecording() {
         return recording;

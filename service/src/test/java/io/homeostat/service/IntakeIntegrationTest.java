@@ -104,7 +104,8 @@ class IntakeIntegrationTest {
                 "{\"resource\":\"service:a\",\"metric\":\"x\",\"value\":1,\"time\":\"2099-01-01T00:00:00Z\"}",
                 "{\"resource\":\"service:a\",\"metric\":\"x\",\"value\":1,\"labels\":{\"a\":1}}",
                 "{\"resource\":\"service:a\",\"metric\":\"x\",\"value\":1,\"tenant\":\"Team A\"}",
-                "{\"resource\":\"service:b\",\"metric\":\"cpu.utilization\",\"value\":12.5,\"time\":\"2026-11-22T10:00:00+01:00\","
+                "{\"resource\":\"service:b\",\"metric\":\"cpu.utilization\",\"value\":12.5,\"time\":\""
+                        + java.time.OffsetDateTime.now(java.time.ZoneOffset.ofHours(1)).minusHours(1).withNano(0) + "\","
                         + "\"unit\":\"percent\",\"source\":\"node-exporter\",\"labels\":{\"service\":\"checkout\"},\"tenant\":\"team-a\"}");
         assertThat(response.statusCode()).isEqualTo(202);
         JsonNode body = TestApp.parse(response.body());

@@ -27,9 +27,12 @@ class OperatorApiIntegrationTest {
         try (TestDatabase database = TestDatabase.create(kind, directory);
              TestApp app = TestApp.builder(directory, database).start()) {
             // Switch automation off globally: a failing service is detected but not acted on.
-            HttpResponse<String> off = app.post("/api/v1/auto-remediation", "{\"enabled\":false,\"by\":\"ops\",\"reason\":\"incident 42\"}");
+            HttpResponse<String> off = app.post("/api/v1/auto-remediation", "{\"enabled\":false,\"reason\":\"incident 42\"}");
             assertThat(off.statusCode()).as(off.body()).isEqualTo(200);
-            assertThat(app.getJson("/api/v1/auto-remediation").get(0).get("scope").asText()).isEqualTo("*");
+            JsonNode switches = app.getJson("/api/v1/auto-remediation").get("items");
+            assertThat(switches.get(0).get("scope").asText()).isEqualTo("*");
+            assertThat(switches.get(0).get("effective").asBoolean()).isFalse();
+            assertThat(switches.get(0).get("changedBy").asText()).isEqualTo("admin");
             String failing = TestApp.signal("service:web", "probe.success", 0);
             app.signals(failing, failing, failing);
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
@@ -40,8 +43,14 @@ class OperatorApiIntegrationTest {
                     .contains("auto-remediation: auto-remediation is switched off for [*]"));
 
             // An operator asks by hand: the same gates, and the auto-remediation switch does not stop a human.
-            HttpResponse<String> manual = app.post("/api/v1/issues/" + issueId + "/remediations",
-                    "{\"actionId\":\"http.call\",\"parameters\":{\"endpoint\":\"replace-instance\"},\"by\":\"alice\"}");
+            // Who acted is the key's name, never a claim in the body.
+            String alice = app.createKey("alice", "operator", "default");
+            HttpResponse<String> claimed = app.postAs(alice, "/api/v1/issues/" + issueId + "/remediations",
+                    "{\"actionId\":\"http.call\",\"by\":\"bob\"}");
+            assertThat(claimed.statusCode()).isEqualTo(422);
+            assertThat(claimed.body()).contains("'by' is not accepted");
+            HttpResponse<String> manual = app.postAs(alice, "/api/v1/issues/" + issueId + "/remediations",
+                    "{\"actionId\":\"http.call\",\"parameters\":{\"endpoint\":\"replace-instance\"}}");
             assertThat(manual.statusCode()).as(manual.body()).isEqualTo(202);
             String proposalId = TestApp.parse(manual.body()).get("proposalId").asText();
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
@@ -52,16 +61,16 @@ class OperatorApiIntegrationTest {
             assertThat(detail.get("strategies").findValuesAsText("manualBy")).contains("alice");
 
             // Bad input: what is wrong and where.
-            assertThat(app.post("/api/v1/auto-remediation", "{\"by\":\"ops\",\"reason\":\"x\"}").body()).contains("'enabled'");
-            assertThat(app.post("/api/v1/auto-remediation", "{\"enabled\":true,\"reason\":\"x\"}").statusCode()).isEqualTo(422);
-            assertThat(app.post("/api/v1/issues/nope/remediations", "{\"actionId\":\"x\",\"by\":\"a\"}").statusCode()).isEqualTo(404);
+            assertThat(app.post("/api/v1/auto-remediation", "{\"reason\":\"x\"}").body()).contains("'enabled'");
+            assertThat(app.post("/api/v1/auto-remediation", "{\"enabled\":true}").statusCode()).isEqualTo(422);
+            assertThat(app.post("/api/v1/issues/nope/remediations", "{\"actionId\":\"x\"}").statusCode()).isEqualTo(404);
             HttpResponse<String> noReason = app.post("/api/v1/issues/" + issueId + "/remediations",
-                    "{\"actionId\":\"process.restart\",\"by\":\"alice\",\"override\":true}");
+                    "{\"actionId\":\"process.restart\",\"override\":true}");
             assertThat(noReason.statusCode()).isEqualTo(422);
             assertThat(noReason.body()).contains("'reason'");
-            assertThat(app.post("/api/v1/issues/" + issueId + "/remediations", "{\"by\":\"alice\"}").body()).contains("'actionId'");
-            assertThat(app.post("/api/v1/approvals/nope/approve", "{\"by\":\"a\",\"reason\":\"b\"}").statusCode()).isEqualTo(404);
-            assertThat(app.post("/api/v1/approvals/nope/approve", "{\"by\":\"a\"}").statusCode()).isEqualTo(422);
+            assertThat(app.post("/api/v1/issues/" + issueId + "/remediations", "{}").body()).contains("'actionId'");
+            assertThat(app.post("/api/v1/approvals/nope/approve", "{\"reason\":\"b\"}").statusCode()).isEqualTo(404);
+            assertThat(app.post("/api/v1/approvals/nope/approve", "{}").statusCode()).isEqualTo(422);
             assertThat(app.get(app.api("/api/v1/approvals?state=maybe")).statusCode()).isEqualTo(400);
             assertThat(app.post("/api/v1/auto-remediation", "{not json").statusCode()).isEqualTo(400);
 
@@ -72,9 +81,14 @@ class OperatorApiIntegrationTest {
             assertThat(statistics.get("actions").isArray()).isTrue();
 
             HttpResponse<String> on = app.post("/api/v1/auto-remediation",
-                    "{\"enabled\":true,\"tenant\":\"default\",\"by\":\"ops\",\"reason\":\"tenant back\"}");
+                    "{\"enabled\":true,\"tenant\":\"default\",\"reason\":\"tenant back\"}");
             assertThat(on.statusCode()).isEqualTo(200);
-            assertThat(app.getJson("/api/v1/auto-remediation")).hasSize(2);
+            assertThat(app.getJson("/api/v1/auto-remediation").get("items")).hasSize(2);
+            // A tenant's operator cannot touch the global switch, nor see another tenant's.
+            assertThat(app.postAs(alice, "/api/v1/auto-remediation", "{\"enabled\":false,\"tenant\":\"*\",\"reason\":\"x\"}")
+                    .statusCode()).isEqualTo(403);
+            assertThat(app.postAs(alice, "/api/v1/auto-remediation", "{\"enabled\":false,\"tenant\":\"other\",\"reason\":\"x\"}")
+                    .statusCode()).isEqualTo(404);
         }
     }
 }

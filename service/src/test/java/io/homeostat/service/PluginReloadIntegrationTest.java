@@ -112,15 +112,15 @@ class PluginReloadIntegrationTest {
             assertThat(slow.get("message").asText()).isEqualTo("slowly done");
 
             // Disabled: still loaded, its actions no longer offered; persisted; enabled again.
-            HttpResponse<String> disabled = app.post("/api/v1/plugins/faulty-test/disable", "{\"by\":\"ops\",\"reason\":\"suspect\"}");
+            HttpResponse<String> disabled = app.post("/api/v1/plugins/faulty-test/disable", "{\"reason\":\"suspect\"}");
             assertThat(disabled.statusCode()).as(disabled.body()).isEqualTo(200);
             assertThat(TestApp.parse(disabled.body()).get("enabled").asBoolean()).isFalse();
             app.signals(TestApp.signal("service:off", "run.faulty.introspect", 1));
             await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(app.getJson("/api/v1/issues?resource=service:off")
                     .get("items").get(0).get("state").asText()).isEqualTo("escalated"));
-            assertThat(app.post("/api/v1/plugins/faulty-test/enable", "{\"by\":\"ops\",\"reason\":\"cleared\"}").statusCode()).isEqualTo(200);
-            assertThat(app.post("/api/v1/plugins/nope/enable", "{\"by\":\"ops\",\"reason\":\"x\"}").statusCode()).isEqualTo(404);
-            assertThat(app.post("/api/v1/plugins/faulty-test/disable", "{\"by\":\"ops\"}").statusCode()).isEqualTo(422);
+            assertThat(app.post("/api/v1/plugins/faulty-test/enable", "{\"reason\":\"cleared\"}").statusCode()).isEqualTo(200);
+            assertThat(app.post("/api/v1/plugins/nope/enable", "{\"reason\":\"x\"}").statusCode()).isEqualTo(404);
+            assertThat(app.post("/api/v1/plugins/faulty-test/disable", "{}").statusCode()).isEqualTo(422);
 
             // Removed: its actions are withdrawn.
             Files.delete(plugins.resolve("faulty.jar"));

@@ -85,14 +85,14 @@ class RestartIntegrationTest {
             try (TestApp first = app(database, callLog).start()) {
                 first.signals(signal("ops", "service:risky", "test.risky"));
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() ->
-                        assertThat(first.getJson("/api/v1/approvals")).hasSize(1));
-                approvalId = first.getJson("/api/v1/approvals").get(0).get("id").asText();
+                        assertThat(first.getJson("/api/v1/approvals").get("items")).hasSize(1));
+                approvalId = first.getJson("/api/v1/approvals").get("items").get(0).get("id").asText();
 
                 first.signals(signal("ops", "service:flaky", "test.flaky"));
                 await().atMost(Duration.ofSeconds(20)).until(() -> count(first, "state=failed") == 1);
                 flakyIssue = first.getJson("/api/v1/remediations?state=failed").get("items").get(0).get("issueId").asText();
                 HttpResponse<String> manual = first.post("/api/v1/issues/" + flakyIssue + "/remediations",
-                        "{\"actionId\":\"faulty.throw\",\"by\":\"alice\"}");
+                        "{\"actionId\":\"faulty.throw\"}");
                 assertThat(manual.statusCode()).as(manual.body()).isEqualTo(202);
                 await().atMost(Duration.ofSeconds(20)).until(() -> count(first, "state=failed") == 2);
 
@@ -125,21 +125,21 @@ class RestartIntegrationTest {
 
                 // The breaker is still open: an operator's run is blocked by it.
                 assertThat(second.post("/api/v1/issues/" + flakyIssue + "/remediations",
-                        "{\"actionId\":\"faulty.throw\",\"by\":\"alice\"}").statusCode()).isEqualTo(202);
+                        "{\"actionId\":\"faulty.throw\"}").statusCode()).isEqualTo(202);
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(
                         second.getJson("/api/v1/issues/" + flakyIssue).get("decisions").findValuesAsText("reason"))
                         .anySatisfy(reason -> assertThat(reason).startsWith("breaker: open after 2 consecutive failures")));
                 assertThat(count(second, "state=failed")).isEqualTo(2);
 
                 // The approval is still pending, with the same id, and approving it runs the action.
-                JsonNode pending = second.getJson("/api/v1/approvals");
+                JsonNode pending = second.getJson("/api/v1/approvals").get("items");
                 assertThat(pending).hasSize(1);
                 assertThat(pending.get(0).get("id").asText()).isEqualTo(approvalId);
                 HttpResponse<String> approved = second.post("/api/v1/approvals/" + approvalId + "/approve",
-                        "{\"by\":\"bob\",\"reason\":\"checked the runbook\"}");
+                        "{\"reason\":\"checked the runbook\"}");
                 assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
                 await().atMost(Duration.ofSeconds(20)).until(() -> count(second, "state=succeeded") == 1);
-                assertThat(second.post("/api/v1/approvals/" + approvalId + "/approve", "{\"by\":\"bob\",\"reason\":\"again\"}")
+                assertThat(second.post("/api/v1/approvals/" + approvalId + "/approve", "{\"reason\":\"again\"}")
                         .statusCode()).as("answered already").isEqualTo(409);
             }
         }

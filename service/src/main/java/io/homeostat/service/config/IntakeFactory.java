@@ -1,7 +1,9 @@
 package io.homeostat.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
+import io.homeostat.service.intake.SignalParser;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -22,6 +24,40 @@ public class IntakeFactory {
     /** How far in the future a signal's time may be (clock skew) before it is rejected. */
     @JsonProperty
     private Duration maxFutureSkew = Duration.minutes(5);
+
+    /**
+     * How old a signal's time may be before it is rejected: older readings say nothing about now,
+     * and a bound keeps nonsense (a year before the epoch) out of the engine's arithmetic.
+     */
+    @JsonProperty
+    private Duration maxAge = Duration.hours(24);
+
+    /** The largest request body any endpoint reads; larger ones answer 413. */
+    @JsonProperty
+    private DataSize maxRequestBody = DataSize.mebibytes(8);
+
+    /** JSON deeper than this is refused (400) before it is bound to anything. */
+    @Min(4)
+    @Max(1000)
+    @JsonProperty
+    private int maxJsonDepth = 32;
+
+    public DataSize getMaxRequestBody() {
+        return maxRequestBody;
+    }
+
+    public int getMaxJsonDepth() {
+        return maxJsonDepth;
+    }
+
+    /** The signal parser with these bounds. */
+    public SignalParser buildParser() {
+        return new SignalParser(maxFutureSkew.toJavaDuration(), maxAge.toJavaDuration());
+    }
+
+    public Duration getMaxAge() {
+        return maxAge;
+    }
 
     public int getMaxBatch() {
         return maxBatch;

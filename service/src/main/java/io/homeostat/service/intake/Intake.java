@@ -43,11 +43,12 @@ public final class Intake {
      * Reads, validates and queues one batch.
      *
      * @param atomic when true, one bad signal rejects the whole batch
+     * @param keyTenant the sending key's tenant (every signal is of it), or null for an all-tenants key
      * @throws BadBatchException when the body is not a batch or holds too many signals (nothing queued)
      * @throws QueueFullException when the good signals do not fit in the queue (nothing queued)
      * @throws com.fasterxml.jackson.core.JsonParseException when the body is not well-formed JSON
      */
-    public IntakeResult submit(InputStream body, boolean atomic) throws IOException, BadBatchException, QueueFullException {
+    public IntakeResult submit(InputStream body, boolean atomic, String keyTenant) throws IOException, BadBatchException, QueueFullException {
         long receivedNanos = System.nanoTime();
         Instant now = clock.instant();
         List<Signal> good = new ArrayList<>();
@@ -71,7 +72,7 @@ public final class Intake {
                     if (index == maxBatch) {
                         throw new BadBatchException(true, "a batch may hold at most " + maxBatch + " signals; this one has more: split it");
                     }
-                    SignalParser.Parsed parsed = parser.parse(stream, now, receivedNanos);
+                    SignalParser.Parsed parsed = parser.parse(stream, now, receivedNanos, keyTenant);
                     if (parsed.isOk()) {
                         good.add(parsed.signal());
                     } else {

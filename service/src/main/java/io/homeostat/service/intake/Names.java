@@ -4,12 +4,12 @@ package io.homeostat.service.intake;
  * Character checks for resource ids, metric names and tenants. Hand-written loops rather than
  * regular expressions: they run for every signal on the intake path.
  */
-final class Names {
+public final class Names {
     private Names() {
     }
 
     /** {@code kind:name}: a lower-case kind of 1-64 of [a-z0-9_.-] starting with a letter, a colon, a non-blank name. */
-    static boolean isResource(String resource) {
+    public static boolean isResource(String resource) {
         int colon = resource.indexOf(':');
         if (colon < 1 || colon > 64 || colon == resource.length() - 1 || resource.length() > 512) {
             return false;
@@ -27,7 +27,7 @@ final class Names {
     }
 
     /** 1-128 of [A-Za-z0-9_.:-], starting with a letter or '_'. */
-    static boolean isMetric(String metric) {
+    public static boolean isMetric(String metric) {
         if (metric.isEmpty() || metric.length() > 128) {
             return false;
         }
@@ -45,7 +45,7 @@ final class Names {
     }
 
     /** 1-64 of [a-z0-9_-], starting with a letter or digit. */
-    static boolean isTenant(String tenant) {
+    public static boolean isTenant(String tenant) {
         if (tenant.isEmpty() || tenant.length() > 64) {
             return false;
         }

@@ -21,10 +21,12 @@ public final class SignalParser {
     private static final int MAX_TEXT = 256;
 
     private final Duration maxFutureSkew;
+    private final Duration maxAge;
     private final Canonicalizer names = new Canonicalizer(200_000);
 
-    public SignalParser(Duration maxFutureSkew) {
+    public SignalParser(Duration maxFutureSkew, Duration maxAge) {
         this.maxFutureSkew = maxFutureSkew;
+        this.maxAge = maxAge;
     }
 
     /** The outcome for one element of a batch: a signal, or the reason it was rejected. */
@@ -41,8 +43,12 @@ public final class SignalParser {
     /**
      * Parses the element at the parser's current token and leaves the parser on its last token,
      * whether or not the element is valid, so that the next element can be read.
+     *
+     * @param keyTenant the tenant of the API key that sent it, or null for an all-tenants key (then
+     *                  the signal's own {@code tenant}, or "default"); a signal naming another tenant
+     *                  is rejected, never rewritten
      */
-    public Parsed parse(JsonParser parser, Instant now, long receivedNanos) throws IOException {
+    public Parsed parse(JsonParser parser, Instant now, long receivedNanos, String keyTenant) throws IOException {
         if (parser.currentToken() != JsonToken.START_OBJECT) {
             parser.skipChildren();
             return Parsed.rejected("a signal must be a JSON object");
@@ -115,6 +121,13 @@ public final class SignalParser {
         if (error != null) {
             return Parsed.rejected(error);
         }
+        if (keyTenant != null) {
+            if (tenant != null && !tenant.equals(keyTenant)) {
+                return Parsed.rejected("'tenant' \"" + abbreviate(tenant) + "\" is not this key's tenant (\"" + keyTenant
+                        + "\"): leave it out or send it with a key of that tenant");
+            }
+            tenant = keyTenant;
+        }
         return build(resource, metric, value, time, unit, source, tenant, labels, now, receivedNanos);
     }
 
@@ -122,6 +135,22 @@ public final class SignalParser {
                          Map<String, String> labels, Instant now, long receivedNanos) {
         if (resource == null) {
             return Parsed.rejected("'resource' is required and must be a string such as \"service:checkout\"");
+        }
+        String problem = unwritableField("resource", resource);
+        problem = problem != null ? problem : unwritableField("metric", metric);
+        problem = problem != null ? problem : unwritableField("unit", unit);
+        problem = problem != null ? problem : unwritableField("source", source);
+        problem = problem != null ? problem : unwritableField("tenant", tenant);
+        for (Map.Entry<String, String> label : labels.entrySet()) {
+            if (problem == null) {
+                problem = unwritableField("label name", label.getKey());
+            }
+            if (problem == null) {
+                problem = unwritableField("labels." + abbreviate(printable(label.getKey())), label.getValue());
+            }
+        }
+        if (problem != null) {
+            return Parsed.rejected(problem);
         }
         if (!Names.isResource(resource)) {
             return Parsed.rejected("'resource' must look like kind:name (lower-case kind, e.g. \"host:web-3\"), was \""
@@ -144,7 +173,11 @@ public final class SignalParser {
                 return Parsed.rejected("'time' is not ISO-8601 with an offset (e.g. \"2026-11-22T10:15:30Z\"): \"" + abbreviate(time) + "\"");
             }
             if (observed.isAfter(now.plus(maxFutureSkew))) {
-                return Parsed.rejected("'time' " + observed + " is more than " + maxFutureSkew.toSeconds() + " s in the future");
+                return Parsed.rejected("'time' " + abbreviate(time) + " is more than " + maxFutureSkew.toSeconds() + " s in the future");
+            }
+            if (observed.isBefore(now.minus(maxAge))) {
+                return Parsed.rejected("'time' " + abbreviate(time) + " is more than " + maxAge.toSeconds()
+                        + " s in the past (intake.maxAge)");
             }
         }
         if (tenant != null && !Names.isTenant(tenant)) {
@@ -182,7 +215,46 @@ public final class SignalParser {
         return null;
     }
 
+    private static String unwritableField(String field, String text) {
+        if (text == null) {
+            return null;
+        }
+        String why = unwritable(text);
+        return why == null ? null : "'" + field + "' " + why;
+    }
+
+    /** The text with anything unprintable replaced by '?', for error messages. */
+    private static String printable(String text) {
+        StringBuilder out = new StringBuilder(text.length());
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            out.append(Character.isISOControl(c) || Character.isSurrogate(c) ? '?' : c);
+        }
+        return out.toString();
+    }
+
+    /**
+     * Why a text cannot be taken, or null: control characters (a CR/LF in a name forges log lines)
+     * and unpaired surrogates (not text at all: they cannot be written as UTF-8, and once broke the
+     * recorder for every later signal).
+     */
+    static String unwritable(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isISOControl(c)) {
+                return "holds a control character (U+" + String.format("%04X", (int) c) + ") at position " + i;
+            }
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return "holds an unpaired surrogate (U+" + String.format("%04X", (int) c) + ") at position " + i + ": not valid Unicode text";
+            }
+        }
+        return null;
+    }
+
     private static String abbreviate(String text) {
-        return text.length() <= 80 ? text : text.substring(0, 77) + "...";
+        String shown = printable(text);
+        return shown.length() <= 80 ? shown : shown.substring(0, 77) + "...";
     }
 }

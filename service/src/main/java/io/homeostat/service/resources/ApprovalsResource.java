@@ -1,6 +1,11 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.engine.facts.ApprovalVerdict;
+import io.homeostat.service.api.PageView;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.store.Store;
 import jakarta.ws.rs.Consumes;
@@ -12,7 +17,6 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
-import java.util.List;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -41,43 +45,50 @@ public final class ApprovalsResource {
     }
 
     @GET
-    public List<ApprovalRecord> list(@QueryParam("state") String state, @QueryParam("limit") Integer limit) {
-        return store.approvals().list(ApiErrors.oneOf("state", state == null ? "pending" : state, STATES), ApiErrors.limit(limit));
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PageView<ApprovalRecord> list(@Auth Caller caller, @QueryParam("state") String state, @QueryParam("tenant") String tenant,
+                                         @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+        return Pages.of(store.approvals().list(Tenancy.filter(caller, tenant),
+                ApiErrors.oneOf("state", state == null ? "pending" : state, STATES), ApiErrors.limit(limit), ApiErrors.offset(offset)));
     }
 
     @GET
     @Path("/{id}")
-    public ApprovalRecord get(@PathParam("id") String id) {
-        return store.approvals().find(id).orElseThrow(() -> ApiErrors.error(404, "no approval with id '" + id + "'"));
+    @RolesAllowed(Role.VIEWER_NAME)
+    public ApprovalRecord get(@Auth Caller caller, @PathParam("id") String id) {
+        return Tenancy.visible(caller, store.approvals().find(id), ApprovalRecord::tenant, "approval", id);
     }
 
     @POST
     @Path("/{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ApprovalRecord approve(@PathParam("id") String id, Answer answer) {
-        return answer(id, answer, true);
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public ApprovalRecord approve(@Auth Caller caller, @PathParam("id") String id, Answer answer) {
+        return answer(caller, id, answer, true);
     }
 
     @POST
     @Path("/{id}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
-    public ApprovalRecord reject(@PathParam("id") String id, Answer answer) {
-        return answer(id, answer, false);
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public ApprovalRecord reject(@Auth Caller caller, @PathParam("id") String id, Answer answer) {
+        return answer(caller, id, answer, false);
     }
 
-    private ApprovalRecord answer(String id, Answer answer, boolean approved) {
+    private ApprovalRecord answer(Caller caller, String id, Answer answer, boolean approved) {
         if (answer == null) {
-            throw ApiErrors.error(422, "a JSON body {\"by\": ..., \"reason\": ...} is required");
+            throw ApiErrors.error(422, "a JSON body {\"reason\": ...} is required");
         }
-        String by = Operator.by(answer.by());
+        Operator.noClaimedName(answer.by());
+        String by = caller.name();
         String reason = Operator.reason(answer.reason());
-        ApprovalRecord approval = get(id);
+        ApprovalRecord approval = get(caller, id);
         if (!store.approvals().answer(id, approved, by, reason, clock.instant())) {
-            ApprovalRecord now = get(id);
+            ApprovalRecord now = get(caller, id);
             throw ApiErrors.error(409, "approval '" + id + "' is " + (now.state().equals("pending") ? "expired" : now.state())
                     + " and cannot be " + (approved ? "approved" : "rejected") + " any more");
         }
         engine.accept(new ApprovalVerdict(approval.id(), approved, by, reason));
-        return get(id);
+        return get(caller, id);
     }
 }

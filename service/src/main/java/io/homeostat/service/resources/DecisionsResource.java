@@ -1,5 +1,9 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.store.Store;
 import jakarta.ws.rs.GET;
@@ -20,7 +24,8 @@ public final class DecisionsResource {
 
     @GET
     @Path("/{id}")
-    public DecisionRecord get(@PathParam("id") String id) {
-        return store.decisions().find(id).orElseThrow(() -> ApiErrors.error(404, "no decision with id '" + id + "'"));
+    @RolesAllowed(Role.VIEWER_NAME)
+    public DecisionRecord get(@Auth Caller caller, @PathParam("id") String id) {
+        return Tenancy.visible(caller, store.decisions().find(id), DecisionRecord::tenant, "decision", id);
     }
 }

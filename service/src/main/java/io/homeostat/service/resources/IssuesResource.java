@@ -1,5 +1,9 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.api.IssueDetail;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.model.IssueRecord;
@@ -26,18 +30,20 @@ public final class IssuesResource {
     }
 
     @GET
-    public PageView<IssueRecord> list(@QueryParam("tenant") String tenant, @QueryParam("state") String state,
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PageView<IssueRecord> list(@Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("state") String state,
                                       @QueryParam("resource") String resource, @QueryParam("limit") Integer limit,
                                       @QueryParam("offset") Integer offset) {
-        Page<IssueRecord> page = store.issues().list(tenant, ApiErrors.oneOf("state", state, STATES), resource,
+        Page<IssueRecord> page = store.issues().list(Tenancy.filter(caller, tenant), ApiErrors.oneOf("state", state, STATES), resource,
                 ApiErrors.limit(limit), ApiErrors.offset(offset));
         return new PageView<>(page.items(), page.total(), page.limit(), page.offset());
     }
 
     @GET
     @Path("/{id}")
-    public IssueDetail get(@PathParam("id") String id) {
-        IssueRecord issue = store.issues().find(id).orElseThrow(() -> ApiErrors.error(404, "no issue with id '" + id + "'"));
+    @RolesAllowed(Role.VIEWER_NAME)
+    public IssueDetail get(@Auth Caller caller, @PathParam("id") String id) {
+        IssueRecord issue = Tenancy.visible(caller, store.issues().find(id), IssueRecord::tenant, "issue", id);
         return new IssueDetail(issue, store.proposals().forIssue(id), store.decisions().forIssue(id), store.remediations().forIssue(id),
                 store.escalations().forIssue(id).orElse(null));
     }

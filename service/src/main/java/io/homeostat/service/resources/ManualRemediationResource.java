@@ -1,5 +1,9 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.store.Store;
@@ -40,14 +44,16 @@ public final class ManualRemediationResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Response start(@PathParam("id") String issueId, Request request) {
+    @RolesAllowed(Role.OPERATOR_NAME)
+    public Response start(@Auth Caller caller, @PathParam("id") String issueId, Request request) {
         if (request == null || request.actionId() == null || request.actionId().isBlank() || request.actionId().length() > 256) {
             throw ApiErrors.error(422, "field 'actionId' must name an action (1 to 256 characters)");
         }
-        String by = Operator.by(request.by());
+        Operator.noClaimedName(request.by());
+        String by = caller.name();
         boolean override = Boolean.TRUE.equals(request.override());
-        String reason = override ? Operator.reason(request.reason()) : request.reason();
-        IssueRecord issue = store.issues().find(issueId).orElseThrow(() -> ApiErrors.error(404, "no issue with id '" + issueId + "'"));
+        String reason = override ? Operator.reason(request.reason()) : Operator.optionalReason(request.reason());
+        IssueRecord issue = Tenancy.visible(caller, store.issues().find(issueId), IssueRecord::tenant, "issue", issueId);
         if ("resolved".equals(issue.state())) {
             throw ApiErrors.error(409, "issue '" + issueId + "' is resolved; there is nothing to remediate");
         }

@@ -5,12 +5,16 @@ final class Operator {
     private Operator() {
     }
 
-    /** The operator's name: 1 to 128 characters. */
-    static String by(String by) {
-        if (by == null || by.isBlank() || by.length() > 128) {
-            throw ApiErrors.error(422, "field 'by' must name the operator (1 to 128 characters)");
+    /**
+     * Who acted is the name of the API key, never a claim in the body: a body that still sends
+     * {@code by} is refused rather than silently ignored, so that no client believes its claim was
+     * recorded.
+     */
+    static void noClaimedName(String by) {
+        if (by != null) {
+            throw ApiErrors.error(422, "field 'by' is not accepted: who acted is recorded as the name of your API key; "
+                    + "say why in 'reason'");
         }
-        return by.strip();
     }
 
     /** A reason: required, 1 to 2000 characters. */
@@ -19,5 +23,10 @@ final class Operator {
             throw ApiErrors.error(422, "field 'reason' must say why (1 to 2000 characters)");
         }
         return reason.strip();
+    }
+
+    /** An optional reason: absent, or 1 to 2000 characters. */
+    static String optionalReason(String reason) {
+        return reason == null ? null : reason(reason);
     }
 }

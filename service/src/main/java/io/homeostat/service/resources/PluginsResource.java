@@ -1,5 +1,9 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.plugins.PluginInfo;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.plugins.PluginStatus;
@@ -41,6 +45,7 @@ public final class PluginsResource {
     }
 
     @GET
+    @RolesAllowed(Role.VIEWER_NAME)
     public Plugins list() {
         PluginStatus status = registry.status();
         return new Plugins(registry.plugins(), status.failures());
@@ -49,19 +54,23 @@ public final class PluginsResource {
     @POST
     @Path("/{id}/enable")
     @Consumes(MediaType.APPLICATION_JSON)
-    public PluginInfo enable(@PathParam("id") String id, Change change) {
-        return change(id, change, true);
+    @RolesAllowed(Role.ADMIN_NAME)
+    public PluginInfo enable(@Auth Caller caller, @PathParam("id") String id, Change change) {
+        return change(caller, id, change, true);
     }
 
     @POST
     @Path("/{id}/disable")
     @Consumes(MediaType.APPLICATION_JSON)
-    public PluginInfo disable(@PathParam("id") String id, Change change) {
-        return change(id, change, false);
+    @RolesAllowed(Role.ADMIN_NAME)
+    public PluginInfo disable(@Auth Caller caller, @PathParam("id") String id, Change change) {
+        return change(caller, id, change, false);
     }
 
-    private PluginInfo change(String id, Change change, boolean enabled) {
-        String by = Operator.by(change == null ? null : change.by());
+    private PluginInfo change(Caller caller, String id, Change change, boolean enabled) {
+        Tenancy.requireAllTenants(caller, "enabling or disabling a plugin");
+        Operator.noClaimedName(change == null ? null : change.by());
+        String by = caller.name();
         String reason = Operator.reason(change == null ? null : change.reason());
         PluginInfo plugin = registry.plugin(id).orElseThrow(() -> ApiErrors.error(404, "no loaded plugin with id '" + id + "'"));
         store.gateState().savePluginSwitch(plugin.id(), enabled, by, reason, clock.instant());

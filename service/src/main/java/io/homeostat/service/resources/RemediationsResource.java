@@ -1,5 +1,9 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.store.Page;
@@ -26,17 +30,19 @@ public final class RemediationsResource {
     }
 
     @GET
-    public PageView<RemediationRecord> list(@QueryParam("tenant") String tenant, @QueryParam("state") String state,
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PageView<RemediationRecord> list(@Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("state") String state,
                                             @QueryParam("resource") String resource, @QueryParam("issueId") String issueId,
                                             @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
-        Page<RemediationRecord> page = store.remediations().list(tenant, ApiErrors.oneOf("state", state, STATES), resource, issueId,
+        Page<RemediationRecord> page = store.remediations().list(Tenancy.filter(caller, tenant), ApiErrors.oneOf("state", state, STATES), resource, issueId,
                 ApiErrors.limit(limit), ApiErrors.offset(offset));
         return new PageView<>(page.items(), page.total(), page.limit(), page.offset());
     }
 
     @GET
     @Path("/{id}")
-    public RemediationRecord get(@PathParam("id") String id) {
-        return store.remediations().find(id).orElseThrow(() -> ApiErrors.error(404, "no remediation with id '" + id + "'"));
+    @RolesAllowed(Role.VIEWER_NAME)
+    public RemediationRecord get(@Auth Caller caller, @PathParam("id") String id) {
+        return Tenancy.visible(caller, store.remediations().find(id), RemediationRecord::tenant, "remediation", id);
     }
 }

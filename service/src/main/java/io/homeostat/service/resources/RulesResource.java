@@ -1,5 +1,11 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
+import io.homeostat.service.api.PageView;
+import io.homeostat.service.engine.RuleCompilationException;
 import io.homeostat.service.model.RuleVersionRecord;
 import io.homeostat.service.rules.RuleSet;
 import jakarta.ws.rs.Consumes;
@@ -10,12 +16,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
-import java.util.List;
 import java.util.Map;
 
 /**
  * {@code /api/v1/rules}: what runs (version, files, and a rejected edit if the last one was
- * broken), the accepted versions, validation of candidate files, reload and rollback.
+ * broken), the accepted versions, validation of candidate files, reload and rollback. Rule text is
+ * code (a DRL file can run Java when it is compiled), so validate, reload and rollback are for
+ * all-tenants admin keys only (docs/OPERATIONS.md).
  */
 @Path("/api/v1/rules")
 @Produces(MediaType.APPLICATION_JSON)
@@ -35,20 +42,24 @@ public final class RulesResource {
     }
 
     @GET
+    @RolesAllowed(Role.VIEWER_NAME)
     public RuleSet.Status status() {
         return rules.status();
     }
 
     @GET
     @Path("/versions")
-    public List<RuleVersionRecord> versions(@QueryParam("limit") Integer limit) {
-        return rules.versions(ApiErrors.limit(limit));
+    @RolesAllowed(Role.VIEWER_NAME)
+    public PageView<RuleVersionRecord> versions(@QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+        return Pages.of(rules.versions(ApiErrors.limit(limit), ApiErrors.offset(offset)));
     }
 
     @POST
     @Path("/validate")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RuleSet.Outcome validate(Candidate candidate) {
+    @RolesAllowed(Role.ADMIN_NAME)
+    public RuleSet.Outcome validate(@Auth Caller caller, Candidate candidate) {
+        Tenancy.requireAllTenants(caller, "compiling rules");
         if (candidate == null || candidate.files() == null || candidate.files().isEmpty()) {
             throw ApiErrors.error(422, "field 'files' must map at least one file name to its DRL text");
         }
@@ -63,15 +74,25 @@ public final class RulesResource {
     @POST
     @Path("/reload")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RuleSet.Outcome reload(Request request) {
-        return rules.reload("reload by " + Operator.by(request == null ? null : request.by()));
+    @RolesAllowed(Role.ADMIN_NAME)
+    public RuleSet.Outcome reload(@Auth Caller caller, Request request) {
+        Tenancy.requireAllTenants(caller, "a rule reload");
+        String reason = request == null ? null : checked(request);
+        return rules.reload("reload by " + caller.name() + (reason == null ? "" : ": " + reason));
     }
 
     @POST
     @Path("/rollback")
     @Consumes(MediaType.APPLICATION_JSON)
-    public RuleSet.Outcome rollback(Request request) throws IOException, io.homeostat.service.engine.RuleCompilationException {
-        String by = Operator.by(request == null ? null : request.by());
-        return rules.rollback(by).orElseThrow(() -> ApiErrors.error(409, "there is no earlier rule version to return to"));
+    @RolesAllowed(Role.ADMIN_NAME)
+    public RuleSet.Outcome rollback(@Auth Caller caller, Request request) throws IOException, RuleCompilationException {
+        Tenancy.requireAllTenants(caller, "a rule rollback");
+        String reason = request == null ? null : checked(request);
+        return rules.rollback(caller.name() + (reason == null ? "" : " (" + reason + ")")).orElseThrow(() -> ApiErrors.error(409, "there is no earlier rule version to return to"));
+    }
+
+    private static String checked(Request request) {
+        Operator.noClaimedName(request.by());
+        return Operator.optionalReason(request.reason());
     }
 }

@@ -1,6 +1,10 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
 import io.dropwizard.jersey.errors.ErrorMessage;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.intake.IntakeResult;
 import jakarta.ws.rs.Consumes;
@@ -17,7 +21,8 @@ import java.io.InputStream;
 /**
  * {@code POST /api/v1/signals}: a batch {@code {"signals":[...]}}. 202 with the accepted count and
  * each rejected signal's index and reason; 413 over the batch limit; 429 with Retry-After when the
- * intake queue is full (nothing of the batch was queued, so it can be sent again as is).
+ * intake queue is full (nothing of the batch was queued, so it can be sent again as is). Every
+ * signal belongs to the sending key's tenant; a signal that names another is rejected (422 for it).
  */
 @Path("/api/v1/signals")
 @Consumes(MediaType.APPLICATION_JSON)
@@ -30,10 +35,11 @@ public final class SignalsResource {
     }
 
     @POST
-    public Response submit(InputStream body, @QueryParam("atomic") @DefaultValue("false") boolean atomic) throws IOException {
+    @RolesAllowed(Role.INGEST_NAME)
+    public Response submit(@Auth Caller caller, InputStream body, @QueryParam("atomic") @DefaultValue("false") boolean atomic) throws IOException {
         IntakeResult result;
         try {
-            result = intake.submit(body, atomic);
+            result = intake.submit(body, atomic, caller.tenant());
         } catch (Intake.BadBatchException e) {
             throw ApiErrors.error(e.isTooLarge() ? 413 : 400, e.getMessage());
         } catch (Intake.QueueFullException e) {

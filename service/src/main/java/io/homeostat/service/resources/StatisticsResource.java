@@ -1,5 +1,9 @@
 package io.homeostat.service.resources;
 
+import io.dropwizard.auth.Auth;
+import io.homeostat.service.auth.Caller;
+import io.homeostat.service.auth.Role;
+import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.engine.facts.ActionStats;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.model.StatisticsRecord;
@@ -48,7 +52,9 @@ public final class StatisticsResource {
     }
 
     @GET
-    public Statistics get() {
+    @RolesAllowed(Role.VIEWER_NAME)
+    public Statistics get(@Auth Caller caller) {
+        String tenant = caller.tenant();
         Map<String, Double> priors = new LinkedHashMap<>();
         for (AvailableAction action : actions.get()) {
             priors.put(action.id(), action.priorSuccessRate());
@@ -66,13 +72,13 @@ public final class StatisticsResource {
             successes += s.successes();
             recovery += s.totalRecoveryMillis();
         }
-        Map<String, Long> issues = store.issues().countByState();
+        Map<String, Long> issues = store.issues().countByState(tenant);
         long detected = issues.values().stream().mapToLong(Long::longValue).sum();
-        Map<String, Long> remediations = store.remediations().countByState();
+        Map<String, Long> remediations = store.remediations().countByState(tenant);
         Totals totals = new Totals(detected, issues, remediations.values().stream().mapToLong(Long::longValue).sum(), remediations,
                 attempts, successes, attempts == 0 ? null : round((double) successes / attempts),
-                successes == 0 ? null : round(recovery / 1000.0 / successes), store.decisions().countByOutcome(),
-                store.escalations().count());
+                successes == 0 ? null : round(recovery / 1000.0 / successes), store.decisions().countByOutcome(tenant),
+                store.escalations().count(tenant));
         return new Statistics(totals, entries);
     }
 

@@ -9,6 +9,7 @@ import io.homeostat.service.engine.RuleBaseCompiler.RuleSource;
 import io.homeostat.service.engine.RuleCompilationException;
 import io.homeostat.service.engine.RuleProblem;
 import io.homeostat.service.model.RuleVersionRecord;
+import io.homeostat.service.store.Page;
 import io.homeostat.service.store.RuleVersionStore;
 import io.homeostat.service.watch.DirectoryWatcher;
 import java.io.IOException;
@@ -102,8 +103,8 @@ public final class RuleSet implements Managed {
         return status;
     }
 
-    public List<RuleVersionRecord> versions(int limit) {
-        return versions.list(limit, false);
+    public Page<RuleVersionRecord> versions(int limit, int offset) {
+        return versions.page(limit, offset);
     }
 
     /** Compiles the directory and, when it changed and compiles, swaps it in. */

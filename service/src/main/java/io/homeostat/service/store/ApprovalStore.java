@@ -52,11 +52,16 @@ public final class ApprovalStore {
                 .map((rs, ctx) -> read(rs)).findOne();
     }
 
-    public List<ApprovalRecord> list(String state, int limit) {
-        Filter filter = new Filter().equal("state", state);
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM approvals" + filter.where()
-                        + " ORDER BY requested_at DESC, id LIMIT :limit")
-                .bindMap(filter.bindings()).bind("limit", limit).map((rs, ctx) -> read(rs)).list());
+    public Page<ApprovalRecord> list(String tenant, String state, int limit, int offset) {
+        Filter filter = new Filter().equal("tenant", tenant).equal("state", state);
+        return jdbi.withHandle(handle -> {
+            long total = handle.createQuery("SELECT COUNT(*) FROM approvals" + filter.where())
+                    .bindMap(filter.bindings()).mapTo(Long.class).one();
+            List<ApprovalRecord> items = handle.createQuery("SELECT " + COLUMNS + " FROM approvals" + filter.where()
+                            + " ORDER BY requested_at DESC, id LIMIT :limit OFFSET :offset")
+                    .bindMap(filter.bindings()).bind("limit", limit).bind("offset", offset).map((rs, ctx) -> read(rs)).list();
+            return new Page<>(items, total, limit, offset);
+        });
     }
 
     /** Pending approvals, and those approved whose proposal has not been decided again yet, for start-up. */

@@ -47,8 +47,8 @@ public final class DecisionStore {
     }
 
     /** Counts by outcome, for the statistics totals. */
-    public Map<String, Long> countByOutcome() {
-        return Counts.by(jdbi, "decisions", "outcome");
+    public Map<String, Long> countByOutcome(String tenant) {
+        return Counts.by(jdbi, "decisions", "outcome", tenant);
     }
 
     private DecisionRecord read(ResultSet rs) throws SQLException {

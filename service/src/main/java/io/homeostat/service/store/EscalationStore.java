@@ -62,8 +62,11 @@ public final class EscalationStore {
                 .map((rs, ctx) -> read(rs)).list());
     }
 
-    public long count() {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM escalations").mapTo(Long.class).one());
+    /** Escalations of one tenant, or of all when {@code tenant} is null. */
+    public long count(String tenant) {
+        Filter filter = new Filter().equal("tenant", tenant);
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM escalations" + filter.where())
+                .bindMap(filter.bindings()).mapTo(Long.class).one());
     }
 
     private static EscalationRecord read(ResultSet rs) throws SQLException {

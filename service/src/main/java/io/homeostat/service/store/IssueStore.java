@@ -52,8 +52,8 @@ public final class IssueStore {
     }
 
     /** Counts by state, for the statistics totals. */
-    public Map<String, Long> countByState() {
-        return Counts.by(jdbi, "issues", "state");
+    public Map<String, Long> countByState(String tenant) {
+        return Counts.by(jdbi, "issues", "state", tenant);
     }
 
     public Optional<IssueRecord> find(String id) {

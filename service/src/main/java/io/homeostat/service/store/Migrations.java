@@ -19,8 +19,9 @@ public final class Migrations {
     public static void apply(DataSourceFactory database) throws Exception {
         try (CloseableLiquibaseWithClassPathMigrationsFile liquibase = new CloseableLiquibaseWithClassPathMigrationsFile(
                 database.build(new MetricRegistry(), "migrations"), "migrations.xml")) {
-            // Liquibase prints its update summary to stdout; at start-up it belongs in the log.
-            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService()), () -> liquibase.update(""));
+            // Liquibase prints its update summary to stdout; it belongs in the log (commands print one line).
+            Scope.child(Map.of(Scope.Attr.ui.name(), new LoggerUIService(), "liquibase.command.showSummaryOutput", "LOG"),
+                    () -> liquibase.update(""));
         }
     }
 }

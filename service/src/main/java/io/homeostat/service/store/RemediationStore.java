@@ -108,8 +108,8 @@ public final class RemediationStore {
     }
 
     /** Counts by state, for the statistics totals. */
-    public Map<String, Long> countByState() {
-        return Counts.by(jdbi, "remediations", "state");
+    public Map<String, Long> countByState(String tenant) {
+        return Counts.by(jdbi, "remediations", "state", tenant);
     }
 
     public Optional<RemediationRecord> find(String id) {

@@ -34,6 +34,17 @@ public final class RuleVersionStore {
                 .bind("limit", limit).map((rs, ctx) -> read(rs, withFiles)).list());
     }
 
+    /** A page of versions without their files, newest first. */
+    public Page<RuleVersionRecord> page(int limit, int offset) {
+        return jdbi.withHandle(handle -> {
+            long total = handle.createQuery("SELECT COUNT(*) FROM rule_versions").mapTo(Long.class).one();
+            List<RuleVersionRecord> items = handle.createQuery("SELECT * FROM rule_versions ORDER BY created_at DESC, id DESC "
+                            + "LIMIT :limit OFFSET :offset")
+                    .bind("limit", limit).bind("offset", offset).map((rs, ctx) -> read(rs, false)).list();
+            return new Page<>(items, total, limit, offset);
+        });
+    }
+
     /** One version with its files. */
     public Optional<RuleVersionRecord> find(String id) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM rule_versions WHERE id = :id")

@@ -29,6 +29,7 @@ public final class Store {
     private final GateStateStore gateState;
     private final EscalationStore escalations;
     private final RuleVersionStore ruleVersions;
+    private final KeyStore keys;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -41,6 +42,7 @@ public final class Store {
         this.gateState = new GateStateStore(jdbi);
         this.escalations = new EscalationStore(jdbi);
         this.ruleVersions = new RuleVersionStore(jdbi, json);
+        this.keys = new KeyStore(jdbi);
     }
 
     /**
@@ -110,5 +112,9 @@ public final class Store {
 
     public RuleVersionStore ruleVersions() {
         return ruleVersions;
+    }
+
+    public KeyStore keys() {
+        return keys;
     }
 }

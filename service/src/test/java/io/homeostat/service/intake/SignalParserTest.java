@@ -11,12 +11,16 @@ import org.junit.jupiter.api.Test;
 
 class SignalParserTest {
     private static final Instant NOW = Instant.parse("2026-11-22T12:00:00Z");
-    private final SignalParser parser = new SignalParser(Duration.ofMinutes(5));
+    private final SignalParser parser = new SignalParser(Duration.ofMinutes(5), Duration.ofHours(24));
 
     private SignalParser.Parsed parse(String json) throws Exception {
+        return parse(json, null);
+    }
+
+    private SignalParser.Parsed parse(String json, String keyTenant) throws Exception {
         try (JsonParser stream = new JsonFactory().createParser(json)) {
             stream.nextToken();
-            SignalParser.Parsed parsed = parser.parse(stream, NOW, 1);
+            SignalParser.Parsed parsed = parser.parse(stream, NOW, 1, keyTenant);
             assertThat(stream.nextToken()).as("the parser is left at the end of the element").isNull();
             return parsed;
         }
@@ -68,5 +72,40 @@ class SignalParserTest {
         assertThat(Names.isTenant("team-a")).isTrue();
         assertThat(Names.isTenant("-a")).isFalse();
         assertThat(Names.isTenant("Team")).isFalse();
+    }
+
+    @Test
+    void boundsTheTimeOnBothSidesWithoutOverflow() throws Exception {
+        // Years before about -292 million overflowed epoch millis (500 and the whole batch lost).
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"time\":\"-300000000-01-01T00:00:00Z\"}").error())
+                .contains("in the past (intake.maxAge)");
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"time\":\"2026-11-21T11:00:00Z\"}").error())
+                .contains("in the past");
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"time\":\"+999999999-12-31T00:00:00Z\"}").error())
+                .contains("in the future");
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"time\":\"2026-11-21T12:30:00Z\"}").isOk()).isTrue();
+    }
+
+    @Test
+    void rejectsControlCharactersAndLoneSurrogatesInEveryText() throws Exception {
+        // CR/LF in a resource forged log lines; a lone surrogate broke the recorder for good.
+        assertThat(parse("{\"resource\":\"host:a\\r\\nINFO fake\",\"metric\":\"m\",\"value\":1}").error())
+                .isEqualTo("'resource' holds a control character (U+000D) at position 6");
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"labels\":{\"x\":\"\\ud800\"}}").error())
+                .isEqualTo("'labels.x' holds an unpaired surrogate (U+D800) at position 0: not valid Unicode text");
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"source\":\"a\\u0000\"}").error())
+                .startsWith("'source' holds a control character (U+0000)");
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"labels\":{\"\\udc00\":\"v\"}}").error())
+                .startsWith("'label name' holds an unpaired surrogate");
+        // A proper pair (an emoji) is text.
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"labels\":{\"x\":\"\\ud83d\\ude00\"}}").isOk()).isTrue();
+    }
+
+    @Test
+    void aTenantKeySendsOnlyItsOwnTenant() throws Exception {
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1}", "shop").signal().getTenant()).isEqualTo("shop");
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"tenant\":\"shop\"}", "shop").isOk()).isTrue();
+        assertThat(parse("{\"resource\":\"host:a\",\"metric\":\"m\",\"value\":1,\"tenant\":\"bank\"}", "shop").error())
+                .startsWith("'tenant' \"bank\" is not this key's tenant (\"shop\")");
     }
 }

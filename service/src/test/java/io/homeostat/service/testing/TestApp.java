@@ -28,9 +28,16 @@ public final class TestApp implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private final DropwizardTestSupport<HomeostatConfiguration> support;
+    private final String adminKey;
 
-    private TestApp(DropwizardTestSupport<HomeostatConfiguration> support) {
+    private TestApp(DropwizardTestSupport<HomeostatConfiguration> support, String adminKey) {
         this.support = support;
+        this.adminKey = adminKey;
+    }
+
+    /** The all-tenants admin key the service was started with (as HOMEOSTAT_ADMIN_KEY would give it). */
+    public String adminKey() {
+        return adminKey;
     }
 
     public static Builder builder(Path directory, TestDatabase database) {
@@ -68,17 +75,63 @@ public final class TestApp implements AutoCloseable {
         return "http://127.0.0.1:" + support.getAdminPort() + path;
     }
 
+    /** POST with the admin key. */
     public HttpResponse<String> post(String path, String body) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(api(path))).header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+        return postAs(adminKey, path, body);
     }
 
+    /** POST with the given key (null: none). */
+    public HttpResponse<String> postAs(String key, String path, String body) throws IOException, InterruptedException {
+        return send(key, HttpRequest.newBuilder(URI.create(api(path))).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body)));
+    }
+
+    /** Any method with the given key (null: none) and body (null: none). */
+    public HttpResponse<String> request(String key, String method, String path, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(api(path)));
+        if (body == null) {
+            request.method(method, HttpRequest.BodyPublishers.noBody());
+        } else {
+            request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(body));
+        }
+        return send(key, request);
+    }
+
+    /** GET of a full URL with the admin key (the admin port ignores it). */
     public HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return HTTP.send(HttpRequest.newBuilder(URI.create(url)).GET().build(), HttpResponse.BodyHandlers.ofString());
+        return getAs(adminKey, url);
     }
 
+    /** GET of a full URL with the given key (null: none). */
+    public HttpResponse<String> getAs(String key, String url) throws IOException, InterruptedException {
+        return send(key, HttpRequest.newBuilder(URI.create(url)).GET());
+    }
+
+    private static HttpResponse<String> send(String key, HttpRequest.Builder request) throws IOException, InterruptedException {
+        if (key != null) {
+            request.header("Authorization", "Bearer " + key);
+        }
+        return HTTP.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** Creates a key through the admin API, as a user would, and returns the key. */
+    public String createKey(String name, String role, String tenant) throws IOException, InterruptedException {
+        String body = "{\"name\":\"" + name + "\",\"role\":\"" + role + "\"" + (tenant == null ? "" : ",\"tenant\":\"" + tenant + "\"") + "}";
+        HttpResponse<String> created = post("/api/v1/keys", body);
+        if (created.statusCode() != 201) {
+            throw new IllegalStateException("POST /api/v1/keys answered " + created.statusCode() + ": " + created.body());
+        }
+        return JSON.readTree(created.body()).get("secret").asText();
+    }
+
+    /** GET of an API path with the admin key, expecting 200. */
     public JsonNode getJson(String path) throws IOException, InterruptedException {
-        HttpResponse<String> response = get(api(path));
+        return getJsonAs(adminKey, path);
+    }
+
+    /** GET of an API path with the given key, expecting 200. */
+    public JsonNode getJsonAs(String key, String path) throws IOException, InterruptedException {
+        HttpResponse<String> response = getAs(key, api(path));
         if (response.statusCode() != 200) {
             throw new IllegalStateException("GET " + path + " answered " + response.statusCode() + ": " + response.body());
         }
@@ -96,6 +149,10 @@ public final class TestApp implements AutoCloseable {
 
     public static JsonNode parse(String json) throws IOException {
         return JSON.readTree(json);
+    }
+
+    public io.dropwizard.core.setup.Environment environment() {
+        return support.getEnvironment();
     }
 
     public HomeostatConfiguration configuration() {
@@ -206,6 +263,7 @@ public final class TestApp implements AutoCloseable {
             Map<String, Object> pluginsConfig = new LinkedHashMap<>(Map.of("directory", plugins.toString(), "settings", pluginSettings));
             pluginsConfig.putAll(pluginOptions);
             config.put("plugins", pluginsConfig);
+            config.put("auth", Map.of("adminKey", database.adminKey()));
             config.put("logging", Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
@@ -215,7 +273,7 @@ public final class TestApp implements AutoCloseable {
         public TestApp start() throws Exception {
             DropwizardTestSupport<HomeostatConfiguration> support = prepare();
             support.before();
-            return new TestApp(support);
+            return new TestApp(support, database.adminKey());
         }
     }
 }

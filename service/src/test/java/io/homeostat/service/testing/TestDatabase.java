@@ -1,5 +1,6 @@
 package io.homeostat.service.testing;
 
+import io.homeostat.service.auth.KeyMaterial;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.DriverManager;
@@ -20,6 +21,8 @@ public final class TestDatabase implements AutoCloseable {
     private final String user;
     private final String driver;
     private final String schema;
+    /** The first admin key of a service on this database: the same across the restarts of one test. */
+    private final String adminKey = KeyMaterial.generate();
 
     private TestDatabase(Kind kind, String url, String user, String driver, String schema) {
         this.kind = kind;
@@ -59,6 +62,10 @@ public final class TestDatabase implements AutoCloseable {
 
     public String driver() {
         return driver;
+    }
+
+    public String adminKey() {
+        return adminKey;
     }
 
     public Connection connect() throws SQLException {
