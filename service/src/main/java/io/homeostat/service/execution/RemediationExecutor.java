@@ -55,6 +55,7 @@ public final class RemediationExecutor implements Managed {
     private final ExecutorService supervisors;
     private final PluginCaller caller = new PluginCaller();
     private final AtomicInteger running = new AtomicInteger();
+    private final ResourceSerializer perResource;
 
     public RemediationExecutor(PluginRegistry plugins, Store stores, Consumer<Object> feedback,
                                Function<String, Duration> timeouts, Function<String, PluginSettings> settings,
@@ -71,17 +72,36 @@ public final class RemediationExecutor implements Managed {
         this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.supervisors = Executors.newFixedThreadPool(maxConcurrent, PluginCaller.named("homeostat-remediation-"));
+        this.perResource = new ResourceSerializer(supervisors);
         metrics.gauge("homeostat.remediations.running", () -> running::get);
     }
 
-    /** Queues a pending remediation; returns at once. */
+    /** Queues a pending remediation behind any other work on its resource; returns at once. */
     public void submit(RemediationRecord pending, DecisionRecord decision) {
-        supervisors.execute(() -> run(pending, decision));
+        perResource.execute(key(pending), () -> run(pending, decision));
     }
 
-    /** Queues the rollback of the attempt of a decision; returns at once. */
+    /** Queues the rollback of the attempt of a decision behind any other work on its resource; returns at once. */
     public void rollback(RollbackRequest request) {
-        supervisors.execute(() -> runRollback(request));
+        supervisors.execute(() -> {
+            Optional<RemediationRecord> found;
+            try {
+                found = store.forDecision(request.decisionId());
+            } catch (RuntimeException e) {
+                LOG.error("rollback for decision {}: could not read its attempt", request.decisionId(), e);
+                feedback.accept(new RollbackOutcome(request.decisionId(), false, "executor error: " + e.getMessage()));
+                return;
+            }
+            if (found.isEmpty()) {
+                runRollback(request, found);
+            } else {
+                perResource.execute(key(found.get()), () -> runRollback(request, found));
+            }
+        });
+    }
+
+    private static String key(RemediationRecord remediation) {
+        return remediation.tenant() + "\u0000" + remediation.resource();
     }
 
     private void run(RemediationRecord pending, DecisionRecord decision) {
@@ -177,11 +197,10 @@ public final class RemediationExecutor implements Managed {
         return result;
     }
 
-    private void runRollback(RollbackRequest request) {
+    private void runRollback(RollbackRequest request, Optional<RemediationRecord> found) {
         boolean succeeded = false;
         String message;
         try {
-            Optional<RemediationRecord> found = store.forDecision(request.decisionId());
             Optional<String> snapshot = found.flatMap(remediation -> store.snapshot(remediation.id()));
             Optional<LoadedAction> loaded = found.flatMap(remediation -> plugins.action(remediation.actionId()));
             if (found.isEmpty() || snapshot.isEmpty()) {

@@ -46,6 +46,8 @@ public final class SignalRecorder implements Managed {
     private final BlockingQueue<Batch> queue = new ArrayBlockingQueue<>(1_000);
     private final Counter recorded;
     private final Counter dropped;
+    private final Counter unwritable;
+    private boolean warnedUnwritable;
     private volatile boolean running;
     private Thread writer;
     private String openHour;
@@ -61,6 +63,7 @@ public final class SignalRecorder implements Managed {
         this.maxBytes = maxBytes;
         this.recorded = metrics.counter("homeostat.recording.signals");
         this.dropped = metrics.counter("homeostat.recording.dropped");
+        this.unwritable = metrics.counter("homeostat.recording.unwritable");
     }
 
     /** Called by the engine thread after a batch: never blocks. */
@@ -114,12 +117,27 @@ public final class SignalRecorder implements Managed {
                         continue;
                     }
                     lines.setLength(0);
+                    int written = 0;
                     for (Signal signal : batch.signals()) {
+                        int start = lines.length();
                         SignalLines.write(lines, batch.evaluatedAt(), signal);
+                        if (hasUnpairedSurrogate(lines, start)) {
+                            skipUnwritable(lines, start, signal);
+                        } else {
+                            written++;
+                        }
                     }
-                    out.append(lines);
+                    try {
+                        out.append(lines);
+                    } catch (IOException e) {
+                        // The writer keeps what it could not encode or write and would fail on it again for
+                        // every later batch: drop it with this batch, count it, and open the file afresh.
+                        dropped.inc(written);
+                        abandonOpenFile(e);
+                        continue;
+                    }
                     openBytes += lines.length();
-                    recorded.inc(batch.signals().size());
+                    recorded.inc(written);
                     if (closedBytes + openBytes > maxBytes) {
                         prune(Instant.now());
                         full = closedBytes + openBytes > maxBytes;
@@ -143,9 +161,54 @@ public final class SignalRecorder implements Managed {
         }
     }
 
-    private void flush() throws IOException {
+    private void flush() {
         if (out != null) {
-            out.flush();
+            try {
+                out.flush();
+            } catch (IOException e) {
+                abandonOpenFile(e);
+            }
+        }
+    }
+
+    /**
+     * A line UTF-8 cannot encode (an unpaired surrogate: intake rejects them, but a rule or a
+     * replay could still make one) is left out and counted, never retried.
+     */
+    private void skipUnwritable(StringBuilder lines, int start, Signal signal) {
+        lines.setLength(start);
+        unwritable.inc();
+        dropped.inc();
+        if (!warnedUnwritable) {
+            warnedUnwritable = true;
+            LOG.warn("signal recording skips signals whose text cannot be written as UTF-8 (first: tenant {}, metric {}); "
+                    + "homeostat.recording.unwritable counts them", signal.getTenant(), signal.getMetric());
+        }
+    }
+
+    static boolean hasUnpairedSurrogate(CharSequence text, int from) {
+        for (int i = from; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Drops the open writer and what it buffered; the next batch opens the hour's file again. */
+    private void abandonOpenFile(IOException cause) {
+        LOG.error("signal recording could not write to {} ({}); buffered signals dropped, reopening for the next batch",
+                openHour, cause.toString());
+        Writer broken = out;
+        out = null;
+        openHour = null;
+        try {
+            broken.close();
+        } catch (IOException | RuntimeException ignored) {
+            // Closing flushes the same bytes again and fails the same way; the file handle is released either way.
         }
     }
 

@@ -84,4 +84,23 @@ class SignalRecorderTest {
             assertThat(lines.count()).as("every recorded signal is on disk").isEqualTo(recorded);
         }
     }
+
+    @Test
+    void aSignalThatCannotBeWrittenIsSkippedAndCountedAndRecordingGoesOn(@TempDir Path directory) throws Exception {
+        // A lone surrogate once made every later flush fail: nothing more was recorded and "dropped" stayed 0.
+        MetricRegistry metrics = new MetricRegistry();
+        SignalRecorder recorder = new SignalRecorder(directory, Duration.ofDays(7), 1_000_000, metrics);
+        recorder.start();
+        long now = Instant.now().toEpochMilli();
+        List<Signal> poisoned = new ArrayList<>(batch(2, now));
+        poisoned.add(1, new Signal("default", "host:bad", "cpu.utilization", 1, now, null, "test", Map.of("k", "\ud800"), 0));
+        recorder.record(poisoned, now);
+        recorder.record(batch(3, now), now);
+        await().atMost(Duration.ofSeconds(5)).until(() -> metrics.counter("homeostat.recording.signals").getCount() == 5);
+        recorder.stop();
+        assertThat(metrics.counter("homeostat.recording.unwritable").getCount()).isEqualTo(1);
+        assertThat(metrics.counter("homeostat.recording.dropped").getCount()).isEqualTo(1);
+        List<String> lines = Files.readAllLines(hourFile(directory, Instant.ofEpochMilli(now)));
+        assertThat(lines).hasSize(5).noneMatch(line -> line.contains("host:bad"));
+    }
 }

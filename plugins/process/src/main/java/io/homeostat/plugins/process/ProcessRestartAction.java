@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -69,7 +70,7 @@ public class ProcessRestartAction implements RemediationAction {
 
         ProcessBuilder builder = new ProcessBuilder(target.command()).redirectErrorStream(true);
         target.workingDirectory().ifPresent(directory -> builder.directory(directory.toFile()));
-        builder.environment().putAll(target.environment());
+        cleanEnvironment(builder, target);
         if (target.logFile().isPresent()) {
             Files.createDirectories(target.logFile().get().toAbsolutePath().getParent());
             builder.redirectOutput(ProcessBuilder.Redirect.appendTo(target.logFile().get().toFile()));
@@ -77,15 +78,24 @@ public class ProcessRestartAction implements RemediationAction {
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
         Process started = builder.start();
-        writePid(pidFile, started.pid());
         details.put("newPid", Long.toString(started.pid()));
         context.logger().info("started " + target.command().get(0) + " as pid " + started.pid());
 
         Instant startDeadline = earliest(Instant.now().plus(target.startTimeout()), context.deadline());
-        Thread.sleep(Math.min(target.settleTime().toMillis(), context.remaining().toMillis()));
+        try {
+            Thread.sleep(Math.min(target.settleTime().toMillis(), context.remaining().toMillis()));
+        } finally {
+            // The pid file names only a process that is alive: one that exited at once (it could not
+            // bind its port, say) must not replace the record of what runs, and one still settling
+            // when the call is interrupted must not run untracked.
+            if (started.isAlive()) {
+                writePid(pidFile, started.pid());
+            }
+        }
         if (!started.isAlive()) {
             details.put("exitCode", Integer.toString(started.exitValue()));
-            return ActionResult.failure("restarted process exited within " + target.settleTime().toMillis() + " ms", details);
+            return ActionResult.failure("restarted process exited within " + target.settleTime().toMillis() + " ms (exit code "
+                    + started.exitValue() + "); the pid file was left as it was", details);
         }
         if (target.healthUrl().isPresent()) {
             int status = healthProbe.awaitHealthy(target.healthUrl().get(), startDeadline, started::isAlive);
@@ -103,7 +113,7 @@ public class ProcessRestartAction implements RemediationAction {
         ProcessBuilder builder = new ProcessBuilder(target.restartCommand()).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD);
         target.workingDirectory().ifPresent(directory -> builder.directory(directory.toFile()));
-        builder.environment().putAll(target.environment());
+        cleanEnvironment(builder, target);
         Process process = builder.start();
         if (!process.waitFor(context.remaining().toMillis(), TimeUnit.MILLISECONDS)) {
             process.destroyForcibly();
@@ -145,13 +155,37 @@ public class ProcessRestartAction implements RemediationAction {
             return Optional.empty();
         }
         Optional<String> executable = handle.get().info().command();
-        String expected = Path.of(target.command().get(0)).getFileName().toString();
-        if (executable.isPresent() && !Path.of(executable.get()).getFileName().toString().equals(expected)) {
-            context.logger().warn("pid " + pid + " runs " + executable.get() + ", not " + expected + "; leaving it alone");
+        if (executable.isPresent() && !Executables.same(target.command().get(0), executable.get(), target.workingDirectory())) {
+            // A recycled pid: the process we started is gone and this one is someone else's.
+            context.logger().warn("pid " + pid + " from " + pidFile + " runs " + executable.get() + ", which is not "
+                    + target.command().get(0) + " (" + Executables.resolve(target.command().get(0), target.workingDirectory())
+                    .map(Path::toString).orElse("not found on PATH") + "); leaving it alone");
             return Optional.empty();
         }
         return handle;
     }
+
+    /**
+     * Started commands get an empty environment plus a few harmless variables and what the
+     * operator configured for this resource: never the service's own, which holds its database
+     * password and the tokens of every plugin.
+     */
+    private static void cleanEnvironment(ProcessBuilder builder, ProcessTarget target) {
+        Map<String, String> environment = builder.environment();
+        Map<String, String> inherited = Map.copyOf(environment);
+        environment.clear();
+        for (String harmless : INHERITED) {
+            String value = inherited.get(harmless);
+            if (value != null) {
+                environment.put(harmless, value);
+            }
+        }
+        environment.putIfAbsent("PATH", Executables.DEFAULT_PATH);
+        environment.putAll(target.environment());
+    }
+
+    /** The only variables of the service's environment a started process sees. */
+    private static final List<String> INHERITED = List.of("PATH", "LANG", "LC_ALL", "TZ", "HOME", "USER", "LOGNAME");
 
     private static boolean stop(ProcessHandle process, ProcessTarget target, ActionContext context)
             throws InterruptedException, ExecutionException {

@@ -107,12 +107,60 @@ class ProcessRestartActionTest {
     }
 
     @Test
-    void reportsAProcessThatDiesRightAfterStarting() throws Exception {
+    void reportsAProcessThatDiesRightAfterStartingAndKeepsThePidFile() throws Exception {
+        Files.writeString(directory.resolve("svc.pid"), "999999999");
         Map<String, Object> entry = sleeper();
         entry.put("command", List.of("false"));
         ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(10)));
         assertThat(result.succeeded()).isFalse();
-        assertThat(result.message()).contains("exited");
+        assertThat(result.message()).contains("exited").contains("pid file was left as it was");
+        // A process that exited never replaces the record of what runs.
+        assertThat(Files.readString(directory.resolve("svc.pid"))).isEqualTo("999999999");
+    }
+
+    @Test
+    void recognisesAHungProcessStartedThroughASymlinkAndReplacesIt() throws Exception {
+        // The kernel reports /usr/bin/sleep; config names a symlink to it. Comparing names left the hung
+        // process running beside a second copy and lost it from the pid file.
+        Path link = Files.createSymbolicLink(directory.resolve("my-service"), Executables.resolve("sleep", java.util.Optional.empty())
+                .orElseThrow());
+        Process hung = new ProcessBuilder(link.toString(), "300").start();
+        toKill.add(hung.toHandle());
+        assertThat(new ProcessBuilder("kill", "-STOP", Long.toString(hung.pid())).start().waitFor()).isZero();
+        Files.writeString(directory.resolve("svc.pid"), Long.toString(hung.pid()));
+        Map<String, Object> entry = sleeper();
+        entry.put("command", List.of(link.toString(), "300"));
+
+        ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(20)));
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(result.details()).containsEntry("oldPid", Long.toString(hung.pid()));
+        assertThat(hung.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("the hung process was killed").isTrue();
+        long newPid = Long.parseLong(Files.readString(directory.resolve("svc.pid")).trim());
+        assertThat(ProcessHandle.of(newPid)).hasValueSatisfying(handle -> assertThat(handle.isAlive()).isTrue());
+    }
+
+    @Test
+    void startsCommandsWithACleanEnvironmentPlusWhatConfigLists() throws Exception {
+        // The build sets HOMEOSTAT_TEST_SECRET for the tests; a started process must not inherit it.
+        assertThat(System.getenv("HOMEOSTAT_TEST_SECRET")).as("precondition: the secret is in this JVM's environment").isNotBlank();
+        Path dump = directory.resolve("environment.txt");
+        Map<String, Object> entry = sleeper();
+        entry.put("command", List.of("sh", "-c", "env > '" + dump + "'; exec sleep 300"));
+        entry.put("environment", Map.of("GREETING", "hello"));
+
+        ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(20)));
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        String environment = Files.readString(dump);
+        assertThat(environment).contains("GREETING=hello").contains("PATH=")
+                .doesNotContain("HOMEOSTAT_TEST_SECRET").doesNotContain(System.getenv("HOMEOSTAT_TEST_SECRET"));
+
+        Path commandDump = directory.resolve("command-environment.txt");
+        ActionResult command = action.execute(new TestActionContext("service:demo", Map.of(),
+                settings(Map.of("restartCommand", List.of("sh", "-c", "env > '" + commandDump + "'"))), Duration.ofSeconds(10)));
+        assertThat(command.succeeded()).as(command.message()).isTrue();
+        assertThat(Files.readString(commandDump)).doesNotContain("HOMEOSTAT_TEST_SECRET");
     }
 
     @Test
