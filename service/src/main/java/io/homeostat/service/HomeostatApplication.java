@@ -38,6 +38,7 @@ import io.homeostat.service.engine.RuleBaseCompiler;
 import io.homeostat.service.engine.SignalQueue;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.execution.DecisionDispatcher;
 import io.homeostat.service.execution.EscalationNotifier;
 import io.homeostat.service.execution.RemediationExecutor;
@@ -46,6 +47,7 @@ import io.homeostat.service.health.PluginsHealthCheck;
 import io.homeostat.service.health.RuleBaseHealthCheck;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.recording.SignalJournal;
 import io.homeostat.service.recording.SignalRecorder;
 import io.homeostat.service.recovery.StartupState;
 import io.homeostat.service.resources.ApprovalsResource;
@@ -70,6 +72,7 @@ import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import org.jdbi.v3.core.Jdbi;
@@ -155,7 +158,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 Duration.ofMillis(configuration.getEngine().getTick().toMilliseconds()),
                 Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
                 .withWindows(configuration.getPolicy().windows())
-                .restoringFrom(now -> StartupState.load(store, policy, now));
+                .restoringFrom(now -> StartupState.load(store, policy, now, recentSignals(configuration, now)));
         if (configuration.getRecording().isEnabled()) {
             SignalRecorder recorder = new SignalRecorder(Path.of(configuration.getRecording().getDirectory()),
                     configuration.getRecording().retention(), configuration.getRecording().maxBytes(), environment.metrics());
@@ -235,5 +238,14 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 .maxNestingDepth(configuration.getIntake().getMaxJsonDepth()).build());
         environment.jersey().register(new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(),
                 authenticator::invalidateAll));
+    }
+
+    /** What the engine evaluated within a signal's lifetime before a restart, so that its windows go on counting it. */
+    private static List<Signal> recentSignals(HomeostatConfiguration configuration, long now) {
+        if (!configuration.getRecording().isEnabled()) {
+            return List.of();
+        }
+        return SignalJournal.recent(Path.of(configuration.getRecording().getDirectory()),
+                Instant.ofEpochMilli(now).minus(Signal.LIFETIME), Instant.ofEpochMilli(now));
     }
 }

@@ -168,7 +168,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
                 issue.getSeverity().label(), issue.getCategory(), issue.getState().label(), issue.getSummary(), issue.getOpenedBy(),
                 issue.getEvidenceCount(), Instant.ofEpochMilli(issue.getOpenedAt()), Instant.ofEpochMilli(issue.getLastEvidenceAt()),
                 issue.getResolvedAt() == 0 ? null : Instant.ofEpochMilli(issue.getResolvedAt()), updatedAt,
-                List.copyOf(issue.getReporters()));
+                List.copyOf(issue.getReporters()), issue.getLastClearAt() == 0 ? null : Instant.ofEpochMilli(issue.getLastClearAt()));
     }
 
     private static DecisionRecord record(Decision decision) {

@@ -20,5 +20,6 @@ public record IssueRecord(
         Instant lastEvidenceAt,
         Instant resolvedAt,
         Instant updatedAt,
-        List<String> reporters) {
+        List<String> reporters,
+        Instant lastClearAt) {
 }

@@ -6,12 +6,18 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
+import io.homeostat.service.engine.facts.Signal;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /** Reads recorded signals back, in the order the engine evaluated them, between two instants. */
 public final class SignalJournal {
+    private static final Logger LOG = LoggerFactory.getLogger(SignalJournal.class);
+
     private SignalJournal() {
     }
 
@@ -25,8 +31,45 @@ public final class SignalJournal {
         return name.substring("signals-".length(), name.length() - ".tsv".length());
     }
 
+    /**
+     * The signals evaluated in [from, to), for start-up: a line a crash tore or that cannot be
+     * read is skipped and counted in the log, never a reason not to start.
+     */
+    public static List<Signal> recent(Path directory, Instant from, Instant to) {
+        List<Signal> signals = new ArrayList<>();
+        if (!Files.isDirectory(directory)) {
+            return signals;
+        }
+        int[] unreadable = {0};
+        try {
+            readLines(directory, from, to, recorded -> signals.add(recorded.signal()), (file, number, problem) -> unreadable[0]++);
+        } catch (IOException e) {
+            LOG.warn("could not read recent signals from {} ({}); windows start empty", directory, e.toString());
+        }
+        if (unreadable[0] > 0) {
+            LOG.warn("skipped {} unreadable lines of the recording in {} while restoring recent signals", unreadable[0], directory);
+        }
+        return signals;
+    }
+
+    private interface BadLine {
+        void seen(Path file, int number, RuntimeException problem) throws IOException;
+    }
+
     /** Calls {@code each} with every signal evaluated in [from, to); returns how many. */
     public static long read(Path directory, Instant from, Instant to, Consumer<SignalLines.Recorded> each) throws IOException {
+        long[] count = {0};
+        readLines(directory, from, to, recorded -> {
+            each.accept(recorded);
+            count[0]++;
+        }, (file, number, problem) -> {
+            throw new IOException(file.getFileName() + ":" + number + ": " + problem.getMessage(), problem);
+        });
+        return count[0];
+    }
+
+    private static void readLines(Path directory, Instant from, Instant to, Consumer<SignalLines.Recorded> each, BadLine bad)
+            throws IOException {
         String first = SignalRecorder.HOUR.format(from);
         String last = SignalRecorder.HOUR.format(to);
         List<Path> files;
@@ -34,7 +77,6 @@ public final class SignalJournal {
             files = list.filter(SignalJournal::isRecording).filter(file -> hourOf(file).compareTo(first) >= 0 && hourOf(file).compareTo(last) <= 0)
                     .sorted().toList();
         }
-        long count = 0;
         long fromMillis = from.toEpochMilli();
         long toMillis = to.toEpochMilli();
         for (Path file : files) {
@@ -46,15 +88,14 @@ public final class SignalJournal {
                     try {
                         recorded = SignalLines.read(line);
                     } catch (RuntimeException e) {
-                        throw new IOException(file.getFileName() + ":" + number + ": " + e.getMessage(), e);
+                        bad.seen(file, number, e);
+                        continue;
                     }
                     if (recorded.evaluatedAt() >= fromMillis && recorded.evaluatedAt() < toMillis) {
                         each.accept(recorded);
-                        count++;
                     }
                 }
             }
         }
-        return count;
     }
 }

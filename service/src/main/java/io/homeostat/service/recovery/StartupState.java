@@ -19,6 +19,7 @@ import io.homeostat.service.engine.facts.RemediationOutcome;
 import io.homeostat.service.engine.facts.RemediationStarted;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.engine.facts.Severity;
+import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.engine.facts.Verification;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.BreakerRecord;
@@ -77,7 +78,11 @@ public final class StartupState {
                 .findFirst().orElse(null);
     }
 
-    public static RestoredState load(Store store, PolicySettings policy, long now) {
+    /**
+     * @param recentSignals the signals evaluated within a signal's lifetime before {@code now} (from
+     *                      the recording), so that windows a restart cut through still count them
+     */
+    public static RestoredState load(Store store, PolicySettings policy, long now, List<Signal> recentSignals) {
         List<Object> facts = new ArrayList<>();
         List<Object> events = new ArrayList<>();
         Instant at = Instant.ofEpochMilli(now);
@@ -87,11 +92,15 @@ public final class StartupState {
         Map<String, IssueRecord> issues = new HashMap<>();
         for (IssueRecord issue : store.issues().active()) {
             issues.put(issue.id(), issue);
-            facts.add(Issue.restore(issue.id(), issue.tenant(), issue.resource(), issue.type(),
-                    Severity.valueOf(issue.severity().toUpperCase(Locale.ROOT)), issue.category(), IssueState.fromLabel(issue.state()),
-                    issue.openedBy(), issue.summary(), issue.openedAt().toEpochMilli(), issue.lastEvidenceAt().toEpochMilli(),
-                    issue.evidenceCount(), issue.reporters()));
+            facts.add(restore(issue));
         }
+        // Tombstones: evidence from before a recovery must not open the problem again.
+        int tombstones = 0;
+        for (IssueRecord issue : store.issues().resolvedSince(at.minus(Signal.LIFETIME))) {
+            facts.add(restore(issue));
+            tombstones++;
+        }
+        facts.addAll(recentSignals);
         Map<String, RemediationRecord> byDecision = new HashMap<>();
         for (RemediationRecord remediation : store.remediations().startedSince(at.minus(RATE_HISTORY))) {
             byDecision.put(remediation.decisionId(), remediation);
@@ -119,8 +128,11 @@ public final class StartupState {
             }
             if (state == ProposalState.VERIFYING) {
                 boolean snapshot = remediation != null && store.remediations().snapshot(remediation.id()).isPresent();
-                facts.add(new Verification(p.decisionId(), p.id(), p.issueId(), p.actionId(), now,
-                        policy.verificationMillis(p.actionId()), snapshot));
+                // The deadline counts from when the action reported, not from the restart: a restart
+                // must not give an attempt that is not helping more time.
+                long reportedAt = remediation != null && remediation.finishedAt() != null ? remediation.finishedAt().toEpochMilli() : now;
+                facts.add(new Verification(p.decisionId(), p.id(), p.issueId(), p.actionId(), Math.min(reportedAt, now),
+                        policy.verificationMillis(p.actionId()), snapshot).rebased(now));
             } else if (state == ProposalState.ROLLING_BACK) {
                 events.add(new RollbackRequest(p.decisionId(), "a restart interrupted the rollback; rolling back again"));
             } else if (state == ProposalState.RUNNING && remediation != null && isFinal(remediation.state())) {
@@ -169,8 +181,20 @@ public final class StartupState {
         for (EscalationRecord e : store.escalations().ofActiveIssues()) {
             facts.add(new Escalation(e.id(), e.issueId(), e.tenant(), e.resource(), e.issueType(), e.reason(), e.createdAt().toEpochMilli()));
         }
-        LOG.info("restored {} facts from the store; {} interrupted attempts reconciled", facts.size(), interrupted.size());
+        LOG.info("restored {} facts from the store ({} recent signals from the recording, {} resolved issues kept as tombstones); "
+                + "{} interrupted attempts reconciled", facts.size(), recentSignals.size(), tombstones, interrupted.size());
         return new RestoredState(facts, events);
+    }
+
+    private static Issue restore(IssueRecord issue) {
+        return Issue.restore(issue.id(), issue.tenant(), issue.resource(), issue.type(),
+                Severity.valueOf(issue.severity().toUpperCase(Locale.ROOT)), issue.category(), IssueState.fromLabel(issue.state()),
+                issue.openedBy(), issue.summary(), issue.openedAt().toEpochMilli(), issue.lastEvidenceAt().toEpochMilli(),
+                millis(issue.lastClearAt()), millis(issue.resolvedAt()), issue.evidenceCount(), issue.reporters());
+    }
+
+    private static long millis(Instant instant) {
+        return instant == null ? 0 : instant.toEpochMilli();
     }
 
     private static boolean isFinal(String state) {

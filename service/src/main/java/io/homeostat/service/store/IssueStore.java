@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Issues: written by the engine's output path, read by the API. */
 public final class IssueStore {
     private static final String COLUMNS = "id, tenant, fingerprint, resource, type, severity, category, state, summary, opened_by, "
-            + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at, reporters";
+            + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at, reporters, last_clear_at";
 
     private final Jdbi jdbi;
 
@@ -26,14 +26,14 @@ public final class IssueStore {
     void upsert(Handle handle, IssueRecord issue) {
         int updated = handle.createUpdate("UPDATE issues SET severity = :severity, state = :state, summary = :summary, "
                         + "evidence_count = :evidenceCount, last_evidence_at = :lastEvidenceAt, resolved_at = :resolvedAt, "
-                        + "updated_at = :updatedAt, reporters = :reporterList WHERE id = :id")
+                        + "updated_at = :updatedAt, reporters = :reporterList, last_clear_at = :lastClearAt WHERE id = :id")
                 .bindMethods(issue)
                 .bind("reporterList", reporters(issue))
                 .execute();
         if (updated == 0) {
             handle.createUpdate("INSERT INTO issues (" + COLUMNS + ") VALUES (:id, :tenant, :fingerprint, :resource, :type, "
                             + ":severity, :category, :state, :summary, :openedBy, :evidenceCount, :openedAt, :lastEvidenceAt, "
-                            + ":resolvedAt, :updatedAt, :reporterList)")
+                            + ":resolvedAt, :updatedAt, :reporterList, :lastClearAt)")
                     .bindMethods(issue)
                     .bind("reporterList", reporters(issue))
                     .execute();
@@ -49,6 +49,16 @@ public final class IssueStore {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM issues WHERE state <> 'resolved' "
                         + "ORDER BY opened_at, id")
                 .map((rs, ctx) -> read(rs)).list());
+    }
+
+    /**
+     * Issues resolved since {@code since}: the session keeps them as tombstones for a signal's
+     * lifetime, so that evidence from before the recovery does not open the problem again.
+     */
+    public List<IssueRecord> resolvedSince(Instant since) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM issues WHERE state = 'resolved' "
+                        + "AND resolved_at >= :since ORDER BY opened_at, id")
+                .bind("since", since).map((rs, ctx) -> read(rs)).list());
     }
 
     /** Counts by state, for the statistics totals. */
@@ -96,7 +106,7 @@ public final class IssueStore {
                 rs.getString("type"), rs.getString("severity"), rs.getString("category"), rs.getString("state"),
                 rs.getString("summary"), rs.getString("opened_by"), rs.getInt("evidence_count"), instant(rs, "opened_at"),
                 instant(rs, "last_evidence_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
-                splitReporters(rs.getString("reporters")));
+                splitReporters(rs.getString("reporters")), instant(rs, "last_clear_at"));
     }
 
     private static List<String> splitReporters(String value) {

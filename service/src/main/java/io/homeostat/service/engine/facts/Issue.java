@@ -58,13 +58,20 @@ public final class Issue {
         this.evidenceCount = Math.max(1, evidenceCount);
     }
 
-    /** An issue read back from the store at start-up, with its id, state and times. */
+    /**
+     * An issue read back from the store at start-up, with its id, state and every time a rule
+     * compares: the last healthy reading (the quiet period counts from it; without it a restart
+     * sent a recovering issue back to open) and, for a resolved tombstone, when it resolved.
+     * docs/ARCHITECTURE.md lists which fields are stored and which are derived.
+     */
     public static Issue restore(String id, String tenant, String resource, String type, Severity severity, String category,
                                 IssueState state, String openedBy, String summary, long openedAt, long lastEvidenceAt,
-                                int evidenceCount, Collection<String> reporters) {
+                                long lastClearAt, long resolvedAt, int evidenceCount, Collection<String> reporters) {
         Issue issue = new Issue(id, tenant, resource, type, severity, category, openedAt, evidenceCount, openedBy, summary);
         issue.state = state;
         issue.lastEvidenceAt = lastEvidenceAt;
+        issue.lastClearAt = lastClearAt;
+        issue.resolvedAt = resolvedAt;
         issue.reporters.addAll(reporters);
         return issue;
     }
