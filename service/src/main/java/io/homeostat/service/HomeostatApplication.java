@@ -12,7 +12,10 @@ import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.JsonUnauthorizedHandler;
 import io.homeostat.service.auth.KeyAuthenticator;
 import io.homeostat.service.auth.RoleAuthorizer;
+import io.homeostat.service.cli.CommandErrors;
+import io.homeostat.service.cli.DatabaseCheck;
 import io.homeostat.service.cli.KeysCommand;
+import io.homeostat.service.cli.PortCheck;
 import io.homeostat.service.resources.BodyLimitFilter;
 import io.homeostat.service.resources.ForbiddenMapper;
 import io.homeostat.service.resources.KeysResource;
@@ -23,12 +26,14 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
 import io.dropwizard.core.Application;
+import io.dropwizard.core.cli.CheckCommand;
+import io.dropwizard.core.cli.Cli;
+import io.dropwizard.core.cli.ServerCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.core.setup.Environment;
-import io.dropwizard.db.DataSourceFactory;
 import io.dropwizard.jdbi3.JdbiFactory;
 import io.dropwizard.lifecycle.Managed;
-import io.dropwizard.migrations.MigrationsBundle;
+import io.dropwizard.migrations.DbCommand;
 import io.homeostat.service.cli.PluginsCommand;
 import io.homeostat.service.cli.RulesCommand;
 import io.homeostat.service.config.StrictConfigurationFactoryFactory;
@@ -75,6 +80,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import net.sourceforge.argparse4j.inf.Namespace;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -106,22 +112,49 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         bootstrap.addCommand(new RulesCommand());
         bootstrap.addCommand(new PluginsCommand());
         bootstrap.addCommand(new KeysCommand());
-        bootstrap.addBundle(new MigrationsBundle<>() {
+        // Dropwizard's db commands (migrate, status, ...), with the one-line errors of every command.
+        bootstrap.addCommand(new DbCommand<>("db", HomeostatConfiguration::getDatabase, HomeostatConfiguration.class, "migrations.xml") {
             @Override
-            public DataSourceFactory getDataSourceFactory(HomeostatConfiguration configuration) {
-                return configuration.getDatabase();
+            protected void run(Bootstrap<HomeostatConfiguration> bootstrap, Namespace namespace, HomeostatConfiguration configuration)
+                    throws Exception {
+                DatabaseCheck.ensureAvailable(configuration.getDatabase());
+                super.run(bootstrap, namespace, configuration);
+            }
+
+            @Override
+            public void onError(Cli cli, Namespace namespace, Throwable error) {
+                CommandErrors.print(cli, error);
+            }
+        });
+    }
+
+    /** server and check as Dropwizard has them, but an operator's mistake is one line, not a stack trace. */
+    @Override
+    protected void addDefaultCommands(Bootstrap<HomeostatConfiguration> bootstrap) {
+        bootstrap.addCommand(new ServerCommand<>(this) {
+            @Override
+            public void onError(Cli cli, Namespace namespace, Throwable error) {
+                CommandErrors.print(cli, error);
+            }
+        });
+        bootstrap.addCommand(new CheckCommand<>(this) {
+            @Override
+            public void onError(Cli cli, Namespace namespace, Throwable error) {
+                CommandErrors.print(cli, error);
             }
         });
     }
 
     @Override
     public void run(HomeostatConfiguration configuration, Environment environment) throws Exception {
+        PortCheck.ensureFree(configuration.getServerFactory());
         // Rules first: a rule file that does not compile stops start-up with file, line and message.
         Path rulesDirectory = Path.of(configuration.getEngine().getRulesDirectory());
         RuleBaseCompiler compiler = new RuleBaseCompiler();
         RuleBase ruleBase = compiler.compile(rulesDirectory);
 
         if (configuration.isMigrateOnStart()) {
+            DatabaseCheck.ensureAvailable(configuration.getDatabase());
             Migrations.apply(configuration.getDatabase());
         }
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");

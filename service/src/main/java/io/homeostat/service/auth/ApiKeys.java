@@ -19,7 +19,7 @@ public final class ApiKeys {
     }
 
     /** A request that breaks the rules; the message says which. */
-    public static final class InvalidKeyRequest extends RuntimeException {
+    public static final class InvalidKeyRequest extends IllegalArgumentException {
         private static final long serialVersionUID = 1L;
 
         public InvalidKeyRequest(String message) {

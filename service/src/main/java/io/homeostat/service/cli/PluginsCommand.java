@@ -1,5 +1,6 @@
 package io.homeostat.service.cli;
 
+import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.homeostat.service.HomeostatConfiguration;
@@ -46,5 +47,11 @@ public final class PluginsCommand extends ConfiguredCommand<HomeostatConfigurati
         } finally {
             registry.stop();
         }
+    }
+
+    /** An operator's mistake is one line, not a stack trace. */
+    @Override
+    public void onError(Cli cli, Namespace namespace, Throwable error) {
+        CommandErrors.print(cli, error);
     }
 }

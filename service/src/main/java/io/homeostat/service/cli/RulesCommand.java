@@ -1,5 +1,6 @@
 package io.homeostat.service.cli;
 
+import io.dropwizard.core.cli.Cli;
 import io.dropwizard.core.cli.ConfiguredCommand;
 import io.dropwizard.core.setup.Bootstrap;
 import io.dropwizard.db.ManagedDataSource;
@@ -148,5 +149,11 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
         if (results.isEmpty() || failed > 0) {
             throw new IllegalStateException(results.isEmpty() ? "no scenarios in " + scenarios : failed + " scenario(s) failed");
         }
+    }
+
+    /** An operator's mistake is one line, not a stack trace. */
+    @Override
+    public void onError(Cli cli, Namespace namespace, Throwable error) {
+        CommandErrors.print(cli, error);
     }
 }
