@@ -36,6 +36,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.dropwizard.migrations.DbCommand;
 import io.homeostat.service.cli.PluginsCommand;
 import io.homeostat.service.cli.RulesCommand;
+import io.homeostat.service.config.DatabaseDescription;
 import io.homeostat.service.config.StrictConfigurationFactoryFactory;
 import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.RuleBase;
@@ -158,6 +159,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
             Migrations.apply(configuration.getDatabase());
         }
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");
+        LOG.info("database: {}", DatabaseDescription.describe(configuration.getDatabase()));
         Store store = new Store(jdbi, environment.getObjectMapper());
         AdminKeyBootstrap.Outcome firstKey = AdminKeyBootstrap.ensure(store.keys(), configuration.getAuth().getAdminKey(), System.out,
                 Clock.systemUTC());
@@ -183,7 +185,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 execution.getShutdownGrace(), execution.getMaxConcurrent(), environment.metrics());
         EscalationNotifier notifier = new EscalationNotifier(plugins, store, environment.getObjectMapper(),
                 execution.getEscalationAction(), configuration.getPlugins()::settingsFor,
-                execution.timeoutFor(execution.getEscalationAction()), execution.getRetryBackoff(), execution.getEscalationRedelivery());
+                execution.timeoutFor(execution.getEscalationAction()), execution.retriesFor(execution.getEscalationAction()),
+                execution.getRetryBackoff(), execution.getEscalationRedelivery());
         PolicySettings policy = configuration.getPolicy().build();
         SignalQueue queue = new SignalQueue(configuration.getIntake().getQueueCapacity());
         Engine engine = new Engine(ruleBase, queue, feedback, new DecisionDispatcher(store, executor, notifier, environment.metrics()),

@@ -156,4 +156,27 @@ class EscalationRedeliveryIntegrationTest {
             }
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void theEscalationActionIsRetriedAsConfiguredNotAFixedNumberOfTimes(TestDatabase.Kind kind) throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/escalations", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(503, -1);
+            exchange.close();
+        });
+        server.start();
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = app(database, "http://127.0.0.1:" + server.getAddress().getPort() + "/escalations")
+                     .execution("actionRetries", Map.of("notify.webhook", 1)).start()) {
+            app.signals(signal("service:d"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(escalationState(app, "service:d")).isEqualTo("failed"));
+            // One call and the one configured retry of a transient (503) failure: it was always four.
+            assertThat(received).hasSize(2);
+        } finally {
+            server.stop(0);
+        }
+    }
 }

@@ -16,5 +16,9 @@ public record IssueReference(String id, String type, String severity, String ten
         Objects.requireNonNull(type, "type");
         Objects.requireNonNull(severity, "severity");
         Objects.requireNonNull(tenant, "tenant");
+        // The promise to plugins is a lower-case severity name; an empty one once reached them.
+        if (severity.isBlank() || !severity.equals(severity.toLowerCase(java.util.Locale.ROOT))) {
+            throw new IllegalArgumentException("severity must be a lower-case severity name, was '" + severity + "'");
+        }
     }
 }

@@ -18,6 +18,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,11 @@ import java.util.concurrent.TimeUnit;
  * windows. Every number has the default the product documents (docs/OPERATIONS.md).
  */
 public class PolicyFactory {
+    /**
+     * The defaults live once, in {@link PolicySettings.Builder} (the rule authors' API): every field
+     * below starts from them. HomeostatConfigurationTest checks that an empty policy yields them.
+     */
+    private static final PolicySettings DEFAULTS = PolicySettings.builder().build();
 
     @Valid
     @NotNull
@@ -37,7 +43,7 @@ public class PolicyFactory {
     @Min(1)
     @Max(10_000)
     @JsonProperty
-    private int maxConcurrent = 5;
+    private int maxConcurrent = DEFAULTS.getMaxConcurrent();
 
     @Valid
     @NotNull
@@ -87,7 +93,7 @@ public class PolicyFactory {
     /** After a fix resolves an issue, the same problem coming back within this long escalates. */
     @MinDuration(value = 0, unit = TimeUnit.SECONDS)
     @JsonProperty
-    private Duration probation = Duration.hours(1);
+    private Duration probation = Duration.milliseconds(DEFAULTS.getProbationMillis());
 
     /**
      * How long evidence must stay clear before an issue resolves. Keep it at least as long as the
@@ -95,7 +101,7 @@ public class PolicyFactory {
      */
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     @JsonProperty
-    private Duration resolveQuietPeriod = Duration.minutes(2);
+    private Duration resolveQuietPeriod = Duration.milliseconds(DEFAULTS.getResolveQuietPeriodMillis());
 
     @Valid
     @NotNull
@@ -141,38 +147,38 @@ public class PolicyFactory {
     public static class RateLimits {
         @Min(0)
         @JsonProperty
-        private int perResourcePerHour = 10;
+        private int perResourcePerHour = DEFAULTS.getMaxPerResourcePerHour();
         @Min(0)
         @JsonProperty
-        private int perTenantPerMinute = 10;
+        private int perTenantPerMinute = DEFAULTS.getMaxPerTenantPerMinute();
         @Min(0)
         @JsonProperty
-        private int globalPerHour = 100;
+        private int globalPerHour = DEFAULTS.getMaxGlobalPerHour();
     }
 
     public static class BlastRadius {
         /** Resources with the same value of this label form a group. */
         @NotBlank
         @JsonProperty
-        private String label = "service";
+        private String label = DEFAULTS.getBlastRadiusLabel();
         @DecimalMin("0.0")
         @DecimalMax("1.0")
         @JsonProperty
-        private double maxShare = 0.25;
+        private double maxShare = DEFAULTS.getBlastRadiusShare();
     }
 
     public static class BreakerSettings {
         @Min(1)
         @JsonProperty
-        private int failures = 5;
+        private int failures = DEFAULTS.getBreakerFailures();
         @MinDuration(value = 1, unit = TimeUnit.SECONDS)
         @JsonProperty
-        private Duration cooldown = Duration.seconds(300);
+        private Duration cooldown = Duration.milliseconds(DEFAULTS.getBreakerCooldownMillis());
     }
 
     public static class CostBenefitSettings {
         @JsonProperty
-        private double roiThreshold = 0;
+        private double roiThreshold = DEFAULTS.getRoiThreshold();
         @NotNull
         @JsonProperty
         private Map<String, Double> severityWeights = new LinkedHashMap<>();
@@ -185,54 +191,54 @@ public class PolicyFactory {
         private Map<String, Double> expectedMinutes = new LinkedHashMap<>();
         @DecimalMin("0.0")
         @JsonProperty
-        private double defaultExpectedMinutes = 30;
+        private double defaultExpectedMinutes = DEFAULTS.getDefaultExpectedMinutes();
         /** Per resource id, or prefix ending in '*': how much it matters (1 = normal). */
         @NotNull
         @JsonProperty
         private Map<String, Double> criticality = new LinkedHashMap<>();
         @DecimalMin("0.0")
         @JsonProperty
-        private double defaultCriticality = 1.0;
+        private double defaultCriticality = DEFAULTS.getDefaultCriticality();
     }
 
     public static class LearningSettings {
         /** How many attempts the plugin's declared prior is worth. */
         @DecimalMin("0.1")
         @JsonProperty
-        private double priorWeight = 2;
+        private double priorWeight = DEFAULTS.getPriorWeight();
         @DecimalMin("0.0")
         @JsonProperty
-        private double exploration = 0.1;
+        private double exploration = DEFAULTS.getExplorationWeight();
         /** A later strategy is tried first only when it scores this much better than an earlier one. */
         @DecimalMin("0.0")
         @JsonProperty
-        private double reorderMargin = 0.15;
+        private double reorderMargin = DEFAULTS.getReorderMargin();
     }
 
     public static class ApprovalSettings {
         /** Actions at or above this risk wait for a human; "none" switches approval off. */
         @OneOf(value = {"none", "low", "medium", "high", "critical"}, ignoreCase = true)
         @JsonProperty
-        private String minRisk = "high";
+        private String minRisk = DEFAULTS.getApprovalMinRisk().toLowerCase(Locale.ROOT);
         @MinDuration(value = 1, unit = TimeUnit.SECONDS)
         @JsonProperty
-        private Duration timeout = Duration.minutes(15);
+        private Duration timeout = Duration.milliseconds(DEFAULTS.getApprovalTimeoutMillis());
     }
 
     public static class QuorumSettings {
         /** Actions at or above this risk need the quorum; "none" switches it off. */
         @OneOf(value = {"none", "low", "medium", "high", "critical"}, ignoreCase = true)
         @JsonProperty
-        private String minRisk = "high";
+        private String minRisk = DEFAULTS.getQuorumMinRisk().toLowerCase(Locale.ROOT);
         @DecimalMin("0.0")
         @DecimalMax("1.0")
         @JsonProperty
-        private double share = 0.6;
+        private double share = DEFAULTS.getQuorumShare();
     }
 
     public static class DryRunSettings {
         @JsonProperty
-        private boolean global;
+        private boolean global = DEFAULTS.isDryRunGlobal();
         @NotNull
         @JsonProperty
         private Set<String> tenants = new LinkedHashSet<>();
@@ -245,18 +251,18 @@ public class PolicyFactory {
         /** How soon work deferred by a concurrency or blast-radius limit is evaluated again. */
         @MinDuration(value = 1, unit = TimeUnit.SECONDS)
         @JsonProperty
-        private Duration retry = Duration.seconds(15);
+        private Duration retry = Duration.milliseconds(DEFAULTS.getDeferRetryMillis());
         /** Work deferred longer than this is given up and escalated. */
         @MinDuration(value = 1, unit = TimeUnit.SECONDS)
         @JsonProperty
-        private Duration maxWait = Duration.hours(1);
+        private Duration maxWait = Duration.milliseconds(DEFAULTS.getMaxDeferralMillis());
     }
 
     public static class VerificationSettings {
         /** How long after an action succeeds the issue has to clear. */
         @MinDuration(value = 1, unit = TimeUnit.SECONDS)
         @JsonProperty
-        private Duration deadline = Duration.minutes(2);
+        private Duration deadline = Duration.milliseconds(DEFAULTS.getDefaultVerificationMillis());
         @NotNull
         @JsonProperty
         private Map<String, Duration> actions = new LinkedHashMap<>();

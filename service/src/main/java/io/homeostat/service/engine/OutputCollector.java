@@ -179,6 +179,6 @@ final class OutputCollector implements RuleRuntimeEventListener {
         return new DecisionRecord(decision.getId(), decision.getIssueId(), decision.getProposalId(), decision.getTenant(),
                 decision.getResource(), decision.getIssueType(), decision.getSeverity().label(), decision.getActionId(),
                 decision.getParameters(), decision.getOutcome().label(), decision.getReason(), explanation,
-                Instant.ofEpochMilli(decision.getDecidedAt()));
+                Instant.ofEpochMilli(decision.getDecidedAt()), decision.getGroup());
     }
 }

@@ -29,6 +29,7 @@ public final class DecisionDispatcher implements EngineOutputHandler {
     private final EscalationNotifier notifier;
     private final MetricRegistry metrics;
     private final Histogram latency;
+    private final IssueLog issueLog = new IssueLog();
 
     public DecisionDispatcher(Store store, RemediationExecutor executor, EscalationNotifier notifier, MetricRegistry metrics) {
         this.store = Objects.requireNonNull(store, "store");
@@ -51,6 +52,7 @@ public final class DecisionDispatcher implements EngineOutputHandler {
             }
         }
         List<EscalationRecord> escalations = store.recordOutputs(outputs, pending);
+        outputs.issues().forEach(issueLog::committed);
 
         metrics.counter("homeostat.issues.opened").inc(outputs.issuesOpened());
         for (DecisionRecord decision : outputs.decisions()) {

@@ -7,6 +7,7 @@ import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.IssueReference;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.service.model.EscalationRecord;
+import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.plugins.LoadedAction;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.store.Store;
@@ -36,7 +37,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class EscalationNotifier implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(EscalationNotifier.class);
-    private static final int ATTEMPTS = 4;
 
     private final PluginRegistry plugins;
     private final Store store;
@@ -45,6 +45,7 @@ public final class EscalationNotifier implements Managed {
     private final Function<String, PluginSettings> settings;
     private final Duration timeout;
     private final Duration backoff;
+    private final int attempts;
     private final PluginCaller caller = new PluginCaller();
     private final ExecutorService senders = Executors.newSingleThreadExecutor(PluginCaller.named("homeostat-escalation-"));
     private final ScheduledExecutorService redelivery = Executors.newSingleThreadScheduledExecutor(PluginCaller.named("homeostat-redelivery-"));
@@ -53,7 +54,8 @@ public final class EscalationNotifier implements Managed {
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
     public EscalationNotifier(PluginRegistry plugins, Store store, ObjectMapper mapper, String actionId,
-                              Function<String, PluginSettings> settings, Duration timeout, Duration backoff, Duration redeliveryInterval) {
+                              Function<String, PluginSettings> settings, Duration timeout, int retries, Duration backoff,
+                              Duration redeliveryInterval) {
         this.plugins = plugins;
         this.store = store;
         this.mapper = mapper;
@@ -61,6 +63,8 @@ public final class EscalationNotifier implements Managed {
         this.settings = settings;
         this.timeout = timeout;
         this.backoff = backoff;
+        // execution.maxRetries / actionRetries for the escalation action, like any other action (it was a fixed 4).
+        this.attempts = retries + 1;
         this.redeliveryInterval = redeliveryInterval;
     }
 
@@ -87,12 +91,13 @@ public final class EscalationNotifier implements Managed {
                 message = "no loaded plugin provides " + actionId + "; the escalation is only recorded";
             } else {
                 String payload = payload(escalation);
+                IssueReference issue = new IssueReference(escalation.issueId(), escalation.issueType(),
+                        store.issues().find(escalation.issueId()).map(IssueRecord::severity).orElse("unknown"), escalation.tenant());
                 ActionResult result;
                 loaded.get().enter();
                 try {
-                    result = PluginCaller.retrying(ATTEMPTS, backoff, () -> {
-                        ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(),
-                                new IssueReference(escalation.issueId(), escalation.issueType(), "", escalation.tenant()),
+                    result = PluginCaller.retrying(attempts, backoff, () -> {
+                        ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(), issue,
                                 Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout));
                         return caller.action(loaded.get(), actionId, timeout, () -> loaded.get().action().execute(context));
                     }, () -> { }).result();

@@ -9,6 +9,7 @@ import io.homeostat.service.engine.facts.RemediationOutcome;
 import io.homeostat.service.engine.facts.RollbackOutcome;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.plugins.LoadedAction;
 import io.homeostat.service.plugins.PluginRegistry;
@@ -210,8 +211,11 @@ public final class RemediationExecutor implements Managed {
             } else {
                 RemediationRecord remediation = found.get();
                 Optional<DecisionRecord> decision = stores.decisions().find(remediation.decisionId());
-                IssueReference issue = new IssueReference(remediation.issueId(), decision.map(DecisionRecord::issueType).orElse(""),
-                        decision.map(DecisionRecord::severity).orElse(""), remediation.tenant());
+                Optional<IssueRecord> known = stores.issues().find(remediation.issueId());
+                IssueReference issue = new IssueReference(remediation.issueId(),
+                        decision.map(DecisionRecord::issueType).or(() -> known.map(IssueRecord::type)).orElse("unknown"),
+                        decision.map(DecisionRecord::severity).or(() -> known.map(IssueRecord::severity)).orElse("unknown"),
+                        remediation.tenant());
                 ActionResult result;
                 loaded.get().enter();
                 try {

@@ -18,7 +18,8 @@ public record DecisionRecord(
         String outcome,
         String reason,
         List<ExplanationEntry> explanation,
-        Instant decidedAt) {
+        Instant decidedAt,
+        String blastGroup) {
 
     /** One explanation line: rule, gate (may be null), verdict, message and figures. */
     public record ExplanationEntry(String rule, String gate, String verdict, String message, Map<String, Object> figures) {

@@ -23,6 +23,7 @@ import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.engine.facts.Verification;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.BreakerRecord;
+import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.model.ProposalRecord;
@@ -59,29 +60,14 @@ public final class StartupState {
     }
 
     /**
-     * The blast-radius group the decision counted the resource in, from the gate's figures
-     * ({@code "group": "service=checkout"}), so that a restored attempt still counts against its
-     * group before the resource's signals arrive again. Null when the gate found no group, or the
-     * group label has changed since.
+     * The blast-radius group the decision counted the resource in (a column of the decision, not
+     * read back out of a gate's figures: renaming the gate must not break a restart), so that a
+     * restored attempt still counts against its group before the resource's signals arrive again.
      */
-    static String groupOf(Store store, String decisionId, PolicySettings policy) {
-        if (decisionId == null) {
-            return null;
-        }
-        String prefix = policy.getBlastRadiusLabel() + "=";
-        return store.decisions().find(decisionId).stream()
-                .flatMap(decision -> decision.explanation().stream())
-                .filter(step -> "blast-radius".equals(step.gate()) && step.figures() != null && step.figures().get("group") instanceof String)
-                .map(step -> (String) step.figures().get("group"))
-                .filter(group -> group.startsWith(prefix))
-                .map(group -> group.substring(prefix.length()))
-                .findFirst().orElse(null);
+    static String groupOf(Store store, String decisionId) {
+        return decisionId == null ? null : store.decisions().find(decisionId).map(DecisionRecord::blastGroup).orElse(null);
     }
 
-    /**
-     * @param recentSignals the signals evaluated within a signal's lifetime before {@code now} (from
-     *                      the recording), so that windows a restart cut through still count them
-     */
     public static RestoredState load(Store store, PolicySettings policy, long now, List<Signal> recentSignals) {
         List<Object> facts = new ArrayList<>();
         List<Object> events = new ArrayList<>();
@@ -124,7 +110,7 @@ public final class StartupState {
             IssueRecord issue = issues.get(p.issueId());
             if (issue != null && (state == ProposalState.RUNNING || state == ProposalState.VERIFYING || state == ProposalState.ROLLING_BACK)) {
                 facts.add(new ActiveRemediation(p.decisionId(), p.issueId(), issue.tenant(), issue.resource(), p.actionId(), now,
-                        groupOf(store, p.decisionId(), policy)));
+                        groupOf(store, p.decisionId())));
             }
             if (state == ProposalState.VERIFYING) {
                 boolean snapshot = remediation != null && store.remediations().snapshot(remediation.id()).isPresent();

@@ -116,6 +116,10 @@ public final class RuleSet implements Managed {
             // The same files as what runs (an editor touching a file, a rollback's own write): nothing to compile.
             if (RuleBaseCompiler.version(sources).equals(current.version())) {
                 status = new Status(current.version(), current.ruleCount(), current.files(), current.loadedAt(), current.cause(), null);
+                if (current.isDegraded()) {
+                    LOG.info("rules no longer DEGRADED: the rejected edit is gone and the files are {} again ({})",
+                            current.version().substring(0, 12), cause);
+                }
                 metrics.counter("homeostat.rules.reloads.unchanged").inc();
                 return new Outcome("unchanged", current.version(), current.ruleCount(), List.of(), null);
             }
@@ -137,6 +141,9 @@ public final class RuleSet implements Managed {
         status = new Status(next.version(), next.ruleCount(), next.files(), clock.instant(), cause, null);
         metrics.counter("homeostat.rules.reloads.applied").inc();
         LOG.info("rules {} ({} rules) applied: {}; the engine paused {} ms", next.shortVersion(), next.ruleCount(), cause, took.toMillis());
+        if (current.isDegraded()) {
+            LOG.info("rules no longer DEGRADED: {} replaced the rejected edit", next.shortVersion());
+        }
         return new Outcome("applied", next.version(), next.ruleCount(), List.of(), took.toMillis());
     }
 

@@ -13,7 +13,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Decisions with their explanations; written once, when the engine concludes them. */
 public final class DecisionStore {
     private static final String COLUMNS = "id, issue_id, proposal_id, tenant, resource, issue_type, severity, action_id, parameters, outcome, "
-            + "reason, explanation, decided_at";
+            + "reason, explanation, decided_at, blast_group";
     private static final TypeReference<Map<String, String>> PARAMETERS = new TypeReference<>() { };
     private static final TypeReference<List<DecisionRecord.ExplanationEntry>> EXPLANATION = new TypeReference<>() { };
 
@@ -27,7 +27,7 @@ public final class DecisionStore {
 
     void insert(Handle handle, DecisionRecord decision) {
         handle.createUpdate("INSERT INTO decisions (" + COLUMNS + ") VALUES (:id, :issueId, :proposalId, :tenant, :resource, :issueType, "
-                        + ":severity, :actionId, :parametersJson, :outcome, :reason, :explanationJson, :decidedAt)")
+                        + ":severity, :actionId, :parametersJson, :outcome, :reason, :explanationJson, :decidedAt, :blastGroup)")
                 .bindMethods(decision)
                 .bind("parametersJson", json.write(decision.parameters()))
                 .bind("explanationJson", json.write(decision.explanation()))
@@ -55,7 +55,8 @@ public final class DecisionStore {
         return new DecisionRecord(rs.getString("id"), rs.getString("issue_id"), rs.getString("proposal_id"), rs.getString("tenant"), rs.getString("resource"),
                 rs.getString("issue_type"), rs.getString("severity"), rs.getString("action_id"),
                 json.read(rs.getString("parameters"), PARAMETERS), rs.getString("outcome"), rs.getString("reason"),
-                json.read(rs.getString("explanation"), EXPLANATION), IssueStore.instant(rs, "decided_at"));
+                json.read(rs.getString("explanation"), EXPLANATION), IssueStore.instant(rs, "decided_at"),
+                rs.getString("blast_group"));
     }
 
     static String truncate(String text, int max) {

@@ -50,6 +50,34 @@ class HomeostatConfigurationTest {
     }
 
     @Test
+    void anEmptyPolicyYieldsExactlyTheDefaultsOfThePolicyFact() throws Exception {
+        // The defaults are written once (PolicySettings.Builder); config must not drift from them.
+        io.homeostat.service.engine.facts.PolicySettings configured = load("{}").getPolicy().build();
+        io.homeostat.service.engine.facts.PolicySettings facts = io.homeostat.service.engine.facts.PolicySettings.builder().build();
+        int compared = 0;
+        for (java.lang.reflect.Method getter : io.homeostat.service.engine.facts.PolicySettings.class.getMethods()) {
+            boolean property = getter.getParameterCount() == 0 && getter.getDeclaringClass() != Object.class
+                    && (getter.getName().startsWith("get") || getter.getName().startsWith("is"));
+            if (property) {
+                assertThat(getter.invoke(configured)).as(getter.getName()).isEqualTo(getter.invoke(facts));
+                compared++;
+            }
+        }
+        assertThat(compared).isGreaterThan(20);
+        for (io.homeostat.service.engine.facts.Severity severity : io.homeostat.service.engine.facts.Severity.values()) {
+            assertThat(configured.severityWeight(severity)).as(severity.label()).isEqualTo(facts.severityWeight(severity));
+        }
+        for (String risk : java.util.List.of("low", "medium", "high", "critical")) {
+            assertThat(configured.riskPenalty(risk)).as(risk).isEqualTo(facts.riskPenalty(risk));
+            assertThat(configured.needsApproval(risk)).as(risk).isEqualTo(facts.needsApproval(risk));
+            assertThat(configured.needsQuorum(risk)).as(risk).isEqualTo(facts.needsQuorum(risk));
+        }
+        assertThat(configured.verificationMillis("any.action")).isEqualTo(facts.verificationMillis("any.action"));
+        assertThat(configured.expectedMinutes("any_type")).isEqualTo(facts.expectedMinutes("any_type"));
+        assertThat(configured.criticality("service:any")).isEqualTo(facts.criticality("service:any"));
+    }
+
+    @Test
     void theShippedConfigLoadsWithItsEnvironmentDefaults() throws Exception {
         Path shipped = Path.of(System.getProperty("homeostat.project.dir", ".."), "config.yml");
         HomeostatConfiguration configuration = factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),

@@ -233,7 +233,7 @@ class RestartEquivalenceIntegrationTest {
                 // Only a run that went differently gets here: make it part of what is compared.
                 decisions.add(new DecisionRecord("-", "-", "-", "-", outcome.resource(), "(outcome arrived)", "-", outcome.action(),
                         Map.of(), "nothing-running", "the scenario reported an outcome with no attempt of it running", List.of(),
-                        Instant.ofEpochMilli(session.now())));
+                        Instant.ofEpochMilli(session.now()), null));
                 return;
             }
             inFlight.remove(attempt.decisionId());

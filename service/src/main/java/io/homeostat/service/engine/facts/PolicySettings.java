@@ -173,6 +173,26 @@ public final class PolicySettings {
         return b.verificationMillis.getOrDefault(actionId, b.defaultVerificationMillis);
     }
 
+    /** The verification deadline of actions without their own. */
+    public long getDefaultVerificationMillis() {
+        return b.defaultVerificationMillis;
+    }
+
+    /** Expected minutes of issue types without their own. */
+    public double getDefaultExpectedMinutes() {
+        return b.defaultExpectedMinutes;
+    }
+
+    /** Criticality of resources no entry matches. */
+    public double getDefaultCriticality() {
+        return b.defaultCriticality;
+    }
+
+    /** Whether every tenant runs dry. */
+    public boolean isDryRunGlobal() {
+        return b.dryRun;
+    }
+
     public long getProbationMillis() {
         return b.probationMillis;
     }
@@ -308,13 +328,14 @@ public final class PolicySettings {
         }
 
         public Builder approval(String minRisk, long timeoutMillis) {
-            this.approvalMinRisk = minRisk;
+            // Upper case, as the risk levels are; config writes them in lower case.
+            this.approvalMinRisk = minRisk.toUpperCase(Locale.ROOT);
             this.approvalTimeoutMillis = timeoutMillis;
             return this;
         }
 
         public Builder quorum(String minRisk, double share) {
-            this.quorumMinRisk = minRisk;
+            this.quorumMinRisk = minRisk.toUpperCase(Locale.ROOT);
             this.quorumShare = share;
             return this;
         }
