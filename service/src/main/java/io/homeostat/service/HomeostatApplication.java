@@ -12,6 +12,7 @@ import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.JsonUnauthorizedHandler;
 import io.homeostat.service.auth.KeyAuthenticator;
 import io.homeostat.service.auth.RoleAuthorizer;
+import io.homeostat.service.cli.AuditCommand;
 import io.homeostat.service.cli.CommandErrors;
 import io.homeostat.service.cli.DatabaseCheck;
 import io.homeostat.service.cli.KeysCommand;
@@ -57,6 +58,7 @@ import io.homeostat.service.recording.SignalJournal;
 import io.homeostat.service.recording.SignalRecorder;
 import io.homeostat.service.recovery.StartupState;
 import io.homeostat.service.resources.ApprovalsResource;
+import io.homeostat.service.resources.AuditResource;
 import io.homeostat.service.resources.AutoRemediationResource;
 import io.homeostat.service.resources.DecisionsResource;
 import io.homeostat.service.resources.ManualRemediationResource;
@@ -113,6 +115,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         bootstrap.addCommand(new RulesCommand());
         bootstrap.addCommand(new PluginsCommand());
         bootstrap.addCommand(new KeysCommand());
+        bootstrap.addCommand(new AuditCommand());
         // Dropwizard's db commands (migrate, status, ...), with the one-line errors of every command.
         bootstrap.addCommand(new DbCommand<>("db", HomeostatConfiguration::getDatabase, HomeostatConfiguration.class, "migrations.xml") {
             @Override
@@ -235,7 +238,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new ApprovalsResource(store, feedback::add, Clock.systemUTC()));
         environment.jersey().register(new AutoRemediationResource(store, feedback::add, Clock.systemUTC()));
         environment.jersey().register(new ManualRemediationResource(store, feedback::add));
-        environment.jersey().register(new RulesResource(rules));
+        environment.jersey().register(new RulesResource(rules, store.audit()));
+        environment.jersey().register(new AuditResource(store.audit()));
         environment.jersey().register(new PluginsResource(plugins, store, Clock.systemUTC()));
         environment.admin().addTask(new ReloadRulesTask(rules));
         environment.jersey().register(new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight));

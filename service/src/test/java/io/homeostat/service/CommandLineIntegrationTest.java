@@ -108,4 +108,20 @@ class CommandLineIntegrationTest {
         assertOneLine(run("keys", "create", "--name", "ci", "--role", "root", "--tenant", "a", config.toString()),
                 "error: 'role': unknown role 'root'");
     }
+
+    @Test
+    void auditVerifyNamesTheFirstRowThatDoesNotFollow() throws Exception {
+        Path config = config(0, 0);
+        assertThat(run("keys", "create", "--name", "ci", "--role", "viewer", "--tenant", "a", config.toString()).status()).isZero();
+        assertThat(run("keys", "create", "--name", "cd", "--role", "viewer", "--tenant", "a", config.toString()).status()).isZero();
+        Ran holds = run("audit", "verify", config.toString());
+        assertThat(holds.status()).as(holds.err().toString()).isZero();
+        assertThat(holds.out()).contains("the audit chain holds: 2 rows, every hash follows");
+        try (Connection connection = DriverManager.getConnection("jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL",
+                "sa", ""); java.sql.Statement statement = connection.createStatement()) {
+            statement.executeUpdate("UPDATE audit SET actor = 'someone else' WHERE seq = 1");
+        }
+        assertOneLine(run("audit", "verify", config.toString()),
+                "error: the audit chain is broken at row 1: row 1 was changed: its content does not match its hash");
+    }
 }

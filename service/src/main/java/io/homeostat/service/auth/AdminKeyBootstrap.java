@@ -1,5 +1,6 @@
 package io.homeostat.service.auth;
 
+import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.ApiKeyRecord;
 import io.homeostat.service.store.KeyStore;
 import java.io.PrintStream;
@@ -38,7 +39,7 @@ public final class AdminKeyBootstrap {
         String key = supplied ? suppliedKey : KeyMaterial.generate();
         ApiKeyRecord record = new ApiKeyRecord(UUID.randomUUID().toString(), NAME, Role.ADMIN.id(), null, clock.instant(),
                 "start-up", null, null, null);
-        keys.insert(record, KeyMaterial.hash(key));
+        keys.insert(record, KeyMaterial.hash(key), Actor.START_UP);
         if (supplied) {
             return Outcome.SUPPLIED_KEY_STORED;
         }

@@ -1,6 +1,7 @@
 package io.homeostat.service.auth;
 
 import io.homeostat.service.intake.Names;
+import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.ApiKeyRecord;
 import io.homeostat.service.store.KeyStore;
 import java.time.Clock;
@@ -65,7 +66,7 @@ public final class ApiKeys {
         String key = KeyMaterial.generate();
         ApiKeyRecord record = new ApiKeyRecord(UUID.randomUUID().toString(), name.strip(), role.id(), scope, clock.instant(),
                 by == null ? "command line" : by.name(), null, null, null);
-        if (!keys.insert(record, KeyMaterial.hash(key))) {
+        if (!keys.insert(record, KeyMaterial.hash(key), actor(by, "POST /api/v1/keys"))) {
             throw new InvalidKeyRequest("'name': an active key named '" + record.name() + "' exists; revoke it or choose another name");
         }
         return new Created(record, key);
@@ -79,7 +80,11 @@ public final class ApiKeys {
 
     /** Revokes a key; empty when {@code by} cannot see it, false when it was already revoked. */
     public Optional<Boolean> revoke(String idOrName, Caller by) {
-        return find(idOrName, by).map(found -> keys.revoke(found.id(), by == null ? "command line" : by.name(), clock.instant()));
+        return find(idOrName, by).map(found -> keys.revoke(found.id(), actor(by, "DELETE /api/v1/keys/{id}"), clock.instant()));
+    }
+
+    private static Actor actor(Caller by, String endpoint) {
+        return by == null ? Actor.COMMAND_LINE : by.actor(endpoint);
     }
 
     private static boolean printable(String text) {

@@ -1,5 +1,6 @@
 package io.homeostat.service.auth;
 
+import io.homeostat.service.model.Actor;
 import java.security.Principal;
 import java.util.Objects;
 
@@ -21,6 +22,11 @@ public record Caller(String keyId, String name, Role role, String tenant) implem
 
     public boolean allTenants() {
         return tenant == null;
+    }
+
+    /** This key as the audit records it, calling {@code endpoint} ("POST /api/v1/..."). */
+    public Actor actor(String endpoint) {
+        return new Actor(name, role.id(), endpoint);
     }
 
     /** True when this key may see or change something that belongs to {@code resourceTenant}. */

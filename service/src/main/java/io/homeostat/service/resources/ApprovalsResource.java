@@ -6,6 +6,7 @@ import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.engine.facts.ApprovalVerdict;
 import io.homeostat.service.api.PageView;
+import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.store.Store;
 import jakarta.ws.rs.Consumes;
@@ -83,7 +84,8 @@ public final class ApprovalsResource {
         String by = caller.name();
         String reason = Operator.reason(answer.reason());
         ApprovalRecord approval = get(caller, id);
-        if (!store.approvals().answer(id, approved, by, reason, clock.instant())) {
+        Actor actor = caller.actor("POST /api/v1/approvals/{id}/" + (approved ? "approve" : "reject"));
+        if (!store.approvals().answer(id, approved, actor, reason, clock.instant())) {
             ApprovalRecord now = get(caller, id);
             throw ApiErrors.error(409, "approval '" + id + "' is " + (now.state().equals("pending") ? "expired" : now.state())
                     + " and cannot be " + (approved ? "approved" : "rejected") + " any more");

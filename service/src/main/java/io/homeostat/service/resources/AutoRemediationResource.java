@@ -102,7 +102,7 @@ public final class AutoRemediationResource {
         Instant now = clock.instant();
         GateStateStore.Switch value = new GateStateStore.Switch(scope, change.enabled(), caller.name(),
                 Operator.reason(change.reason()), now);
-        store.gateState().saveSwitch(value);
+        store.gateState().saveSwitch(value, caller.actor("POST /api/v1/auto-remediation"));
         engine.accept(new AutoRemediation(scope, value.enabled(), value.changedBy(), value.reason(), now.toEpochMilli()));
         return value;
     }

@@ -5,6 +5,7 @@ import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.engine.facts.Proposal;
+import io.homeostat.service.model.AuditEvent;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.store.Store;
 import jakarta.ws.rs.Consumes;
@@ -14,6 +15,8 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
 
@@ -59,6 +62,14 @@ public final class ManualRemediationResource {
         }
         Proposal proposal = Proposal.manual(issueId, request.actionId().strip(),
                 request.parameters() == null ? Map.of() : request.parameters(), by, override ? reason : null);
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("issueId", issueId);
+        detail.put("action", proposal.getActionId());
+        detail.put("parameters", proposal.getParameters());
+        detail.put("override", override);
+        // Recorded before the engine sees it: the request is the operator's act, whatever the gates then decide.
+        store.audit().append(AuditEvent.of(issue.tenant(), caller.actor("POST /api/v1/issues/{id}/remediations"),
+                "manual-run.requested", proposal.getId(), reason, detail), Instant.now());
         engine.accept(proposal);
         return Response.accepted(new Accepted(proposal.getId(), issueId, proposal.getActionId(), override)).build();
     }

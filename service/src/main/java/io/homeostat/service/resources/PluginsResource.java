@@ -70,10 +70,10 @@ public final class PluginsResource {
     private PluginInfo change(Caller caller, String id, Change change, boolean enabled) {
         Tenancy.requireAllTenants(caller, "enabling or disabling a plugin");
         Operator.noClaimedName(change == null ? null : change.by());
-        String by = caller.name();
         String reason = Operator.reason(change == null ? null : change.reason());
         PluginInfo plugin = registry.plugin(id).orElseThrow(() -> ApiErrors.error(404, "no loaded plugin with id '" + id + "'"));
-        store.gateState().savePluginSwitch(plugin.id(), enabled, by, reason, clock.instant());
+        store.gateState().savePluginSwitch(plugin.id(), enabled,
+                caller.actor("POST /api/v1/plugins/{id}/" + (enabled ? "enable" : "disable")), reason, clock.instant());
         registry.setEnabled(plugin.id(), enabled);
         return registry.plugin(id).orElseThrow();
     }

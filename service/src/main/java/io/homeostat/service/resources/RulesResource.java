@@ -6,6 +6,8 @@ import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.engine.RuleCompilationException;
+import io.homeostat.service.model.AuditEvent;
+import io.homeostat.service.store.AuditStore;
 import io.homeostat.service.model.RuleVersionRecord;
 import io.homeostat.service.rules.RuleSet;
 import jakarta.ws.rs.Consumes;
@@ -16,6 +18,8 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.io.IOException;
+import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
@@ -36,9 +40,21 @@ public final class RulesResource {
     }
 
     private final RuleSet rules;
+    private final AuditStore audit;
 
-    public RulesResource(RuleSet rules) {
+    public RulesResource(RuleSet rules, AuditStore audit) {
         this.rules = rules;
+        this.audit = audit;
+    }
+
+    /** Rule changes and compilations are recorded with who asked and what came of it. */
+    private RuleSet.Outcome audited(Caller caller, String endpoint, String kind, String reason, RuleSet.Outcome outcome) {
+        Map<String, Object> detail = new LinkedHashMap<>();
+        detail.put("result", outcome.result());
+        detail.put("version", outcome.version() == null ? "" : outcome.version());
+        detail.put("problems", outcome.problems().size());
+        audit.append(AuditEvent.of(null, caller.actor(endpoint), kind, outcome.version(), reason, detail), Instant.now());
+        return outcome;
     }
 
     @GET
@@ -68,7 +84,9 @@ public final class RulesResource {
                 throw ApiErrors.error(422, "files." + name + ": a file name must end in .drl and have text");
             }
         });
-        return rules.validate(RuleSet.sources(candidate.files()));
+        // Compiling rule text runs code: who asked is recorded even though nothing is applied.
+        return audited(caller, "POST /api/v1/rules/validate", "rules.validated", "files " + candidate.files().keySet(),
+                rules.validate(RuleSet.sources(candidate.files())));
     }
 
     @POST
@@ -78,7 +96,8 @@ public final class RulesResource {
     public RuleSet.Outcome reload(@Auth Caller caller, Request request) {
         Tenancy.requireAllTenants(caller, "a rule reload");
         String reason = request == null ? null : checked(request);
-        return rules.reload("reload by " + caller.name() + (reason == null ? "" : ": " + reason));
+        return audited(caller, "POST /api/v1/rules/reload", "rules.reload", reason,
+                rules.reload("reload by " + caller.name() + (reason == null ? "" : ": " + reason)));
     }
 
     @POST
@@ -88,7 +107,9 @@ public final class RulesResource {
     public RuleSet.Outcome rollback(@Auth Caller caller, Request request) throws IOException, RuleCompilationException {
         Tenancy.requireAllTenants(caller, "a rule rollback");
         String reason = request == null ? null : checked(request);
-        return rules.rollback(caller.name() + (reason == null ? "" : " (" + reason + ")")).orElseThrow(() -> ApiErrors.error(409, "there is no earlier rule version to return to"));
+        RuleSet.Outcome outcome = rules.rollback(caller.name() + (reason == null ? "" : " (" + reason + ")"))
+                .orElseThrow(() -> ApiErrors.error(409, "there is no earlier rule version to return to"));
+        return audited(caller, "POST /api/v1/rules/rollback", "rules.rollback", reason, outcome);
     }
 
     private static String checked(Request request) {

@@ -1,10 +1,13 @@
 package io.homeostat.service.store;
 
+import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.AuditEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
@@ -15,9 +18,11 @@ public final class ApprovalStore {
             + "requested_at, expires_at, decided_by, reason, decided_at";
 
     private final Jdbi jdbi;
+    private final AuditStore audit;
 
-    ApprovalStore(Jdbi jdbi) {
+    ApprovalStore(Jdbi jdbi, AuditStore audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
     }
 
     void upsert(Handle handle, ApprovalRecord approval) {
@@ -36,11 +41,21 @@ public final class ApprovalStore {
      * Records a human's answer if the approval is still pending and has not expired; false
      * otherwise (already answered, expired, or unknown).
      */
-    public boolean answer(String id, boolean approved, String by, String reason, Instant now) {
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE approvals SET state = :state, decided_by = :by, reason = :reason, "
-                        + "decided_at = :now WHERE id = :id AND state = :pending AND expires_at > :now")
-                .bind("state", approved ? "approved" : "rejected").bind("by", by).bind("reason", DecisionStore.truncate(reason, 2000))
-                .bind("now", now).bind("id", id).bind("pending", ApprovalRecord.PENDING).execute()) == 1;
+    public boolean answer(String id, boolean approved, Actor by, String reason, Instant now) {
+        return jdbi.inTransaction(handle -> {
+            boolean answered = handle.createUpdate("UPDATE approvals SET state = :state, decided_by = :by, reason = :reason, "
+                            + "decided_at = :now WHERE id = :id AND state = :pending AND expires_at > :now")
+                    .bind("state", approved ? "approved" : "rejected").bind("by", by.name())
+                    .bind("reason", DecisionStore.truncate(reason, 2000))
+                    .bind("now", now).bind("id", id).bind("pending", ApprovalRecord.PENDING).execute() == 1;
+            if (answered) {
+                ApprovalRecord approval = find(handle, id).orElseThrow();
+                audit.append(handle, AuditEvent.of(approval.tenant(), by, approved ? "approval.approved" : "approval.rejected", id, reason,
+                        Map.of("before", "pending", "after", approval.state(), "decisionId", approval.decisionId(),
+                                "resource", approval.resource(), "action", approval.actionId())), now);
+            }
+            return answered;
+        });
     }
 
     public Optional<ApprovalRecord> find(String id) {

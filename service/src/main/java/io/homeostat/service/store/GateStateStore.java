@@ -1,9 +1,13 @@
 package io.homeostat.service.store;
 
+import io.homeostat.service.model.Actor;
+import io.homeostat.service.model.AuditEvent;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.StatisticsRecord;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
@@ -14,9 +18,11 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class GateStateStore {
     private final Jdbi jdbi;
+    private final AuditStore audit;
 
-    GateStateStore(Jdbi jdbi) {
+    GateStateStore(Jdbi jdbi, AuditStore audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
     }
 
     void upsert(Handle handle, BreakerRecord breaker) {
@@ -63,14 +69,21 @@ public final class GateStateStore {
     public record Switch(String scope, boolean enabled, String changedBy, String reason, Instant changedAt) {
     }
 
-    public void saveSwitch(Switch value) {
+    public void saveSwitch(Switch value, Actor actor) {
         jdbi.useTransaction(handle -> {
+            Boolean before = handle.createQuery("SELECT enabled FROM auto_remediation WHERE scope = :scope")
+                    .bind("scope", value.scope()).mapTo(Boolean.class).findOne().orElse(null);
             int updated = handle.createUpdate("UPDATE auto_remediation SET enabled = :enabled, changed_by = :changedBy, reason = :reason, "
                     + "changed_at = :changedAt WHERE scope = :scope").bindMethods(value).execute();
             if (updated == 0) {
                 handle.createUpdate("INSERT INTO auto_remediation (scope, enabled, changed_by, reason, changed_at) "
                         + "VALUES (:scope, :enabled, :changedBy, :reason, :changedAt)").bindMethods(value).execute();
             }
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("before", before == null ? "on (never switched)" : before ? "on" : "off");
+            detail.put("after", value.enabled() ? "on" : "off");
+            audit.append(handle, AuditEvent.of(value.scope().equals("*") ? null : value.scope(), actor, "auto-remediation.switched",
+                    value.scope(), value.reason(), detail), value.changedAt());
         });
     }
 
@@ -80,8 +93,11 @@ public final class GateStateStore {
                 .mapTo(String.class).set());
     }
 
-    public void savePluginSwitch(String pluginId, boolean enabled, String by, String reason, Instant at) {
+    public void savePluginSwitch(String pluginId, boolean enabled, Actor actor, String reason, Instant at) {
+        String by = actor.name();
         jdbi.useTransaction(handle -> {
+            Boolean before = handle.createQuery("SELECT enabled FROM plugin_switches WHERE plugin_id = :id")
+                    .bind("id", pluginId).mapTo(Boolean.class).findOne().orElse(null);
             int updated = handle.createUpdate("UPDATE plugin_switches SET enabled = :enabled, changed_by = :by, reason = :reason, "
                             + "changed_at = :at WHERE plugin_id = :id")
                     .bind("enabled", enabled).bind("by", by).bind("reason", reason).bind("at", at).bind("id", pluginId).execute();
@@ -90,6 +106,8 @@ public final class GateStateStore {
                                 + "VALUES (:id, :enabled, :by, :reason, :at)")
                         .bind("enabled", enabled).bind("by", by).bind("reason", reason).bind("at", at).bind("id", pluginId).execute();
             }
+            audit.append(handle, AuditEvent.of(null, actor, enabled ? "plugin.enabled" : "plugin.disabled", pluginId, reason,
+                    Map.of("before", before == null || before ? "enabled" : "disabled", "after", enabled ? "enabled" : "disabled")), at);
         });
     }
 

@@ -1,10 +1,14 @@
 package io.homeostat.service.store;
 
+import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.ApiKeyRecord;
+import io.homeostat.service.model.AuditEvent;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.time.Instant;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
 
@@ -13,13 +17,15 @@ public final class KeyStore {
     private static final String COLUMNS = "id, name, role, tenant, created_at, created_by, last_used_at, revoked_at, revoked_by";
 
     private final Jdbi jdbi;
+    private final AuditStore audit;
 
-    KeyStore(Jdbi jdbi) {
+    KeyStore(Jdbi jdbi, AuditStore audit) {
         this.jdbi = jdbi;
+        this.audit = audit;
     }
 
     /** Inserts a key; false when an active key already has this name (names identify keys in the audit). */
-    public boolean insert(ApiKeyRecord key, String hash) {
+    public boolean insert(ApiKeyRecord key, String hash, Actor by) {
         return jdbi.inTransaction(handle -> {
             boolean taken = handle.createQuery("SELECT COUNT(*) FROM api_keys WHERE name = :name AND revoked_at IS NULL")
                     .bind("name", key.name()).mapTo(Long.class).one() > 0;
@@ -29,6 +35,11 @@ public final class KeyStore {
             handle.createUpdate("INSERT INTO api_keys (" + COLUMNS + ", key_hash) VALUES (:id, :name, :role, :tenant, :createdAt, "
                             + ":createdBy, :lastUsedAt, :revokedAt, :revokedBy, :hash)")
                     .bindMethods(key).bind("hash", hash).execute();
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("name", key.name());
+            detail.put("role", key.role());
+            detail.put("tenant", key.tenant() == null ? "(all tenants)" : key.tenant());
+            audit.append(handle, AuditEvent.of(key.tenant(), by, "apikey.created", key.id(), null, detail), key.createdAt());
             return true;
         });
     }
@@ -71,10 +82,19 @@ public final class KeyStore {
     }
 
     /** Revokes an active key; false when it is unknown or already revoked. */
-    public boolean revoke(String id, String by, Instant now) {
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE api_keys SET revoked_at = :now, revoked_by = :by "
-                        + "WHERE id = :id AND revoked_at IS NULL")
-                .bind("now", now).bind("by", by).bind("id", id).execute()) == 1;
+    public boolean revoke(String id, Actor by, Instant now) {
+        return jdbi.inTransaction(handle -> {
+            boolean revoked = handle.createUpdate("UPDATE api_keys SET revoked_at = :now, revoked_by = :by "
+                            + "WHERE id = :id AND revoked_at IS NULL")
+                    .bind("now", now).bind("by", by.name()).bind("id", id).execute() == 1;
+            if (revoked) {
+                ApiKeyRecord key = handle.createQuery("SELECT " + COLUMNS + " FROM api_keys WHERE id = :id").bind("id", id)
+                        .map((rs, ctx) -> read(rs)).one();
+                audit.append(handle, AuditEvent.of(key.tenant(), by, "apikey.revoked", id, null,
+                        Map.of("name", key.name(), "role", key.role())), now);
+            }
+            return revoked;
+        });
     }
 
     public void touch(String id, Instant now) {

@@ -1,6 +1,8 @@
 package io.homeostat.service.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.homeostat.service.model.Actor;
+import io.homeostat.service.model.AuditEvent;
 import io.homeostat.service.model.RemediationRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -23,10 +25,28 @@ public final class RemediationStore {
 
     private final Jdbi jdbi;
     private final JsonColumns json;
+    private final AuditStore audit;
 
-    RemediationStore(Jdbi jdbi, JsonColumns json) {
+    RemediationStore(Jdbi jdbi, JsonColumns json, AuditStore audit) {
         this.jdbi = jdbi;
         this.json = json;
+        this.audit = audit;
+    }
+
+    /** Records a state change of one attempt in the audit, inside the transaction that made it. */
+    private void audited(Handle handle, String id, String kind, String reason, Map<String, Object> detail, Instant at, Actor actor) {
+        var row = handle.createQuery("SELECT tenant, resource, action_id, decision_id FROM remediations WHERE id = :id").bind("id", id)
+                .map((rs, ctx) -> new String[] {rs.getString("tenant"), rs.getString("resource"), rs.getString("action_id"),
+                        rs.getString("decision_id")}).findOne();
+        if (row.isEmpty()) {
+            return;
+        }
+        Map<String, Object> all = new java.util.LinkedHashMap<>();
+        all.put("resource", row.get()[1]);
+        all.put("action", row.get()[2]);
+        all.put("decisionId", row.get()[3]);
+        all.putAll(detail);
+        audit.append(handle, AuditEvent.of(row.get()[0], actor, kind, id, reason, all), at);
     }
 
     void insertPending(Handle handle, RemediationRecord remediation) {
@@ -40,11 +60,18 @@ public final class RemediationStore {
 
     /** pending → running; false when the attempt is not pending any more (it already ran). */
     public boolean markRunning(String id, String pluginId, Instant startedAt) {
-        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE remediations SET state = :running, plugin_id = :pluginId, "
-                        + "started_at = :startedAt, message = :message WHERE id = :id AND state = :pending")
-                .bind("running", RemediationRecord.RUNNING).bind("pending", RemediationRecord.PENDING)
-                .bind("pluginId", pluginId).bind("startedAt", startedAt).bind("message", "running").bind("id", id)
-                .execute()) == 1;
+        return jdbi.inTransaction(handle -> {
+            boolean started = handle.createUpdate("UPDATE remediations SET state = :running, plugin_id = :pluginId, "
+                            + "started_at = :startedAt, message = :message WHERE id = :id AND state = :pending")
+                    .bind("running", RemediationRecord.RUNNING).bind("pending", RemediationRecord.PENDING)
+                    .bind("pluginId", pluginId).bind("startedAt", startedAt).bind("message", "running").bind("id", id)
+                    .execute() == 1;
+            if (started) {
+                audited(handle, id, "remediation.running", null, Map.of("before", "pending", "after", "running", "plugin", pluginId),
+                        startedAt, Actor.EXECUTOR);
+            }
+            return started;
+        });
     }
 
     /** Keeps a reversible action's snapshot, before it acts. */
@@ -61,19 +88,29 @@ public final class RemediationStore {
     /** pending or running → succeeded or failed, with what happened. */
     public void finish(String id, String state, String message, Map<String, String> details, Instant finishedAt, Long durationMillis,
                        int attempts) {
-        jdbi.useHandle(handle -> handle.createUpdate("UPDATE remediations SET state = :state, message = :message, details = :details, "
-                        + "finished_at = :finishedAt, duration_ms = :durationMillis, attempts = :attempts "
-                        + "WHERE id = :id AND state IN (:pending, :running)")
-                .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("details", json.write(details))
-                .bind("finishedAt", finishedAt).bind("durationMillis", durationMillis).bind("attempts", attempts).bind("id", id)
-                .bind("pending", RemediationRecord.PENDING).bind("running", RemediationRecord.RUNNING)
-                .execute());
+        jdbi.useTransaction(handle -> {
+            String before = handle.createQuery("SELECT state FROM remediations WHERE id = :id").bind("id", id).mapTo(String.class)
+                    .findOne().orElse(null);
+            int updated = handle.createUpdate("UPDATE remediations SET state = :state, message = :message, details = :details, "
+                            + "finished_at = :finishedAt, duration_ms = :durationMillis, attempts = :attempts "
+                            + "WHERE id = :id AND state IN (:pending, :running)")
+                    .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("details", json.write(details))
+                    .bind("finishedAt", finishedAt).bind("durationMillis", durationMillis).bind("attempts", attempts).bind("id", id)
+                    .bind("pending", RemediationRecord.PENDING).bind("running", RemediationRecord.RUNNING)
+                    .execute();
+            if (updated == 1) {
+                audited(handle, id, "remediation." + state, message, Map.of("before", before, "after", state, "attempts", attempts),
+                        finishedAt, Actor.EXECUTOR);
+            }
+        });
     }
 
     public void recordRollback(String id, String state, String message) {
-        jdbi.useHandle(handle -> handle.createUpdate("UPDATE remediations SET rollback_state = :state, rollback_message = :message "
-                        + "WHERE id = :id")
-                .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("id", id).execute());
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("UPDATE remediations SET rollback_state = :state, rollback_message = :message WHERE id = :id")
+                    .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("id", id).execute();
+            audited(handle, id, "rollback." + state, message, Map.of(), Instant.now(), Actor.EXECUTOR);
+        });
     }
 
     /**
@@ -95,6 +132,8 @@ public final class RemediationStore {
                                 + "WHERE id = :id AND state = :state")
                         .bind("interrupted", RemediationRecord.INTERRUPTED).bind("message", message).bind("now", now)
                         .bind("id", remediation.id()).bind("state", remediation.state()).execute();
+                audited(handle, remediation.id(), "remediation.interrupted", message,
+                        Map.of("before", remediation.state(), "after", RemediationRecord.INTERRUPTED), now, Actor.START_UP);
             }
             return unfinished;
         });

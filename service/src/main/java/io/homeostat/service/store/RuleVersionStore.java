@@ -1,6 +1,8 @@
 package io.homeostat.service.store;
 
 import com.fasterxml.jackson.core.type.TypeReference;
+import io.homeostat.service.model.Actor;
+import io.homeostat.service.model.AuditEvent;
 import io.homeostat.service.model.RuleVersionRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -15,17 +17,24 @@ public final class RuleVersionStore {
 
     private final Jdbi jdbi;
     private final JsonColumns json;
+    private final AuditStore audit;
 
-    RuleVersionStore(Jdbi jdbi, JsonColumns json) {
+    RuleVersionStore(Jdbi jdbi, JsonColumns json, AuditStore audit) {
         this.jdbi = jdbi;
         this.json = json;
+        this.audit = audit;
     }
 
     public void insert(RuleVersionRecord version) {
-        jdbi.useHandle(handle -> handle.createUpdate("INSERT INTO rule_versions (id, version, files, rule_count, cause, swap_ms, created_at) "
-                        + "VALUES (:id, :version, :filesJson, :ruleCount, :causeText, :swapMillis, :createdAt)")
-                .bindMethods(version).bind("filesJson", json.write(version.files()))
-                .bind("causeText", DecisionStore.truncate(version.cause(), 512)).execute());
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("INSERT INTO rule_versions (id, version, files, rule_count, cause, swap_ms, created_at) "
+                            + "VALUES (:id, :version, :filesJson, :ruleCount, :causeText, :swapMillis, :createdAt)")
+                    .bindMethods(version).bind("filesJson", json.write(version.files()))
+                    .bind("causeText", DecisionStore.truncate(version.cause(), 512)).execute();
+            audit.append(handle, AuditEvent.of(null, Actor.RULE_SET, "rules.applied", version.id(), version.cause(),
+                    Map.of("version", version.version(), "rules", version.ruleCount(), "files", List.copyOf(version.files().keySet()))),
+                    version.createdAt());
+        });
     }
 
     /** The newest first; files included only when {@code withFiles}. */

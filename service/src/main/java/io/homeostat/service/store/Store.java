@@ -2,7 +2,10 @@ package io.homeostat.service.store;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.homeostat.service.engine.EngineOutputs;
+import io.homeostat.service.engine.facts.RollbackRequest;
+import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.AuditEvent;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
@@ -10,8 +13,11 @@ import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.model.ProposalRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.model.StatisticsRecord;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -30,24 +36,27 @@ public final class Store {
     private final EscalationStore escalations;
     private final RuleVersionStore ruleVersions;
     private final KeyStore keys;
+    private final AuditStore audit;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
         JsonColumns json = new JsonColumns(mapper);
+        this.audit = new AuditStore(jdbi, mapper);
         this.issues = new IssueStore(jdbi);
         this.decisions = new DecisionStore(jdbi, json);
-        this.remediations = new RemediationStore(jdbi, json);
+        this.remediations = new RemediationStore(jdbi, json, audit);
         this.proposals = new ProposalStore(jdbi, json);
-        this.approvals = new ApprovalStore(jdbi);
-        this.gateState = new GateStateStore(jdbi);
+        this.approvals = new ApprovalStore(jdbi, audit);
+        this.gateState = new GateStateStore(jdbi, audit);
         this.escalations = new EscalationStore(jdbi);
-        this.ruleVersions = new RuleVersionStore(jdbi, json);
-        this.keys = new KeyStore(jdbi);
+        this.ruleVersions = new RuleVersionStore(jdbi, json, audit);
+        this.keys = new KeyStore(jdbi, audit);
     }
 
     /**
      * Writes one engine batch and the pending remediations of its RUN decisions in one
-     * transaction; returns the escalations that are new (an issue escalates once).
+     * transaction, with their audit rows (no decision without its audit row); returns the
+     * escalations that are new (an issue escalates once).
      */
     public List<EscalationRecord> recordOutputs(EngineOutputs outputs, List<RemediationRecord> pending) {
         return jdbi.inTransaction(handle -> {
@@ -77,6 +86,33 @@ public final class Store {
                 if (escalations.insertIfNew(handle, escalation)) {
                     fresh.add(escalation);
                 }
+            }
+            // Last in the transaction: the audit head is the one lock every writer shares.
+            Instant now = Instant.now();
+            for (DecisionRecord decision : outputs.decisions()) {
+                Map<String, Object> detail = new LinkedHashMap<>();
+                detail.put("issueId", decision.issueId());
+                detail.put("issueType", decision.issueType());
+                detail.put("resource", decision.resource());
+                detail.put("action", decision.actionId());
+                detail.put("outcome", decision.outcome());
+                detail.put("parameters", decision.parameters());
+                audit.append(handle, AuditEvent.of(decision.tenant(), Actor.ENGINE, "decision", decision.id(), decision.reason(), detail),
+                        now);
+            }
+            for (RemediationRecord remediation : pending) {
+                audit.append(handle, AuditEvent.of(remediation.tenant(), Actor.ENGINE, "remediation.pending", remediation.id(), null,
+                        Map.of("decisionId", remediation.decisionId(), "resource", remediation.resource(), "action", remediation.actionId())),
+                        now);
+            }
+            for (RollbackRequest rollback : outputs.rollbacks()) {
+                audit.append(handle, AuditEvent.of(null, Actor.ENGINE, "rollback.requested", rollback.decisionId(), rollback.reason(),
+                        Map.of()), now);
+            }
+            for (EscalationRecord escalation : fresh) {
+                audit.append(handle, AuditEvent.of(escalation.tenant(), Actor.ENGINE, "escalation", escalation.id(), escalation.reason(),
+                        Map.of("issueId", escalation.issueId(), "issueType", escalation.issueType(), "resource", escalation.resource())),
+                        now);
             }
             return fresh;
         });
@@ -112,6 +148,10 @@ public final class Store {
 
     public RuleVersionStore ruleVersions() {
         return ruleVersions;
+    }
+
+    public AuditStore audit() {
+        return audit;
     }
 
     public KeyStore keys() {
