@@ -23,6 +23,7 @@ import io.homeostat.service.resources.KeysResource;
 import org.glassfish.jersey.server.filter.RolesAllowedDynamicFeature;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.dropwizard.configuration.EnvironmentVariableSubstitutor;
 import io.dropwizard.configuration.SubstitutingSourceProvider;
@@ -69,6 +70,10 @@ import io.homeostat.service.rules.RuleSet;
 import io.homeostat.service.tasks.ReloadRulesTask;
 import io.homeostat.service.watch.DirectoryWatcher;
 import io.homeostat.service.resources.IssuesResource;
+import io.homeostat.service.resources.JsonErrorHandler;
+import io.homeostat.service.resources.JsonMappingMapper;
+import io.homeostat.service.resources.ParamExceptionMapper;
+import io.homeostat.service.resources.QueryCheckFilter;
 import io.homeostat.service.resources.MalformedJsonMapper;
 import io.homeostat.service.resources.RemediationsResource;
 import io.homeostat.service.resources.SignalsResource;
@@ -108,6 +113,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         bootstrap.getObjectMapper().disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS);
         // {"by":"a","by":"b"}: refuse it (400) instead of letting the last one win or failing with 500.
         bootstrap.getObjectMapper().getFactory().enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+        // An unknown field in a request body is usually a typo that would silently be ignored: 400 naming it.
+        bootstrap.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         bootstrap.setConfigurationFactoryFactory(new StrictConfigurationFactoryFactory<>());
         // ${VAR} and ${VAR:-default} in config.yml come from the environment (database password, tokens).
         bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
@@ -231,6 +238,13 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 queue, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
         registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
+        environment.jersey().register(new ParamExceptionMapper());
+        environment.jersey().register(new JsonMappingMapper());
+        // What Jetty answers itself (bad URI, 414, 431) and the admin port's malformed queries: JSON too.
+        JsonErrorHandler errors = new JsonErrorHandler();
+        environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
+        environment.admin().addFilter("query-check", new QueryCheckFilter())
+                .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
         environment.jersey().register(new SignalsResource(intake));
         environment.jersey().register(new IssuesResource(store));
         environment.jersey().register(new RemediationsResource(store));
@@ -274,6 +288,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new AuthValueFactoryProvider.Binder<>(Caller.class));
         environment.jersey().register(new ForbiddenMapper());
         environment.jersey().register(new BodyLimitFilter(configuration.getIntake().getMaxRequestBody().toBytes()));
+        environment.jersey().register(new BodyLimitFilter.TooLargeMapper());
         environment.getObjectMapper().getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(configuration.getIntake().getMaxJsonDepth()).build());
         environment.jersey().register(new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(),

@@ -68,11 +68,36 @@ public final class BodyLimitFilter implements ContainerRequestFilter {
             return n;
         }
 
-        private void count(long n) {
+        private void count(long n) throws IOException {
             read += n;
             if (read > maxBytes) {
-                throw tooLarge();
+                // An IOException, not the WebApplicationException itself: Jackson wraps runtime exceptions
+                // thrown while it binds a body (which made this a 400), but passes I/O errors through.
+                throw new TooLarge(tooLarge());
             }
+        }
+    }
+
+    /** The body passed the limit while it was being read; mapped to the 413 it carries. */
+    public static final class TooLarge extends IOException {
+        private static final long serialVersionUID = 1L;
+        private final transient WebApplicationException answer;
+
+        TooLarge(WebApplicationException answer) {
+            super(answer.getMessage());
+            this.answer = answer;
+        }
+
+        public Response response() {
+            return answer.getResponse();
+        }
+    }
+
+    /** Maps {@link TooLarge}, wherever the reading of the body was when it crossed the limit. */
+    public static final class TooLargeMapper implements jakarta.ws.rs.ext.ExceptionMapper<TooLarge> {
+        @Override
+        public Response toResponse(TooLarge exception) {
+            return exception.response();
         }
     }
 }
