@@ -72,6 +72,7 @@ import io.homeostat.service.watch.DirectoryWatcher;
 import io.homeostat.service.resources.IssuesResource;
 import io.homeostat.service.resources.JsonErrorHandler;
 import io.homeostat.service.resources.JsonMappingMapper;
+import io.homeostat.service.resources.OpenApiResource;
 import io.homeostat.service.resources.ParamExceptionMapper;
 import io.homeostat.service.resources.QueryCheckFilter;
 import io.homeostat.service.resources.MalformedJsonMapper;
@@ -87,6 +88,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import net.sourceforge.argparse4j.inf.Namespace;
 import org.jdbi.v3.core.Jdbi;
@@ -257,6 +259,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new PluginsResource(plugins, store, Clock.systemUTC()));
         environment.admin().addTask(new ReloadRulesTask(rules));
         environment.jersey().register(new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight));
+        // Every resource class above (and KeysResource): OpenApiIntegrationTest fails when one is missing here.
+        String version = HomeostatApplication.class.getPackage().getImplementationVersion();
+        environment.jersey().register(new OpenApiResource(Set.of(SignalsResource.class, IssuesResource.class,
+                RemediationsResource.class, DecisionsResource.class, ApprovalsResource.class, AutoRemediationResource.class,
+                ManualRemediationResource.class, RulesResource.class, AuditResource.class, PluginsResource.class, StatisticsResource.class,
+                KeysResource.class), version == null ? "development" : version));
 
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));

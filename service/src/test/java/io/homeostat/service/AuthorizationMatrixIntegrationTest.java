@@ -30,8 +30,10 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Every endpoint × (no key, an unknown key, a revoked key, each role, another tenant's key), on
- * H2 and PostgreSQL. The endpoint list is read from the resource classes, so a new endpoint is in
- * the matrix without editing this test, and one without {@code @RolesAllowed} fails it.
+ * H2 and PostgreSQL. The endpoints are those the served OpenAPI document lists (which
+ * OpenApiIntegrationTest holds equal to the resource classes), each with the role of its
+ * {@code @RolesAllowed}, so a new endpoint is in the matrix without editing this test, and one
+ * without a role fails it.
  */
 class AuthorizationMatrixIntegrationTest {
     @TempDir
@@ -53,7 +55,14 @@ class AuthorizationMatrixIntegrationTest {
     void everyEndpointNeedsAKeyOfTheRightRoleAndTenant(TestDatabase.Kind kind) throws Exception {
         try (TestDatabase database = TestDatabase.create(kind, directory);
              TestApp app = TestApp.builder(directory, database).start()) {
-            List<Endpoint> endpoints = endpoints();
+            // The endpoints are the ones the OpenAPI document lists; the role each needs is its @RolesAllowed.
+            Map<String, Endpoint> annotated = new LinkedHashMap<>();
+            endpoints().forEach(endpoint -> annotated.put(endpoint.toString(), endpoint));
+            List<Endpoint> endpoints = new ArrayList<>();
+            for (String operation : OpenApiIntegrationTest.operations(app.getJson("/api/v1/openapi.json"))) {
+                assertThat(annotated).as("documented " + operation + " has a role").containsKey(operation);
+                endpoints.add(annotated.get(operation));
+            }
             assertThat(endpoints).extracting(Endpoint::toString)
                     .contains("POST /api/v1/signals", "GET /api/v1/issues", "POST /api/v1/rules/reload", "POST /api/v1/keys");
 

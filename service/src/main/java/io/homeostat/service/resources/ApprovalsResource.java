@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -47,7 +48,7 @@ public final class ApprovalsResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public PageView<ApprovalRecord> list(@Auth Caller caller, @QueryParam("state") String state, @QueryParam("tenant") String tenant,
+    public PageView<ApprovalRecord> list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("state") String state, @QueryParam("tenant") String tenant,
                                          @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
         return Pages.of(store.approvals().list(Tenancy.filter(caller, tenant),
                 ApiErrors.oneOf("state", state == null ? "pending" : state, STATES), ApiErrors.limit(limit), ApiErrors.offset(offset)));
@@ -56,7 +57,7 @@ public final class ApprovalsResource {
     @GET
     @Path("/{id}")
     @RolesAllowed(Role.VIEWER_NAME)
-    public ApprovalRecord get(@Auth Caller caller, @PathParam("id") String id) {
+    public ApprovalRecord get(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id) {
         return Tenancy.visible(caller, store.approvals().find(id), ApprovalRecord::tenant, "approval", id);
     }
 
@@ -64,7 +65,7 @@ public final class ApprovalsResource {
     @Path("/{id}/approve")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public ApprovalRecord approve(@Auth Caller caller, @PathParam("id") String id, Answer answer) {
+    public ApprovalRecord approve(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id, Answer answer) {
         return answer(caller, id, answer, true);
     }
 
@@ -72,7 +73,7 @@ public final class ApprovalsResource {
     @Path("/{id}/reject")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public ApprovalRecord reject(@Auth Caller caller, @PathParam("id") String id, Answer answer) {
+    public ApprovalRecord reject(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id, Answer answer) {
         return answer(caller, id, answer, false);
     }
 

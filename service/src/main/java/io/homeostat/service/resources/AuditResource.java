@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
@@ -33,7 +34,7 @@ public final class AuditResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public PageView<AuditRecord> list(@Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("kind") String kind,
+    public PageView<AuditRecord> list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("kind") String kind,
                                       @QueryParam("actor") String actor, @QueryParam("subject") String subject,
                                       @QueryParam("from") String from, @QueryParam("to") String to,
                                       @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
@@ -44,7 +45,7 @@ public final class AuditResource {
     @GET
     @Path("/verify")
     @RolesAllowed(Role.ADMIN_NAME)
-    public AuditStore.Verification verify(@Auth Caller caller) {
+    public AuditStore.Verification verify(@Parameter(hidden = true) @Auth Caller caller) {
         Tenancy.requireAllTenants(caller, "verifying the audit chain");
         return audit.verify();
     }

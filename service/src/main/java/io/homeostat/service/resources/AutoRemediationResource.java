@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
@@ -53,7 +54,7 @@ public final class AutoRemediationResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public PageView<State> list(@Auth Caller caller, @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
+    public PageView<State> list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
         Map<String, GateStateStore.Switch> byScope = new TreeMap<>();
         for (GateStateStore.Switch value : store.gateState().switches()) {
             byScope.put(value.scope(), value);
@@ -80,7 +81,7 @@ public final class AutoRemediationResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public GateStateStore.Switch change(@Auth Caller caller, Change change) {
+    public GateStateStore.Switch change(@Parameter(hidden = true) @Auth Caller caller, Change change) {
         if (change == null || change.enabled() == null) {
             throw ApiErrors.error(422, "field 'enabled' (true or false) is required");
         }

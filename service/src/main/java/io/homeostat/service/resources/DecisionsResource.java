@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -25,7 +26,7 @@ public final class DecisionsResource {
     @GET
     @Path("/{id}")
     @RolesAllowed(Role.VIEWER_NAME)
-    public DecisionRecord get(@Auth Caller caller, @PathParam("id") String id) {
+    public DecisionRecord get(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id) {
         return Tenancy.visible(caller, store.decisions().find(id), DecisionRecord::tenant, "decision", id);
     }
 }

@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,7 +32,7 @@ public final class IssuesResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public PageView<IssueRecord> list(@Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("state") String state,
+    public PageView<IssueRecord> list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("state") String state,
                                       @QueryParam("resource") String resource, @QueryParam("limit") Integer limit,
                                       @QueryParam("offset") Integer offset) {
         Page<IssueRecord> page = store.issues().list(Tenancy.filter(caller, tenant), ApiErrors.oneOf("state", state, STATES), resource,
@@ -42,7 +43,7 @@ public final class IssuesResource {
     @GET
     @Path("/{id}")
     @RolesAllowed(Role.VIEWER_NAME)
-    public IssueDetail get(@Auth Caller caller, @PathParam("id") String id) {
+    public IssueDetail get(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id) {
         IssueRecord issue = Tenancy.visible(caller, store.issues().find(id), IssueRecord::tenant, "issue", id);
         return new IssueDetail(issue, store.proposals().forIssue(id), store.decisions().forIssue(id), store.remediations().forIssue(id),
                 store.escalations().forIssue(id).orElse(null));

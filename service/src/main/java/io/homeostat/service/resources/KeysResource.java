@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.auth.ApiKeys;
 import io.homeostat.service.auth.Caller;
@@ -47,7 +48,7 @@ public final class KeysResource {
 
     @GET
     @RolesAllowed(Role.ADMIN_NAME)
-    public PageView<ApiKeyRecord> list(@Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("revoked") Boolean revoked,
+    public PageView<ApiKeyRecord> list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("revoked") Boolean revoked,
                                        @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
         return Pages.of(store.list(Tenancy.filter(caller, tenant), Boolean.TRUE.equals(revoked), ApiErrors.limit(limit),
                 ApiErrors.offset(offset)));
@@ -56,7 +57,7 @@ public final class KeysResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.ADMIN_NAME)
-    public Response create(@Auth Caller caller, NewKey request) {
+    public Response create(@Parameter(hidden = true) @Auth Caller caller, NewKey request) {
         if (request == null) {
             throw ApiErrors.error(422, "a JSON body {\"name\": ..., \"role\": ..., \"tenant\": ...} is required");
         }
@@ -72,14 +73,14 @@ public final class KeysResource {
     @GET
     @Path("/{id}")
     @RolesAllowed(Role.ADMIN_NAME)
-    public ApiKeyRecord get(@Auth Caller caller, @PathParam("id") String id) {
+    public ApiKeyRecord get(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id) {
         return apiKeys.find(id, caller).orElseThrow(() -> ApiErrors.error(404, "no key with id or name '" + id + "'"));
     }
 
     @DELETE
     @Path("/{id}")
     @RolesAllowed(Role.ADMIN_NAME)
-    public ApiKeyRecord revoke(@Auth Caller caller, @PathParam("id") String id) {
+    public ApiKeyRecord revoke(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id) {
         ApiKeyRecord key = apiKeys.find(id, caller).orElseThrow(() -> ApiErrors.error(404, "no key with id or name '" + id + "'"));
         if (key.revoked() || !apiKeys.revoke(key.id(), caller).orElse(false)) {
             throw ApiErrors.error(409, "key '" + id + "' is already revoked");

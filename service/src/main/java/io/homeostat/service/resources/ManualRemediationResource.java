@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -48,7 +49,7 @@ public final class ManualRemediationResource {
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.OPERATOR_NAME)
-    public Response start(@Auth Caller caller, @PathParam("id") String issueId, Request request) {
+    public Response start(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String issueId, Request request) {
         if (request == null || request.actionId() == null || request.actionId().isBlank() || request.actionId().length() > 256) {
             throw ApiErrors.error(422, "field 'actionId' must name an action (1 to 256 characters)");
         }

@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -55,7 +56,7 @@ public final class PluginsResource {
     @Path("/{id}/enable")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.ADMIN_NAME)
-    public PluginInfo enable(@Auth Caller caller, @PathParam("id") String id, Change change) {
+    public PluginInfo enable(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id, Change change) {
         return change(caller, id, change, true);
     }
 
@@ -63,7 +64,7 @@ public final class PluginsResource {
     @Path("/{id}/disable")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.ADMIN_NAME)
-    public PluginInfo disable(@Auth Caller caller, @PathParam("id") String id, Change change) {
+    public PluginInfo disable(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id, Change change) {
         return change(caller, id, change, false);
     }
 

@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -31,7 +32,7 @@ public final class RemediationsResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public PageView<RemediationRecord> list(@Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("state") String state,
+    public PageView<RemediationRecord> list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("tenant") String tenant, @QueryParam("state") String state,
                                             @QueryParam("resource") String resource, @QueryParam("issueId") String issueId,
                                             @QueryParam("limit") Integer limit, @QueryParam("offset") Integer offset) {
         Page<RemediationRecord> page = store.remediations().list(Tenancy.filter(caller, tenant), ApiErrors.oneOf("state", state, STATES), resource, issueId,
@@ -42,7 +43,7 @@ public final class RemediationsResource {
     @GET
     @Path("/{id}")
     @RolesAllowed(Role.VIEWER_NAME)
-    public RemediationRecord get(@Auth Caller caller, @PathParam("id") String id) {
+    public RemediationRecord get(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id) {
         return Tenancy.visible(caller, store.remediations().find(id), RemediationRecord::tenant, "remediation", id);
     }
 }

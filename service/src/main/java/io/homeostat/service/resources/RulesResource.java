@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -74,7 +75,7 @@ public final class RulesResource {
     @Path("/validate")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.ADMIN_NAME)
-    public RuleSet.Outcome validate(@Auth Caller caller, Candidate candidate) {
+    public RuleSet.Outcome validate(@Parameter(hidden = true) @Auth Caller caller, Candidate candidate) {
         Tenancy.requireAllTenants(caller, "compiling rules");
         if (candidate == null || candidate.files() == null || candidate.files().isEmpty()) {
             throw ApiErrors.error(422, "field 'files' must map at least one file name to its DRL text");
@@ -93,7 +94,7 @@ public final class RulesResource {
     @Path("/reload")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.ADMIN_NAME)
-    public RuleSet.Outcome reload(@Auth Caller caller, Request request) {
+    public RuleSet.Outcome reload(@Parameter(hidden = true) @Auth Caller caller, Request request) {
         Tenancy.requireAllTenants(caller, "a rule reload");
         String reason = request == null ? null : checked(request);
         return audited(caller, "POST /api/v1/rules/reload", "rules.reload", reason,
@@ -104,7 +105,7 @@ public final class RulesResource {
     @Path("/rollback")
     @Consumes(MediaType.APPLICATION_JSON)
     @RolesAllowed(Role.ADMIN_NAME)
-    public RuleSet.Outcome rollback(@Auth Caller caller, Request request) throws IOException, RuleCompilationException {
+    public RuleSet.Outcome rollback(@Parameter(hidden = true) @Auth Caller caller, Request request) throws IOException, RuleCompilationException {
         Tenancy.requireAllTenants(caller, "a rule rollback");
         String reason = request == null ? null : checked(request);
         RuleSet.Outcome outcome = rules.rollback(caller.name() + (reason == null ? "" : " (" + reason + ")"))

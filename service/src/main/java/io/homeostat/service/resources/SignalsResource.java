@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.dropwizard.jersey.errors.ErrorMessage;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
@@ -36,7 +37,7 @@ public final class SignalsResource {
 
     @POST
     @RolesAllowed(Role.INGEST_NAME)
-    public Response submit(@Auth Caller caller, InputStream body, @QueryParam("atomic") @DefaultValue("false") boolean atomic) throws IOException {
+    public Response submit(@Parameter(hidden = true) @Auth Caller caller, InputStream body, @QueryParam("atomic") @DefaultValue("false") boolean atomic) throws IOException {
         IntakeResult result;
         try {
             result = intake.submit(body, atomic, caller.tenant());

@@ -1,6 +1,7 @@
 package io.homeostat.service.resources;
 
 import io.dropwizard.auth.Auth;
+import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
@@ -53,7 +54,7 @@ public final class StatisticsResource {
 
     @GET
     @RolesAllowed(Role.VIEWER_NAME)
-    public Statistics get(@Auth Caller caller) {
+    public Statistics get(@Parameter(hidden = true) @Auth Caller caller) {
         String tenant = caller.tenant();
         Map<String, Double> priors = new LinkedHashMap<>();
         for (AvailableAction action : actions.get()) {
