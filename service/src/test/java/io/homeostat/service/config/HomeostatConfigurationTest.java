@@ -90,6 +90,28 @@ class HomeostatConfigurationTest {
     }
 
     @Test
+    void theShippedLogFormatWritesALineBreakInAMessageAsBackslashN() throws Exception {
+        // A resource name or a plugin's answer with CR/LF once wrote a forged line into the log.
+        Path shipped = Path.of(System.getProperty("homeostat.project.dir", ".."), "config.yml");
+        HomeostatConfiguration configuration = factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
+                new EnvironmentVariableSubstitutor(false)), shipped.toString());
+        var logging = (io.dropwizard.logging.common.DefaultLoggingFactory) configuration.getLoggingFactory();
+        var console = (io.dropwizard.logging.common.ConsoleAppenderFactory<?>) logging.getAppenders().get(0);
+        ch.qos.logback.classic.LoggerContext context = new ch.qos.logback.classic.LoggerContext();
+        ch.qos.logback.classic.PatternLayout layout = new ch.qos.logback.classic.PatternLayout();
+        layout.setContext(context);
+        layout.setPattern(console.getLogFormat());
+        layout.start();
+        ch.qos.logback.classic.spi.LoggingEvent event = new ch.qos.logback.classic.spi.LoggingEvent("x",
+                context.getLogger("io.homeostat.test"), ch.qos.logback.classic.Level.INFO,
+                "remediation on {} failed", null, new Object[] {"service:a\r\nINFO  [2026-11-30] io.homeostat: forged\nmore\rend"});
+        String line = layout.doLayout(event);
+        assertThat(line).endsWith("\n");
+        assertThat(line.substring(0, line.length() - 1)).doesNotContain("\n").doesNotContain("\r")
+                .contains("service:a\\nINFO  [2026-11-30] io.homeostat: forged\\nmore\\nend failed");
+    }
+
+    @Test
     void perActionTimeoutsOverrideTheDefault() throws Exception {
         HomeostatConfiguration configuration = load("execution:\n  actionTimeout: 30s\n  actionTimeouts:\n    http.call: 5s\n");
         assertThat(configuration.getExecution().timeoutFor("http.call")).isEqualTo(Duration.ofSeconds(5));
