@@ -215,7 +215,8 @@ public final class Bench {
                             "url", "jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL",
                             "user", "sa", "password", ""),
                     "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString(), "reloadDebounce", "100ms"),
-                    "plugins", Map.of("directory", plugins.toAbsolutePath().toString()),
+                    "plugins", Map.of("directory", plugins.toAbsolutePath().toString(),
+                            "settings", Map.of("notify", Map.of("url", "http://127.0.0.1:9/escalations"))),
                     "recording", Map.of("enabled", recording, "directory", directory.resolve("signals").toAbsolutePath().toString()),
                     "logging", Map.of("level", "WARN"));
             Path file = directory.resolve("config.yml");

@@ -180,7 +180,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 : "first admin key generated and printed to standard output");
 
         Path pluginsDirectory = Path.of(configuration.getPlugins().getDirectory());
-        PluginRegistry plugins = new PluginRegistry(pluginsDirectory);
+        PluginRegistry plugins = new PluginRegistry(pluginsDirectory, configuration.getPlugins()::settingsFor);
         plugins.setDisabled(store.gateState().disabledPlugins());
         List<String> pluginProblems = plugins.load();
         if (!pluginProblems.isEmpty() && configuration.getPlugins().isFailOnError()) {

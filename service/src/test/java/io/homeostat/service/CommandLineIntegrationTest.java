@@ -55,7 +55,8 @@ class CommandLineIntegrationTest {
                 "  user: sa",
                 "  password: ''",
                 "engine: {rulesDirectory: " + io.homeostat.service.testing.TestApp.shippedRules().toAbsolutePath() + "}",
-                "plugins: {directory: " + io.homeostat.service.testing.TestApp.shippedPlugins().toAbsolutePath() + "}",
+                "plugins: {directory: " + io.homeostat.service.testing.TestApp.shippedPlugins().toAbsolutePath()
+                        + ", settings: {notify: {url: \"http://127.0.0.1:9/escalations\"}}}",
                 "recording: {directory: " + directory.resolve("signals") + "}",
                 ""));
         return file;

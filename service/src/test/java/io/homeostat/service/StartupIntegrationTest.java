@@ -38,4 +38,16 @@ class StartupIntegrationTest {
             support.after();
         }
     }
+
+    @Test
+    void aPluginSettingThatCannotWorkStopsStartUpWithItsPath() throws Exception {
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory)) {
+            var support = TestApp.builder(directory, database).pluginSettings("notify", java.util.Map.of("url", "chat.example.test"))
+                    .prepare();
+            assertThatThrownBy(support::before)
+                    .hasStackTraceContaining("plugins failed to load")
+                    .hasStackTraceContaining("plugins.settings.notify.url must be an http:// or https:// URL, was 'chat.example.test'");
+            support.after();
+        }
+    }
 }

@@ -43,4 +43,17 @@ public interface RemediationAction extends ExtensionPoint {
     default ActionResult rollback(ActionContext context, String snapshot) throws Exception {
         return ActionResult.failure(id() + " cannot roll back", java.util.Map.of());
     }
+
+    /**
+     * Checks the plugin's settings (its section of config.yml) when its jar loads, so that a bad
+     * setting fails then — start-up stops, a hot reload rejects the jar and the last good version
+     * keeps working — instead of during an incident. Returns every problem, each naming its path
+     * ({@link PluginSettings#path()}); empty when the settings are usable. Environment references
+     * ({@code ${env:NAME}}) are resolved at call time and need not be set yet.
+     *
+     * @since 1.3.0
+     */
+    default java.util.List<String> validate(PluginSettings settings) {
+        return java.util.List.of();
+    }
 }

@@ -30,7 +30,8 @@ public final class PluginsCommand extends ConfiguredCommand<HomeostatConfigurati
 
     @Override
     protected void run(Bootstrap<HomeostatConfiguration> bootstrap, Namespace namespace, HomeostatConfiguration configuration) {
-        PluginRegistry registry = new PluginRegistry(Path.of(configuration.getPlugins().getDirectory()));
+        PluginRegistry registry = new PluginRegistry(Path.of(configuration.getPlugins().getDirectory()),
+                configuration.getPlugins()::settingsFor);
         try {
             List<String> problems = registry.load();
             for (PluginInfo plugin : registry.plugins()) {

@@ -32,6 +32,7 @@ final class PluginCaller implements AutoCloseable {
     }
 
     private final ExecutorService calls = Executors.newCachedThreadPool(named("homeostat-plugin-call-"));
+    private final FailureLog failures = new FailureLog(LOG);
 
     <T> Outcome<T> call(LoadedAction loaded, String what, Duration timeout, Callable<T> body) {
         Future<T> call = calls.submit(() -> {
@@ -52,7 +53,7 @@ final class PluginCaller implements AutoCloseable {
             return new Outcome<>(null, what + " did not return within " + timeout.toMillis() + " ms; abandoned", true);
         } catch (ExecutionException e) {
             Throwable cause = e.getCause();
-            LOG.warn("{} threw", what, cause);
+            failures.threw(what, cause);
             return new Outcome<>(null, what + " threw " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), false);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

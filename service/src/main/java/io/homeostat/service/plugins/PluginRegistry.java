@@ -2,6 +2,7 @@ package io.homeostat.service.plugins;
 
 import io.homeostat.plugin.api.ActionMetadata;
 import io.homeostat.plugin.api.PluginApi;
+import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.service.engine.facts.AvailableAction;
 import java.io.IOException;
@@ -17,6 +18,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.stream.Stream;
 import org.pf4j.DefaultPluginManager;
 import org.pf4j.PluginManager;
@@ -57,8 +59,17 @@ public final class PluginRegistry {
     private volatile List<String> failures = List.of();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
+    private final Function<String, PluginSettings> settings;
+
+    /** A registry whose plugins are checked against no settings (tests, tools that only list). */
     public PluginRegistry(Path directory) {
+        this(directory, pluginId -> new PluginSettings("plugins.settings." + pluginId, Map.of()));
+    }
+
+    /** @param settings each plugin's section of config.yml, which its actions validate when its jar loads */
+    public PluginRegistry(Path directory, Function<String, PluginSettings> settings) {
         this.directory = Objects.requireNonNull(directory, "directory");
+        this.settings = Objects.requireNonNull(settings, "settings");
     }
 
     /** Called after every change of the available actions (the engine refreshes its facts). */
@@ -214,7 +225,37 @@ public final class PluginRegistry {
             }
             offered.add(new LoadedAction(action, pluginId, plugin.getDescriptor().getVersion(), plugin.getPluginClassLoader()));
         }
+        List<String> problems = validate(pluginId, offered, plugin.getPluginClassLoader());
+        if (!problems.isEmpty()) {
+            unload(manager, pluginId);
+            throw new Rejected(name + ": " + pluginId + " has unusable settings: " + String.join("; ", problems));
+        }
         return new Loaded(jar, fingerprint, manager, plugin, List.copyOf(offered));
+    }
+
+    /** Each action checks its plugin's settings, in the plugin's class loader; a check that throws is a problem too. */
+    private List<String> validate(String pluginId, List<LoadedAction> actions, ClassLoader loader) {
+        PluginSettings section = settings.apply(pluginId);
+        List<String> problems = new ArrayList<>();
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(loader);
+        try {
+            for (LoadedAction action : actions) {
+                try {
+                    for (String problem : action.action().validate(section)) {
+                        if (!problems.contains(problem)) {
+                            problems.add(problem);
+                        }
+                    }
+                } catch (RuntimeException | LinkageError e) {
+                    problems.add(action.action().id() + " could not check its settings: " + rootMessage(e));
+                }
+            }
+        } finally {
+            thread.setContextClassLoader(previous);
+        }
+        return problems;
     }
 
     private void reindex() {

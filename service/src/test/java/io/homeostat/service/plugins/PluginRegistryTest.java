@@ -65,4 +65,35 @@ class PluginRegistryTest {
             registry.stop();
         }
     }
+
+    @Test
+    void aPluginWhoseSettingsAreUnusableIsRejectedWhenItLoadsNotWhenItIsFirstCalled() throws Exception {
+        Files.copy(PluginJars.shipped("notify"), directory.resolve("notify.jar"));
+        Files.copy(PluginJars.shipped("http"), directory.resolve("http.jar"));
+        Map<String, Map<String, Object>> bad = Map.of(
+                "notify", Map.of("url", "ftp://example.test/escalations"),
+                "http", Map.of("endpoints", Map.of("scale", Map.of("method", "FETCH", "url", "http://127.0.0.1:9/x")),
+                        "resources", Map.of("service:a", "nowhere")));
+        PluginRegistry registry = new PluginRegistry(directory,
+                id -> new io.homeostat.plugin.api.PluginSettings("plugins.settings." + id, bad.getOrDefault(id, Map.of())));
+        try {
+            assertThat(registry.load()).containsExactlyInAnyOrder(
+                    "http.jar: http has unusable settings: plugins.settings.http.endpoints.scale.method must be one of "
+                            + "[GET, POST, PUT, PATCH, DELETE], was 'FETCH'; plugins.settings.http.resources.service:a names endpoint "
+                            + "'nowhere', which plugins.settings.http.endpoints does not define",
+                    "notify.jar: notify has unusable settings: plugins.settings.notify.url must be an http:// or https:// URL, "
+                            + "was 'ftp://example.test/escalations'");
+            assertThat(registry.availableActions()).isEmpty();
+        } finally {
+            registry.stop();
+        }
+        PluginRegistry good = new PluginRegistry(directory, id -> new io.homeostat.plugin.api.PluginSettings("plugins.settings." + id,
+                id.equals("notify") ? Map.of("url", "https://chat.example.test/hook") : Map.of()));
+        try {
+            assertThat(good.load()).isEmpty();
+            assertThat(good.availableActions()).extracting(AvailableAction::id).containsExactlyInAnyOrder("notify.webhook", "http.call");
+        } finally {
+            good.stop();
+        }
+    }
 }

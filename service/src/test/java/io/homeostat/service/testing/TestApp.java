@@ -260,7 +260,10 @@ public final class TestApp implements AutoCloseable {
             config.put("recording", Map.of("directory", directory.resolve("signals").toString()));
             config.put("policy", policy);
             config.put("execution", execution);
-            Map<String, Object> pluginsConfig = new LinkedHashMap<>(Map.of("directory", plugins.toString(), "settings", pluginSettings));
+            // notify.webhook validates its url when it loads; tests that do not care send escalations to a closed port.
+            Map<String, Object> settings = new LinkedHashMap<>(pluginSettings);
+            settings.putIfAbsent("notify", Map.of("url", "http://127.0.0.1:9/escalations", "timeoutSeconds", 2));
+            Map<String, Object> pluginsConfig = new LinkedHashMap<>(Map.of("directory", plugins.toString(), "settings", settings));
             pluginsConfig.putAll(pluginOptions);
             config.put("plugins", pluginsConfig);
             config.put("auth", Map.of("adminKey", database.adminKey()));

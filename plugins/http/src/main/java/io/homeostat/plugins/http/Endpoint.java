@@ -2,10 +2,11 @@ package io.homeostat.plugins.http;
 
 import io.homeostat.plugin.api.PluginSettings;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 
 /** One configured HTTP call, from {@code plugins.settings.http.endpoints.<name>}. */
 record Endpoint(
@@ -20,7 +21,7 @@ record Endpoint(
         Optional<Endpoint> snapshot,
         Optional<Endpoint> rollback) {
 
-    private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "PATCH", "DELETE");
+    private static final List<String> METHODS = List.of("GET", "POST", "PUT", "PATCH", "DELETE");
 
     /**
      * Chooses the endpoint: the proposal's "endpoint" parameter names one, otherwise the settings
@@ -36,6 +37,28 @@ record Endpoint(
             return Optional.empty();
         }
         return Optional.of(parse(name, endpoints.section(name), true));
+    }
+
+    /** Every problem of the configured endpoints and of the resources' references to them. */
+    static List<String> problems(PluginSettings settings) {
+        List<String> problems = new ArrayList<>();
+        PluginSettings endpoints = settings.section("endpoints");
+        for (String name : endpoints.keys()) {
+            try {
+                parse(name, endpoints.section(name), true);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        PluginSettings resources = settings.section("resources");
+        for (String resource : resources.keys()) {
+            String name = resources.string(resource).orElse("");
+            if (!endpoints.has(name)) {
+                problems.add(resources.path() + "." + resource + " names endpoint '" + name + "', which " + endpoints.path()
+                        + " does not define");
+            }
+        }
+        return problems;
     }
 
     /**

@@ -6,6 +6,7 @@ import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
+import java.util.List;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -38,6 +39,12 @@ public class HttpCallAction implements RemediationAction {
     @Override
     public String id() {
         return ID;
+    }
+
+    /** Every endpoint parses, and every resource names one that exists. */
+    @Override
+    public List<String> validate(PluginSettings settings) {
+        return Endpoint.problems(settings);
     }
 
     @Override
@@ -103,7 +110,8 @@ public class HttpCallAction implements RemediationAction {
                 }
                 lastProblem = "answered " + response.statusCode();
             } catch (IOException e) {
-                lastProblem = "could not be reached: " + e.getMessage();
+                lastProblem = "could not be reached: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                        : e.getClass().getSimpleName() + ": " + e.getMessage());
             }
             Duration pause = endpoint.backoff().multipliedBy(1L << (attempt - 1));
             if (attempt == endpoint.maxAttempts() || context.remaining().compareTo(pause) <= 0) {

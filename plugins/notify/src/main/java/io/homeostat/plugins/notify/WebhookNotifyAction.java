@@ -6,6 +6,8 @@ import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
+import java.util.List;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -35,6 +37,29 @@ public class WebhookNotifyAction implements RemediationAction {
     @Override
     public String id() {
         return ID;
+    }
+
+    /** Where escalations go must be known before the first one needs to go there. */
+    @Override
+    public List<String> validate(PluginSettings settings) {
+        List<String> problems = new ArrayList<>();
+        try {
+            String url = settings.requiredString("url");
+            if (!(url.startsWith("http://") || url.startsWith("https://"))) {
+                problems.add(settings.path() + ".url must be an http:// or https:// URL, was '" + url + "'");
+            } else {
+                URI.create(url);
+            }
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        try {
+            settings.seconds("timeoutSeconds", Duration.ofSeconds(10));
+            settings.stringMap("headers");
+        } catch (IllegalArgumentException e) {
+            problems.add(e.getMessage());
+        }
+        return problems;
     }
 
     @Override
@@ -73,7 +98,8 @@ public class WebhookNotifyAction implements RemediationAction {
             String message = "webhook answered " + response.statusCode();
             return response.statusCode() >= 500 ? ActionResult.transientFailure(message, details) : ActionResult.failure(message, details);
         } catch (IOException e) {
-            return ActionResult.transientFailure("webhook could not be reached: " + e.getMessage(), Map.of());
+            return ActionResult.transientFailure("webhook could not be reached: " + (e.getMessage() == null ? e.getClass().getSimpleName()
+                    : e.getClass().getSimpleName() + ": " + e.getMessage()), Map.of());
         }
     }
 }

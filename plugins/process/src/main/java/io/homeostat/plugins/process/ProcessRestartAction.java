@@ -5,6 +5,8 @@ import io.homeostat.plugin.api.ActionMetadata;
 import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
+import io.homeostat.plugin.api.PluginSettings;
+import java.util.ArrayList;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -35,6 +37,20 @@ public class ProcessRestartAction implements RemediationAction {
     @Override
     public String id() {
         return ID;
+    }
+
+    /** Every allow-listed resource has a usable command (or restart command) and a pid file with it. */
+    @Override
+    public List<String> validate(PluginSettings settings) {
+        List<String> problems = new ArrayList<>();
+        for (String resource : settings.section("resources").keys()) {
+            try {
+                ProcessTarget.find(settings, resource);
+            } catch (IllegalArgumentException e) {
+                problems.add(e.getMessage());
+            }
+        }
+        return problems;
     }
 
     @Override
