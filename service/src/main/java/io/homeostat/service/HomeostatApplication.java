@@ -66,6 +66,7 @@ import io.homeostat.service.resources.ManualRemediationResource;
 import io.homeostat.service.resources.PluginsResource;
 import io.homeostat.service.resources.RulesResource;
 import io.homeostat.service.resources.StatisticsResource;
+import io.homeostat.service.resources.TenantsResource;
 import io.homeostat.service.rules.RuleSet;
 import io.homeostat.service.tasks.ReloadRulesTask;
 import io.homeostat.service.watch.DirectoryWatcher;
@@ -199,7 +200,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 execution.getEscalationAction(), configuration.getPlugins()::settingsFor,
                 execution.timeoutFor(execution.getEscalationAction()), execution.retriesFor(execution.getEscalationAction()),
                 execution.getRetryBackoff(), execution.getEscalationRedelivery());
-        PolicySettings policy = configuration.getPolicy().build();
+        PolicySettings policy = configuration.buildPolicy();
         SignalQueue queue = new SignalQueue(configuration.getIntake().getQueueCapacity());
         Engine engine = new Engine(ruleBase, queue, feedback, new DecisionDispatcher(store, executor, notifier, environment.metrics()),
                 policy, plugins::availableActions, configuration.getEngine().getMaxBatch(),
@@ -264,7 +265,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new OpenApiResource(Set.of(SignalsResource.class, IssuesResource.class,
                 RemediationsResource.class, DecisionsResource.class, ApprovalsResource.class, AutoRemediationResource.class,
                 ManualRemediationResource.class, RulesResource.class, AuditResource.class, PluginsResource.class, StatisticsResource.class,
-                KeysResource.class), version == null ? "development" : version));
+                KeysResource.class, TenantsResource.class), version == null ? "development" : version));
+        environment.jersey().register(new TenantsResource(policy, store.keys()));
 
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));

@@ -10,8 +10,13 @@ import io.homeostat.service.config.IntakeFactory;
 import io.homeostat.service.config.PluginsFactory;
 import io.homeostat.service.config.PolicyFactory;
 import io.homeostat.service.config.RecordingFactory;
+import io.homeostat.service.config.TenantFactory;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.intake.Names;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import java.util.LinkedHashMap;
+import java.util.Map;
 
 /** The whole configuration (config.yml); every section has working defaults. */
 public class HomeostatConfiguration extends Configuration {
@@ -63,6 +68,29 @@ public class HomeostatConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private AuthFactory auth = new AuthFactory();
+
+    /** Per-tenant overrides of the policy (rate, approval risk, dry-run, auto-remediation default, allowed actions). */
+    @Valid
+    @NotNull
+    @JsonProperty
+    private Map<String, TenantFactory> tenants = new LinkedHashMap<>();
+
+    /** The policy the rules read: {@code policy:} with each tenant's overrides; a bad tenant name fails start-up. */
+    public PolicySettings buildPolicy() {
+        PolicySettings.Builder builder = policy.build().toBuilder();
+        tenants.forEach((name, tenant) -> {
+            if (!Names.isTenant(name)) {
+                throw new IllegalArgumentException("tenants." + name + ": a tenant is lower-case letters, digits, '_' or '-', "
+                        + "at most 64 characters");
+            }
+            builder.tenant(tenant.build(name));
+        });
+        return builder.build();
+    }
+
+    public Map<String, TenantFactory> getTenants() {
+        return tenants;
+    }
 
     public AuthFactory getAuth() {
         return auth;

@@ -91,4 +91,30 @@ class OperatorApiIntegrationTest {
                     .statusCode()).isEqualTo(404);
         }
     }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void tenantsShowThePolicyInEffectForEach(TestDatabase.Kind kind) throws Exception {
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = TestApp.builder(directory, database)
+                     .tenant("shop", java.util.Map.of("perTenantPerMinute", 2, "approvalMinRisk", "medium", "dryRun", true,
+                             "actions", java.util.List.of("http.call")))
+                     .start()) {
+            String bankAdmin = app.createKey("bank-admin", "admin", "bank");
+            JsonNode tenants = app.getJson("/api/v1/tenants").get("items");
+            assertThat(tenants.findValuesAsText("tenant")).containsExactly("bank", "default", "shop");
+            JsonNode shop = tenants.get(2);
+            assertThat(shop.get("configured").asBoolean()).isTrue();
+            assertThat(shop.get("perTenantPerMinute").asInt()).isEqualTo(2);
+            assertThat(shop.get("approvalMinRisk").asText()).isEqualTo("medium");
+            assertThat(shop.get("dryRun").asBoolean()).isTrue();
+            assertThat(shop.get("actions").get(0).asText()).isEqualTo("http.call");
+            JsonNode other = tenants.get(1);
+            assertThat(other.get("configured").asBoolean()).isFalse();
+            assertThat(other.get("perTenantPerMinute").asInt()).isEqualTo(10);
+            assertThat(other.get("actions").isNull()).isTrue();
+            // A tenant's admin sees its own tenant only.
+            assertThat(app.getJsonAs(bankAdmin, "/api/v1/tenants").get("items").findValuesAsText("tenant")).containsExactly("bank");
+        }
+    }
 }

@@ -112,7 +112,7 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
             plugins.stop();
         }
         Backtest.Report report = Backtest.run(compiler.compile(live),
-                compiler.compile(Path.of(namespace.getString("candidate"))), configuration.getPolicy().build(), actions,
+                compiler.compile(Path.of(namespace.getString("candidate"))), configuration.buildPolicy(), actions,
                 Path.of(configuration.getRecording().getDirectory()), from, to);
         System.out.println(BacktestText.render(report, live, Path.of(namespace.getString("candidate"))));
     }
@@ -138,7 +138,7 @@ public final class RulesCommand extends ConfiguredCommand<HomeostatConfiguration
     }
 
     private static void test(Path rules, Path scenarios, HomeostatConfiguration configuration) throws Exception {
-        ScenarioRunner runner = new ScenarioRunner(new RuleBaseCompiler().compile(rules), configuration.getPolicy().build());
+        ScenarioRunner runner = new ScenarioRunner(new RuleBaseCompiler().compile(rules), configuration.buildPolicy());
         List<ScenarioRunner.Result> results = runner.runAll(scenarios);
         long failed = results.stream().filter(result -> !result.passed()).count();
         for (ScenarioRunner.Result result : results) {

@@ -415,4 +415,49 @@ class GatesTest {
         return new io.homeostat.service.engine.facts.Issue("default", resource, "service_down",
                 io.homeostat.service.engine.facts.Severity.CRITICAL, "application", RuleTestSession.START, "test", "critical");
     }
+
+    @Test
+    void aTenantsOwnPolicyOverridesTheGlobalNumbersForItAlone() {
+        PolicySettings policy = policy()
+                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("strict", 1, "medium", null, null, Set.of("http.call")))
+                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("trial", null, null, true, null, null))
+                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("careful", null, null, null, false, null))
+                .build();
+        try (RuleTestSession rules = new RuleTestSession(policy)) {
+            // strict may not restart processes: blocked by its action list; its fallback needs approval from MEDIUM on.
+            down(rules, "strict", "service:a", "prober", NO_LABELS);
+            assertThat(rules.decisions()).as(rules.dump()).extracting(DecisionRecord::actionId, DecisionRecord::outcome)
+                    .contains(org.assertj.core.groups.Tuple.tuple("process.restart", "blocked"),
+                            org.assertj.core.groups.Tuple.tuple("http.call", "awaiting_approval"));
+            DecisionRecord blocked = rules.decisions().stream().filter(d -> d.outcome().equals("blocked")).findFirst().orElseThrow();
+            assertThat(blocked.reason()).isEqualTo("tenant-actions: tenant strict may not use process.restart (tenants.strict.actions)");
+
+            // trial runs dry; the default tenant, with no overrides, runs for real.
+            down(rules, "trial", "service:b", "prober", NO_LABELS);
+            assertThat(rules.lastDecision().outcome()).isEqualTo("dry_run");
+            down(rules, "default", "service:c", "prober", NO_LABELS);
+            assertThat(rules.lastDecision().outcome()).isEqualTo("run");
+
+            // careful starts with automation off, until an operator switches it on.
+            down(rules, "careful", "service:d", "prober", NO_LABELS);
+            assertThat(rules.lastDecision().outcome()).isEqualTo("blocked");
+            assertThat(verdict(rules.lastDecision(), "auto-remediation").message()).contains("careful (tenant policy)");
+        }
+        try (RuleTestSession rules = new RuleTestSession(policy)) {
+            rules.insert(new AutoRemediation("careful", true, "ops", "checked", rules.engine().now()));
+            down(rules, "careful", "service:d", "prober", NO_LABELS);
+            assertThat(rules.lastDecision().outcome()).as(rules.dump()).isEqualTo("run");
+        }
+        // strict's own rate: one a minute, while others keep the global ten.
+        PolicySettings rate = policy().tenant(new io.homeostat.service.engine.facts.TenantPolicy("strict", 1, "none", null, null, null))
+                .build();
+        try (RuleTestSession rules = new RuleTestSession(rate)) {
+            down(rules, "strict", "service:a", "prober", NO_LABELS);
+            down(rules, "strict", "service:b", "prober", NO_LABELS);
+            down(rules, "other", "service:c", "prober", NO_LABELS);
+            down(rules, "other", "service:e", "prober", NO_LABELS);
+            assertThat(rules.decisions()).extracting(DecisionRecord::outcome).containsExactly("run", "deferred", "run", "run");
+            assertThat(rules.decisions().get(1).reason()).isEqualTo("rate.tenant: 1 of 1 remediations in tenant strict in the last minute");
+        }
+    }
 }

@@ -175,6 +175,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> engine = new LinkedHashMap<>();
         private final Map<String, Object> pluginOptions = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
+        private final Map<String, Object> tenants = new LinkedHashMap<>();
         private boolean faultyPlugin;
 
         private Builder(Path directory, TestDatabase database) {
@@ -209,6 +210,12 @@ public final class TestApp implements AutoCloseable {
 
         public Builder policy(String key, Object value) {
             policy.put(key, value);
+            return this;
+        }
+
+        /** config.yml {@code tenants.<name>}: the tenant's policy overrides. */
+        public Builder tenant(String name, Map<String, Object> overrides) {
+            tenants.put(name, overrides);
             return this;
         }
 
@@ -267,6 +274,7 @@ public final class TestApp implements AutoCloseable {
             pluginsConfig.putAll(pluginOptions);
             config.put("plugins", pluginsConfig);
             config.put("auth", Map.of("adminKey", database.adminKey()));
+            config.put("tenants", tenants);
             config.put("logging", Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);

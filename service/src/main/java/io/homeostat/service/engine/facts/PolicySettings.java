@@ -152,13 +152,47 @@ public final class PolicySettings {
         if (b.dryRun) {
             return "global";
         }
-        if (b.dryRunTenants.contains(tenant)) {
+        TenantPolicy own = b.tenants.get(tenant);
+        if (b.dryRunTenants.contains(tenant) || own != null && Boolean.TRUE.equals(own.dryRun())) {
             return "tenant " + tenant;
         }
         if (pluginId != null && b.dryRunPlugins.contains(pluginId)) {
             return "plugin " + pluginId;
         }
         return null;
+    }
+
+    /** The tenant's limit of remediations per minute: its own, else the global one. */
+    public int maxPerTenantPerMinute(String tenant) {
+        TenantPolicy own = b.tenants.get(tenant);
+        return own != null && own.perTenantPerMinute() != null ? own.perTenantPerMinute() : b.maxPerTenantPerMinute;
+    }
+
+    /** The risk from which the tenant's actions wait for a human: its own, else the global one. */
+    public String approvalMinRisk(String tenant) {
+        TenantPolicy own = b.tenants.get(tenant);
+        return own != null && own.approvalMinRisk() != null ? own.approvalMinRisk().toUpperCase(Locale.ROOT) : b.approvalMinRisk;
+    }
+
+    public boolean needsApproval(String tenant, String risk) {
+        return atLeast(risk, approvalMinRisk(tenant));
+    }
+
+    /** Whether the tenant's automatic runs are on while no operator has switched them: true unless its policy says false. */
+    public boolean autoRemediationByDefault(String tenant) {
+        TenantPolicy own = b.tenants.get(tenant);
+        return own == null || own.autoRemediation() == null || own.autoRemediation();
+    }
+
+    /** Whether the tenant may use the action: every action, unless its policy lists the ones it may. */
+    public boolean allowsAction(String tenant, String actionId) {
+        TenantPolicy own = b.tenants.get(tenant);
+        return own == null || own.actions() == null || own.actions().contains(actionId);
+    }
+
+    /** The tenants with overrides, by name. */
+    public Map<String, TenantPolicy> getTenants() {
+        return Map.copyOf(b.tenants);
     }
 
     public long getDeferRetryMillis() {
@@ -236,6 +270,12 @@ public final class PolicySettings {
         private long defaultVerificationMillis = 120_000;
         private long probationMillis = 3_600_000;
         private long resolveQuietPeriodMillis = 120_000;
+        private Map<String, TenantPolicy> tenants = new LinkedHashMap<>();
+
+        public Builder tenant(TenantPolicy policy) {
+            this.tenants.put(policy.tenant(), policy);
+            return this;
+        }
 
         private Builder copy() {
             Builder copy = new Builder();
@@ -270,6 +310,7 @@ public final class PolicySettings {
             copy.defaultVerificationMillis = defaultVerificationMillis;
             copy.probationMillis = probationMillis;
             copy.resolveQuietPeriodMillis = resolveQuietPeriodMillis;
+            copy.tenants = new LinkedHashMap<>(tenants);
             return copy;
         }
 
