@@ -262,7 +262,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight));
         // Every resource class above (and KeysResource): OpenApiIntegrationTest fails when one is missing here.
         String version = HomeostatApplication.class.getPackage().getImplementationVersion();
-        environment.jersey().register(new OpenApiResource(Set.of(SignalsResource.class, IssuesResource.class,
+        environment.jersey().register(OpenApiResource.describing(Set.of(SignalsResource.class, IssuesResource.class,
                 RemediationsResource.class, DecisionsResource.class, ApprovalsResource.class, AutoRemediationResource.class,
                 ManualRemediationResource.class, RulesResource.class, AuditResource.class, PluginsResource.class, StatisticsResource.class,
                 KeysResource.class, TenantsResource.class), version == null ? "development" : version));

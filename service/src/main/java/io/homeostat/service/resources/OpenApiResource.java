@@ -29,7 +29,12 @@ import java.util.Set;
 public final class OpenApiResource {
     private final String document;
 
-    public OpenApiResource(Set<Class<?>> resources, String version) {
+    /** The document of {@code resources}; a factory rather than a public constructor, which Jersey would try to resolve. */
+    public static OpenApiResource describing(Set<Class<?>> resources, String version) {
+        return new OpenApiResource(resources, version);
+    }
+
+    private OpenApiResource(Set<Class<?>> resources, String version) {
         OpenAPI base = new OpenAPI()
                 .info(new Info().title("Homeostat API").version(version)
                         .description("Self-healing policy service: signals in, rules decide, plugins act. Every call needs "
