@@ -44,11 +44,7 @@ final class RuleTestSession implements AutoCloseable {
     private final List<RollbackRequest> rollbacks = new ArrayList<>();
 
     RuleTestSession(PolicySettings policy) {
-        this(shippedRules(), policy);
-    }
-
-    RuleTestSession(RuleBase rules, PolicySettings policy) {
-        session = EngineSession.pseudoClock(rules, START);
+        session = EngineSession.pseudoClock(shippedRules(), START);
         session.setPolicy(policy);
         session.setAvailableActions(List.of(RESTART, HTTP));
     }
