@@ -50,7 +50,7 @@ class BacktestIntegrationTest {
                     String drl = Files.readString(file);
                     if (file.getFileName().toString().equals("thresholds.csv")) {
                         // The thresholds live in the decision table: high_cpu's 85 % becomes 90 %.
-                        drl = drl.replace("cpu.utilization,>,85,", "cpu.utilization,>,90,");
+                        drl = drl.replace("cpu.utilization,> 85", "cpu.utilization,> 90").replace("cpu.utilization,<= 85", "cpu.utilization,<= 90");
                     }
                     Files.writeString(candidate.resolve(file.getFileName()), drl);
                 }

@@ -7,7 +7,6 @@ import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Rescheduled;
 import io.homeostat.service.engine.facts.ResourceView;
 import io.homeostat.service.engine.facts.Signal;
-import io.homeostat.service.engine.facts.Threshold;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -85,9 +84,8 @@ public final class EngineSession implements AutoCloseable {
         List<Object> state = new ArrayList<>();
         List<Object> events = new ArrayList<>();
         for (Object fact : session.getObjects()) {
-            // Thresholds come from the rules themselves: the new rule base inserts its own.
             if (fact instanceof PolicySettings || fact instanceof AvailableAction || fact instanceof ActiveWindow
-                    || fact instanceof ResourceView || fact instanceof Threshold) {
+                    || fact instanceof ResourceView) {
                 continue;
             }
             Object carried = fact instanceof Rescheduled timed ? timed.rebased(now) : fact;
