@@ -174,11 +174,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");
         LOG.info("database: {}", DatabaseDescription.describe(configuration.getDatabase()));
         Store store = new Store(jdbi, environment.getObjectMapper());
-        AdminKeyBootstrap.Outcome firstKey = AdminKeyBootstrap.ensure(store.keys(), configuration.getAuth().getAdminKey(), System.out,
-                Clock.systemUTC());
-        LOG.info("API keys: {}", firstKey == AdminKeyBootstrap.Outcome.KEYS_PRESENT ? "loaded from the database"
-                : firstKey == AdminKeyBootstrap.Outcome.SUPPLIED_KEY_STORED ? "first admin key taken from HOMEOSTAT_ADMIN_KEY"
-                : "first admin key generated and printed to standard output");
+        LOG.info("API keys: {}", AdminKeyBootstrap.ensure(store.keys(), configuration.getAuth().getAdminKey(), System.out,
+                Clock.systemUTC()));
 
         Path pluginsDirectory = Path.of(configuration.getPlugins().getDirectory());
         PluginRegistry plugins = new PluginRegistry(pluginsDirectory, configuration.getPlugins()::settingsFor);
@@ -239,7 +236,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Intake intake = new Intake(environment.getObjectMapper().getFactory(),
                 configuration.getIntake().buildParser(),
                 queue, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
-        registerAuth(configuration, environment, store);
+        CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
         environment.jersey().register(new JsonMappingMapper());
@@ -248,25 +245,19 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.lifecycle().addServerLifecycleListener(server -> server.setErrorHandler(errors));
         environment.admin().addFilter("query-check", new QueryCheckFilter())
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
-        environment.jersey().register(new SignalsResource(intake));
-        environment.jersey().register(new IssuesResource(store));
-        environment.jersey().register(new RemediationsResource(store));
-        environment.jersey().register(new DecisionsResource(store));
-        environment.jersey().register(new ApprovalsResource(store, feedback::add, Clock.systemUTC()));
-        environment.jersey().register(new AutoRemediationResource(store, feedback::add, Clock.systemUTC()));
-        environment.jersey().register(new ManualRemediationResource(store, feedback::add));
-        environment.jersey().register(new RulesResource(rules, store.audit()));
-        environment.jersey().register(new AuditResource(store.audit()));
-        environment.jersey().register(new PluginsResource(plugins, store, Clock.systemUTC()));
-        environment.admin().addTask(new ReloadRulesTask(rules));
-        environment.jersey().register(new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight));
-        // Every resource class above (and KeysResource): OpenApiIntegrationTest fails when one is missing here.
+        // The API's resources, registered and described from one list: the OpenAPI document cannot miss one.
+        List<Object> resources = List.of(new SignalsResource(intake), new IssuesResource(store), new RemediationsResource(store),
+                new DecisionsResource(store), new ApprovalsResource(store, feedback::add, Clock.systemUTC()),
+                new AutoRemediationResource(store, feedback::add, Clock.systemUTC()), new ManualRemediationResource(store, feedback::add),
+                new RulesResource(rules, store.audit()), new AuditResource(store.audit()), new PluginsResource(plugins, store, Clock.systemUTC()),
+                new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight), new TenantsResource(policy, store.keys()),
+                new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(), authenticator::invalidateAll));
+        resources.forEach(environment.jersey()::register);
         String version = HomeostatApplication.class.getPackage().getImplementationVersion();
-        environment.jersey().register(OpenApiResource.describing(Set.of(SignalsResource.class, IssuesResource.class,
-                RemediationsResource.class, DecisionsResource.class, ApprovalsResource.class, AutoRemediationResource.class,
-                ManualRemediationResource.class, RulesResource.class, AuditResource.class, PluginsResource.class, StatisticsResource.class,
-                KeysResource.class, TenantsResource.class), version == null ? "development" : version));
-        environment.jersey().register(new TenantsResource(policy, store.keys()));
+        environment.jersey().register(OpenApiResource.describing(
+                resources.stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()),
+                version == null ? "development" : version));
+        environment.admin().addTask(new ReloadRulesTask(rules));
 
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));
@@ -282,9 +273,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
      * annotated methods, so that an endpoint that forgets {@code @RolesAllowed} still needs a key
      * (and a test fails on it).
      */
-    private static void registerAuth(HomeostatConfiguration configuration, Environment environment, Store store) {
-        CachingAuthenticator<String, Caller> authenticator = new CachingAuthenticator<>(environment.metrics(),
-                new KeyAuthenticator(store.keys(), Clock.systemUTC()),
+    private static CachingAuthenticator<String, Caller> registerAuth(HomeostatConfiguration configuration, Environment environment,
+                                                                     Store store) {
+        KeyAuthenticator keys = new KeyAuthenticator(store.keys(), Clock.systemUTC());
+        environment.metrics().gauge("homeostat.auth.stale_answers", () -> keys::staleAnswers);
+        CachingAuthenticator<String, Caller> authenticator = new CachingAuthenticator<>(environment.metrics(), keys,
                 Caffeine.newBuilder().maximumSize(10_000).expireAfterWrite(configuration.getAuth().getCacheFor().toJavaDuration()),
                 false);
         environment.jersey().register(new OAuthCredentialAuthFilter.Builder<Caller>()
@@ -301,8 +294,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(new BodyLimitFilter.TooLargeMapper());
         environment.getObjectMapper().getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
                 .maxNestingDepth(configuration.getIntake().getMaxJsonDepth()).build());
-        environment.jersey().register(new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(),
-                authenticator::invalidateAll));
+        return authenticator;
     }
 
     /** What the engine evaluated within a signal's lifetime before a restart, so that its windows go on counting it. */

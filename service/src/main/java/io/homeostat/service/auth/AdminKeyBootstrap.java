@@ -22,7 +22,22 @@ public final class AdminKeyBootstrap {
     }
 
     /** What happened at start-up, for one log line that holds no secret. */
-    public enum Outcome { KEYS_PRESENT, SUPPLIED_KEY_STORED, GENERATED_AND_PRINTED }
+    public enum Outcome {
+        KEYS_PRESENT("loaded from the database"),
+        SUPPLIED_KEY_STORED("first admin key taken from HOMEOSTAT_ADMIN_KEY"),
+        GENERATED_AND_PRINTED("first admin key generated and printed to standard output");
+
+        private final String description;
+
+        Outcome(String description) {
+            this.description = description;
+        }
+
+        @Override
+        public String toString() {
+            return description;
+        }
+    }
 
     public static Outcome ensure(KeyStore keys, String suppliedKey, PrintStream console, Clock clock) {
         Objects.requireNonNull(keys, "keys");

@@ -74,6 +74,7 @@ public final class RemediationExecutor implements Managed {
         this.metrics = Objects.requireNonNull(metrics, "metrics");
         this.supervisors = Executors.newFixedThreadPool(maxConcurrent, PluginCaller.named("homeostat-remediation-"));
         this.perResource = new ResourceSerializer(supervisors);
+        metrics.gauge("homeostat.remediations.busy_resources", () -> perResource::busyResources);
         metrics.gauge("homeostat.remediations.running", () -> running::get);
     }
 

@@ -39,7 +39,7 @@ final class ResourceSerializer {
         start(resource, work);
     }
 
-    /** How many resources have work running or waiting (for tests and a gauge). */
+    /** How many resources have work running or waiting (the gauge homeostat.remediations.busy_resources). */
     int busyResources() {
         synchronized (waiting) {
             return waiting.size();

@@ -4,10 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.homeostat.service.store.Migrations;
 import io.homeostat.service.store.Store;
 import io.homeostat.service.testing.TestDatabase;
-import io.dropwizard.db.DataSourceFactory;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -25,12 +23,7 @@ class AdminKeyBootstrapTest {
     Path directory;
 
     private Store store(TestDatabase database) throws Exception {
-        DataSourceFactory factory = new DataSourceFactory();
-        factory.setDriverClass(database.driver());
-        factory.setUrl(database.url());
-        factory.setUser(database.user());
-        factory.setPassword("");
-        Migrations.apply(factory);
+        database.migrate();
         return new Store(Jdbi.create(database.url(), database.user(), ""), new ObjectMapper());
     }
 
@@ -80,6 +73,30 @@ class AdminKeyBootstrapTest {
             assertThat(AdminKeyBootstrap.ensure(store.keys(), supplied, quiet, Clock.systemUTC()))
                     .isEqualTo(AdminKeyBootstrap.Outcome.SUPPLIED_KEY_STORED);
             assertThat(new KeyAuthenticator(store.keys(), Clock.systemUTC()).authenticate(supplied)).isPresent();
+        }
+    }
+
+    @Test
+    void aKeySeenValidStillWorksWhileTheDatabaseCannotBeReadAndAnUnknownOneIsRefused() throws Exception {
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory)) {
+            Store store = store(database);
+            String known = "a-key-the-operator-chose-0123456789";
+            AdminKeyBootstrap.ensure(store.keys(), known, new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                    Clock.systemUTC());
+            KeyAuthenticator authenticator = new KeyAuthenticator(store.keys(), Clock.systemUTC());
+            assertThat(authenticator.authenticate(known)).isPresent();
+            // The key table cannot be read: as in a database outage, every query fails.
+            try (var connection = database.connect(); var statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE api_keys RENAME TO api_keys_away");
+            }
+            assertThat(authenticator.authenticate(known)).as("intake keeps working through the outage").isPresent();
+            assertThat(authenticator.staleAnswers()).isEqualTo(1);
+            assertThatThrownBy(() -> authenticator.authenticate("an-unknown-key-0123456789abcdef"))
+                    .isInstanceOf(io.dropwizard.auth.AuthenticationException.class).hasMessageContaining("database is unavailable");
+            try (var connection = database.connect(); var statement = connection.createStatement()) {
+                statement.execute("ALTER TABLE api_keys_away RENAME TO api_keys");
+            }
+            assertThat(authenticator.authenticate("an-unknown-key-0123456789abcdef")).isEmpty();
         }
     }
 }

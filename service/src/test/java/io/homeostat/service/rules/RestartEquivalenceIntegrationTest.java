@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.dropwizard.db.DataSourceFactory;
 import io.homeostat.service.config.PolicyFactory;
 import io.homeostat.service.engine.EngineOutputs;
 import io.homeostat.service.engine.EngineSession;
@@ -22,7 +21,6 @@ import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.recording.SignalJournal;
 import io.homeostat.service.recording.SignalRecorder;
 import io.homeostat.service.recovery.StartupState;
-import io.homeostat.service.store.Migrations;
 import io.homeostat.service.store.Store;
 import io.homeostat.service.testing.TestApp;
 import io.homeostat.service.testing.TestDatabase;
@@ -83,7 +81,7 @@ class RestartEquivalenceIntegrationTest {
         int restarts = 0;
         int decided = 0;
         try (TestDatabase database = TestDatabase.create(kind, directory)) {
-            migrate(database);
+            database.migrate();
             Store store = new Store(Jdbi.create(database.url(), database.user(), ""), new ObjectMapper());
             for (Path file : files) {
                 Scenario scenario = (file.toString().endsWith(".json") ? JSON : YAML).readValue(file.toFile(), Scenario.class);
@@ -103,14 +101,6 @@ class RestartEquivalenceIntegrationTest {
         assertThat(decided).as("decisions made by the scenarios").isGreaterThanOrEqualTo(10);
     }
 
-    private static void migrate(TestDatabase database) throws Exception {
-        DataSourceFactory factory = new DataSourceFactory();
-        factory.setDriverClass(database.driver());
-        factory.setUrl(database.url());
-        factory.setUser(database.user());
-        factory.setPassword("");
-        Migrations.apply(factory);
-    }
 
     /** One run of a scenario on the pseudo clock, restarting once at {@code restartAt} (ms on its timeline; -1: never). */
     private final class Harness {

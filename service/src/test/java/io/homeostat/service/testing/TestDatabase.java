@@ -68,6 +68,16 @@ public final class TestDatabase implements AutoCloseable {
         return adminKey;
     }
 
+    /** Applies the service's migrations, as start-up does. */
+    public void migrate() throws Exception {
+        io.dropwizard.db.DataSourceFactory factory = new io.dropwizard.db.DataSourceFactory();
+        factory.setDriverClass(driver);
+        factory.setUrl(url);
+        factory.setUser(user);
+        factory.setPassword("");
+        io.homeostat.service.store.Migrations.apply(factory);
+    }
+
     public Connection connect() throws SQLException {
         return DriverManager.getConnection(url, user, "");
     }
