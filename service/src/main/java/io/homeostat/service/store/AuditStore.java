@@ -15,6 +15,7 @@ import java.time.temporal.ChronoUnit;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Objects;
 import java.util.stream.Stream;
 import org.jdbi.v3.core.Handle;
@@ -48,22 +49,39 @@ public final class AuditStore {
 
     /** Appends inside the caller's transaction; call it last in that transaction. */
     void append(Handle handle, AuditEvent event, Instant at) {
+        appendAll(handle, List.of(event), at);
+    }
+
+    /**
+     * Appends several events in order inside the caller's transaction, reading and moving the head
+     * once (an engine batch with many decisions takes the lock and writes the head one time).
+     */
+    void appendAll(Handle handle, List<AuditEvent> events, Instant at) {
+        if (events.isEmpty()) {
+            return;
+        }
         Instant when = at.truncatedTo(ChronoUnit.MILLIS);
-        String detail = json(AuditMasking.mask(event.detail()));
-        String reason = event.reason() == null ? null : DecisionStore.truncate(AuditMasking.maskText(event.reason()), 2000);
         var head = handle.createQuery("SELECT seq, hash FROM audit_head WHERE id = 1 FOR UPDATE")
                 .map((rs, ctx) -> new Object[] {rs.getLong("seq"), rs.getString("hash")}).one();
-        long seq = (Long) head[0] + 1;
+        long seq = (Long) head[0];
         String previous = (String) head[1];
-        AuditRecord unsealed = new AuditRecord(seq, when, event.tenant(), truncate(event.actor().name(), 128), event.actor().role(),
-                truncate(event.kind(), 64), truncate(event.subject(), 128), truncate(event.endpoint(), 256), reason, detail, previous, "");
-        String hash = hash(previous, canonical(unsealed));
-        AuditRecord row = new AuditRecord(unsealed.seq(), unsealed.at(), unsealed.tenant(), unsealed.actor(), unsealed.role(),
-                unsealed.kind(), unsealed.subject(), unsealed.endpoint(), unsealed.reason(), unsealed.detail(), previous, hash);
-        handle.createUpdate("INSERT INTO audit (" + COLUMNS + ") VALUES (:seq, :at, :tenant, :actor, :role, :kind, :subject, "
-                        + ":endpoint, :reason, :detail, :previousHash, :hash)")
-                .bindMethods(row).execute();
-        handle.createUpdate("UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1").bind("seq", seq).bind("hash", hash).execute();
+        var insert = handle.prepareBatch("INSERT INTO audit (" + COLUMNS + ") VALUES (:seq, :at, :tenant, :actor, :role, :kind, "
+                + ":subject, :endpoint, :reason, :detail, :previousHash, :hash)");
+        for (AuditEvent event : events) {
+            seq++;
+            String detail = json(AuditMasking.mask(event.detail()));
+            String reason = event.reason() == null ? null : DecisionStore.truncate(AuditMasking.maskText(event.reason()), 2000);
+            AuditRecord unsealed = new AuditRecord(seq, when, event.tenant(), truncate(event.actor().name(), 128), event.actor().role(),
+                    truncate(event.kind(), 64), truncate(event.subject(), 128), truncate(event.endpoint(), 256), reason, detail, previous,
+                    "");
+            String hash = hash(previous, canonical(unsealed));
+            insert.bindMethods(new AuditRecord(unsealed.seq(), unsealed.at(), unsealed.tenant(), unsealed.actor(), unsealed.role(),
+                    unsealed.kind(), unsealed.subject(), unsealed.endpoint(), unsealed.reason(), unsealed.detail(), previous, hash)).add();
+            previous = hash;
+        }
+        insert.execute();
+        handle.createUpdate("UPDATE audit_head SET seq = :seq, hash = :hash WHERE id = 1").bind("seq", seq).bind("hash", previous)
+                .execute();
     }
 
     /** Rows of one tenant (and the global ones), or all when {@code tenant} is null; newest first. */

@@ -89,6 +89,7 @@ public final class Store {
             }
             // Last in the transaction: the audit head is the one lock every writer shares.
             Instant now = Instant.now();
+            List<AuditEvent> audited = new ArrayList<>();
             for (DecisionRecord decision : outputs.decisions()) {
                 Map<String, Object> detail = new LinkedHashMap<>();
                 detail.put("issueId", decision.issueId());
@@ -97,23 +98,21 @@ public final class Store {
                 detail.put("action", decision.actionId());
                 detail.put("outcome", decision.outcome());
                 detail.put("parameters", decision.parameters());
-                audit.append(handle, AuditEvent.of(decision.tenant(), Actor.ENGINE, "decision", decision.id(), decision.reason(), detail),
-                        now);
+                audited.add(AuditEvent.of(decision.tenant(), Actor.ENGINE, "decision", decision.id(), decision.reason(), detail));
             }
             for (RemediationRecord remediation : pending) {
-                audit.append(handle, AuditEvent.of(remediation.tenant(), Actor.ENGINE, "remediation.pending", remediation.id(), null,
-                        Map.of("decisionId", remediation.decisionId(), "resource", remediation.resource(), "action", remediation.actionId())),
-                        now);
+                audited.add(AuditEvent.of(remediation.tenant(), Actor.ENGINE, "remediation.pending", remediation.id(), null,
+                        Map.of("decisionId", remediation.decisionId(), "resource", remediation.resource(), "action", remediation.actionId())));
             }
             for (RollbackRequest rollback : outputs.rollbacks()) {
-                audit.append(handle, AuditEvent.of(null, Actor.ENGINE, "rollback.requested", rollback.decisionId(), rollback.reason(),
-                        Map.of()), now);
+                audited.add(AuditEvent.of(null, Actor.ENGINE, "rollback.requested", rollback.decisionId(), rollback.reason(),
+                        Map.of()));
             }
             for (EscalationRecord escalation : fresh) {
-                audit.append(handle, AuditEvent.of(escalation.tenant(), Actor.ENGINE, "escalation", escalation.id(), escalation.reason(),
-                        Map.of("issueId", escalation.issueId(), "issueType", escalation.issueType(), "resource", escalation.resource())),
-                        now);
+                audited.add(AuditEvent.of(escalation.tenant(), Actor.ENGINE, "escalation", escalation.id(), escalation.reason(),
+                        Map.of("issueId", escalation.issueId(), "issueType", escalation.issueType(), "resource", escalation.resource())));
             }
+            audit.appendAll(handle, audited, now);
             return fresh;
         });
     }
