@@ -59,7 +59,7 @@ final class BacktestBench {
         Path candidate = Files.createDirectories(work.resolve("candidate"));
         for (RuleSource source : RuleBaseCompiler.read(rules)) {
             Files.writeString(candidate.resolve(source.name()), source.name().equals("thresholds.csv")
-                    ? source.content().replace("cpu.utilization,> 85", "cpu.utilization,> 95").replace("cpu.utilization,<= 85", "cpu.utilization,<= 95")
+                    ? source.content().replace("cpu.utilization,above,85,", "cpu.utilization,above,95,")
                     : source.content());
         }
         Instant to = from.plusSeconds(hours * 3_600L);

@@ -49,8 +49,8 @@ class BacktestIntegrationTest {
                 for (Path file : files.filter(path -> RuleBaseCompiler.isRuleFile(path.getFileName().toString())).toList()) {
                     String drl = Files.readString(file);
                     if (file.getFileName().toString().equals("thresholds.csv")) {
-                        // The thresholds live in the decision table: high_cpu's 85 % becomes 90 %.
-                        drl = drl.replace("cpu.utilization,> 85", "cpu.utilization,> 90").replace("cpu.utilization,<= 85", "cpu.utilization,<= 90");
+                        // The thresholds live in the table, each once: high_cpu's 85 % becomes 90 %.
+                        drl = drl.replace("cpu.utilization,above,85,", "cpu.utilization,above,90,");
                     }
                     Files.writeString(candidate.resolve(file.getFileName()), drl);
                 }

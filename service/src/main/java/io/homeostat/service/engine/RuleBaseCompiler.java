@@ -67,7 +67,10 @@ public final class RuleBaseCompiler {
         return sources;
     }
 
-    /** Rule files: DRL, and decision tables in CSV (Drools' decision-table layout: RuleSet, RuleTable, ...). */
+    /**
+     * Rule files: DRL, thresholds tables ({@link ThresholdTable}: a CSV named {@code *thresholds.csv}), and
+     * decision tables in any other CSV (Drools' decision-table layout: RuleSet, RuleTable, ...).
+     */
     public static boolean isRuleFile(String name) {
         return name.endsWith(".drl") || name.endsWith(".csv");
     }
@@ -99,7 +102,15 @@ public final class RuleBaseCompiler {
         for (RuleSource source : sources) {
             String drl = source.content();
             String name = source.name();
-            if (name.endsWith(".csv")) {
+            if (ThresholdTable.isThresholdTable(name)) {
+                try {
+                    drl = ThresholdTable.toDrl(name, drl);
+                } catch (RuleCompilationException e) {
+                    tableProblems.addAll(e.problems());
+                    continue;
+                }
+                name = name + ".drl";
+            } else if (name.endsWith(".csv")) {
                 // The KieFileSystem does not take CSV decision tables by extension: turn them into DRL here.
                 try {
                     drl = new SpreadsheetCompiler().compile(new java.io.ByteArrayInputStream(drl.getBytes(StandardCharsets.UTF_8)),

@@ -29,7 +29,7 @@ class DefaultRulesTest {
                     assertThat(issue.severity()).isEqualTo("high");
                     assertThat(issue.resource()).isEqualTo("service:web");
                     assertThat(issue.state()).isEqualTo("remediating");
-                    assertThat(issue.openedBy()).isEqualTo("service_down: 3 failed probes within 1 minute");
+                    assertThat(issue.openedBy()).isEqualTo("service_down: 3 readings of probe.success == 0 within 1 minute");
                 });
                 assertThat(rules.decisions()).singleElement().satisfies(decision -> {
                     assertThat(decision.actionId()).isEqualTo("process.restart");

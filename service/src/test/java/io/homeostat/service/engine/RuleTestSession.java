@@ -44,7 +44,11 @@ final class RuleTestSession implements AutoCloseable {
     private final List<RollbackRequest> rollbacks = new ArrayList<>();
 
     RuleTestSession(PolicySettings policy) {
-        session = EngineSession.pseudoClock(shippedRules(), START);
+        this(shippedRules(), policy);
+    }
+
+    RuleTestSession(RuleBase rules, PolicySettings policy) {
+        session = EngineSession.pseudoClock(rules, START);
         session.setPolicy(policy);
         session.setAvailableActions(List.of(RESTART, HTTP));
     }
