@@ -50,10 +50,13 @@ import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.execution.DecisionDispatcher;
 import io.homeostat.service.execution.EscalationNotifier;
 import io.homeostat.service.execution.RemediationExecutor;
+import io.homeostat.service.health.EvaluationLagHealthCheck;
 import io.homeostat.service.health.IntakeHealthCheck;
+import io.homeostat.service.health.RecordingHealthCheck;
 import io.homeostat.service.health.PluginsHealthCheck;
 import io.homeostat.service.health.RuleBaseHealthCheck;
 import io.homeostat.service.intake.Intake;
+import io.homeostat.service.intake.LagGate;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.recording.SignalJournal;
 import io.homeostat.service.recording.SignalRecorder;
@@ -210,6 +213,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                     configuration.getRecording().retention(), configuration.getRecording().maxBytes(), environment.metrics());
             environment.lifecycle().manage(recorder);
             engine.recordingTo(recorder::record);
+            environment.healthChecks().register("recording", new RecordingHealthCheck(recorder));
         }
 
         plugins.onChange(engine::refreshActions);
@@ -233,9 +237,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                     configuration.getPlugins().getReloadDebounce(), changed -> plugins.rescan(), plugins::reapRetired));
         }
 
+        LagGate lag = configuration.getIntake().buildLagGate(queue);
+        environment.metrics().gauge("homeostat.engine.lag_seconds", () -> () -> lag.lag().toMillis() / 1000.0);
         Intake intake = new Intake(environment.getObjectMapper().getFactory(),
                 configuration.getIntake().buildParser(),
-                queue, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
+                queue, lag, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
@@ -262,6 +268,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));
         environment.healthChecks().register("intake", new IntakeHealthCheck(queue));
+        environment.healthChecks().register("evaluation-lag", new EvaluationLagHealthCheck(lag));
 
         PrometheusRegistry prometheus = new PrometheusRegistry();
         DropwizardExports.builder().dropwizardRegistry(environment.metrics()).register(prometheus);

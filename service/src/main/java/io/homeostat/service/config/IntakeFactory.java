@@ -3,7 +3,11 @@ package io.homeostat.service.config;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.intake.LagGate;
 import io.homeostat.service.intake.SignalParser;
+import java.util.concurrent.TimeUnit;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 
@@ -32,6 +36,14 @@ public class IntakeFactory {
     @JsonProperty
     private Duration maxAge = Duration.hours(24);
 
+    /**
+     * How far evaluation may lag (the oldest accepted signal not yet evaluated) before intake answers
+     * 503 with Retry-After: accepting more would only promise detections that come too late.
+     */
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration maxEvaluationLag = Duration.seconds(30);
+
     /** The largest request body any endpoint reads; larger ones answer 413. */
     @JsonProperty
     private DataSize maxRequestBody = DataSize.mebibytes(8);
@@ -53,6 +65,11 @@ public class IntakeFactory {
     /** The signal parser with these bounds. */
     public SignalParser buildParser() {
         return new SignalParser(maxFutureSkew.toJavaDuration(), maxAge.toJavaDuration());
+    }
+
+    /** The gate that refuses signals while evaluation lags beyond {@code maxEvaluationLag}. */
+    public LagGate buildLagGate(SignalQueue queue) {
+        return new LagGate(queue, maxEvaluationLag.toJavaDuration());
     }
 
     public Duration getMaxAge() {

@@ -46,6 +46,7 @@ public final class Engine implements Managed {
     private final Counter ruleErrors;
     private final Counter outputRetries;
     private final Timer swapTimer;
+    private final Timer lagTimer;
     private volatile boolean running;
     private volatile boolean actionsChanged;
     private volatile long lastLoopNanos = System.nanoTime();
@@ -75,6 +76,7 @@ public final class Engine implements Managed {
         this.ruleErrors = metrics.counter("homeostat.engine.rule_errors");
         this.outputRetries = metrics.counter("homeostat.engine.output_retries");
         this.swapTimer = metrics.timer("homeostat.rules.swap");
+        this.lagTimer = metrics.timer("homeostat.engine.evaluation_lag");
     }
 
     /** A rule base waiting to be swapped in by the engine thread, and who waits for the swap. */
@@ -209,6 +211,8 @@ public final class Engine implements Managed {
                 // Whatever a rule or fact does, one batch must not end the engine thread.
                 ruleErrors.inc();
                 LOG.error("engine iteration failed on a batch of {} signals; continuing", batch.size(), e);
+            } finally {
+                queue.evaluated();
             }
             lastLoopNanos = System.nanoTime();
         }
@@ -220,7 +224,6 @@ public final class Engine implements Managed {
         }
         long oldest = 0;
         for (Signal signal : batch) {
-            session.insert(signal);
             if (oldest == 0 || signal.getReceivedNanos() < oldest) {
                 oldest = signal.getReceivedNanos();
             }
@@ -228,6 +231,7 @@ public final class Engine implements Managed {
         EngineOutputs outputs;
         Timer.Context timing = batchTimer.time();
         try {
+            session.insertBatch(batch);
             outputs = session.fire(oldest);
         } catch (RuntimeException e) {
             // A consequence threw: report it and keep what the batch produced; the engine goes on.
@@ -238,6 +242,9 @@ public final class Engine implements Managed {
             timing.stop();
         }
         evaluated.mark(batch.size());
+        if (oldest != 0) {
+            lagTimer.update(System.nanoTime() - oldest, TimeUnit.NANOSECONDS);
+        }
         recorder.accept(batch, session.now());
         if (!outputs.isEmpty()) {
             deliver(outputs);
@@ -264,8 +271,8 @@ public final class Engine implements Managed {
                     Thread.currentThread().interrupt();
                     return;
                 }
+                // lastLoopNanos stays put: an engine retrying its write is stuck, and its health check says so.
                 backoffMillis = Math.min(backoffMillis * 2, 5_000);
-                lastLoopNanos = System.nanoTime();
             }
         }
     }

@@ -31,6 +31,8 @@ import org.kie.api.time.SessionPseudoClock;
  * on a pseudo clock, so that the same code path is tested that runs in production.
  */
 public final class EngineSession implements AutoCloseable {
+    /** A batch spanning more signal time than this is evaluated in slices of it ({@link #insertBatch}). */
+    static final long SLICE_MILLIS = 1_000;
     private final KieSession session;
     private final OutputCollector collector = new OutputCollector();
     private final boolean pseudoClock;
@@ -107,7 +109,7 @@ public final class EngineSession implements AutoCloseable {
             for (Object event : events) {
                 FactHandle handle = successor.session.insert(event);
                 if (event instanceof Signal signal) {
-                    successor.expiry.track(handle, signal.getTime());
+                    successor.expiry.track(handle, signal.getTime(), successor.now());
                 }
             }
         } catch (RuntimeException e) {
@@ -166,7 +168,7 @@ public final class EngineSession implements AutoCloseable {
     public void insert(Object fact) {
         if (fact instanceof Signal signal) {
             observe(signal);
-            expiry.track(session.insert(fact), signal.getTime());
+            expiry.track(session.insert(fact), signal.getTime(), now());
             return;
         } else if (fact instanceof AutoRemediation toggle) {
             FactHandle previous = switchHandles.put(toggle.scope(), session.insert(fact));
@@ -254,19 +256,56 @@ public final class EngineSession implements AutoCloseable {
         }
     }
 
+    /**
+     * Inserts a batch of signals. A batch that spans more than {@link #SLICE_MILLIS} of the signals'
+     * own time (a backlog after a stall, a reporter that sent late) is inserted in time order, one
+     * slice at a time, with the rules fired between slices: the rules then see the readings in the
+     * order and groups they would have seen them promptly, so a backlog opens the same issues with
+     * the same evidence as the stream did (one rule's activations fire in no particular order
+     * within one fire). Call {@link #fire} after, as for any insert.
+     */
+    public void insertBatch(List<Signal> batch) {
+        long min = Long.MAX_VALUE;
+        long max = Long.MIN_VALUE;
+        for (Signal signal : batch) {
+            min = Math.min(min, signal.getTime());
+            max = Math.max(max, signal.getTime());
+        }
+        if (batch.isEmpty() || max - min <= SLICE_MILLIS) {
+            batch.forEach(this::insert);
+            return;
+        }
+        List<Signal> ordered = new ArrayList<>(batch);
+        ordered.sort(java.util.Comparator.comparingLong(Signal::getTime));
+        long sliceEnd = ordered.get(0).getTime() + SLICE_MILLIS;
+        for (Signal signal : ordered) {
+            if (signal.getTime() >= sliceEnd) {
+                fireRules();
+                sliceEnd = signal.getTime() + SLICE_MILLIS;
+            }
+            insert(signal);
+        }
+    }
+
     /** Fires every rule that can fire and returns what changed. */
     public EngineOutputs fire() {
         return fire(0);
     }
 
     EngineOutputs fire(long oldestSignalNanos) {
-        refreshWindows();
-        session.fireAllRules();
-        // After the rules have seen the batch: a late signal, stamped longer ago than its lifetime,
-        // is still evaluated once. What its removal changes fires with the next batch or tick.
-        expiry.expire(now(), session);
+        fireRules();
         forgetIdleViews();
         return collector.drain(now(), oldestSignalNanos);
+    }
+
+    private void fireRules() {
+        refreshWindows();
+        // Signals past their lifetime go before the rules fire: windows count by a signal's own
+        // time, so one left in the session could match again when what held it back goes.
+        expiry.expire(now(), session);
+        session.fireAllRules();
+        // A late signal, stamped longer ago than its lifetime, is evaluated once, then removed.
+        expiry.expireLate(session);
     }
 
     /** Outputs collected so far without firing (after a consequence threw mid-batch). */

@@ -24,9 +24,9 @@ import org.kie.api.runtime.rule.FactHandle;
  * (a JFR profile of a backtest replay, docs/BENCHMARKS.md (f)). Signals arrive nearly in time
  * order and all live the same time, so a queue of one-second buckets does the same work in about
  * constant time per signal. A signal is
- * removed after the first {@link EngineSession#fire} at or after its expiry rounded up to the
- * second: at most a second (or one engine tick) later than Drools would, which no window can
- * observe (a window counts by the signal's own time, not by its presence). A late signal, already
+ * removed before the first {@link EngineSession#fire} after its expiry rounded up to the second:
+ * windows count by the signals' own times, so a stale signal left in the session could match again
+ * when what held it back goes (a resolved issue's tombstone, after a stall). A late signal, already
  * older than its lifetime when it arrives, is evaluated once and then removed.
  */
 final class SignalExpiry {
@@ -35,6 +35,8 @@ final class SignalExpiry {
     private final TreeMap<Long, ArrayList<FactHandle>> buckets = new TreeMap<>();
     private long lastKey = Long.MIN_VALUE;
     private ArrayList<FactHandle> lastBucket;
+    /** Signals past their lifetime when inserted: removed right after the fire that evaluates them. */
+    private final ArrayList<FactHandle> late = new ArrayList<>();
 
     SignalExpiry(KieBase kieBase) {
         this.lifetimeMillis = lifetime(kieBase).toMillis();
@@ -47,14 +49,36 @@ final class SignalExpiry {
         return offset > Signal.LIFETIME.toMillis() ? Duration.ofMillis(offset) : Signal.LIFETIME;
     }
 
-    void track(FactHandle handle, long signalTime) {
+    /**
+     * Tracks a signal inserted at session time {@code now}. One already past its lifetime (a late
+     * signal) is kept apart: it is evaluated once and removed after that fire ({@link #expireLate}),
+     * while {@link #expire} before a fire must not take it before the rules have seen it.
+     */
+    void track(FactHandle handle, long signalTime, long now) {
         long expiresAt = signalTime + lifetimeMillis;
         long key = Math.floorDiv(expiresAt + 999, 1_000) * 1_000;
+        if (key <= now) {
+            late.add(handle);
+            return;
+        }
         if (key != lastKey) {
             lastBucket = buckets.computeIfAbsent(key, k -> new ArrayList<>());
             lastKey = key;
         }
         lastBucket.add(handle);
+    }
+
+    /** Deletes the late signals of the fire that just ran; returns how many. */
+    int expireLate(KieSession session) {
+        int removed = 0;
+        for (FactHandle handle : late) {
+            if (((InternalFactHandle) handle).isValid()) {
+                session.delete(handle);
+                removed++;
+            }
+        }
+        late.clear();
+        return removed;
     }
 
     /** Deletes every signal whose expiry is at or before {@code now}; returns how many. */

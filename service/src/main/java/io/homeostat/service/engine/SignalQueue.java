@@ -1,6 +1,7 @@
 package io.homeostat.service.engine;
 
 import io.homeostat.service.engine.facts.Signal;
+import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -16,6 +17,8 @@ public final class SignalQueue {
     private final Semaphore free;
     private final LinkedBlockingQueue<Signal> queue = new LinkedBlockingQueue<>();
     private volatile boolean closed;
+    /** When the oldest signal of the batch the engine is evaluating (and persisting) was received; 0 when none. */
+    private volatile long inFlightSinceNanos;
 
     public SignalQueue(int capacity) {
         if (capacity < 1) {
@@ -41,9 +44,29 @@ public final class SignalQueue {
             return 0;
         }
         into.add(first);
+        inFlightSinceNanos = first.getReceivedNanos() == 0 ? System.nanoTime() : first.getReceivedNanos();
         int taken = 1 + queue.drainTo(into, max - 1);
         free.release(taken);
         return taken;
+    }
+
+    /** The engine has evaluated the batch it took last and handed its outputs on. */
+    void evaluated() {
+        inFlightSinceNanos = 0;
+    }
+
+    /**
+     * Evaluation lag: how long the oldest signal that was accepted and is not yet fully evaluated has
+     * waited (in the engine's current batch, or else at the head of the queue); zero when there is none.
+     * It grows while the engine is stuck, whether or not more signals arrive.
+     */
+    public Duration lag() {
+        long since = inFlightSinceNanos;
+        if (since == 0) {
+            Signal head = queue.peek();
+            since = head == null ? 0 : head.getReceivedNanos();
+        }
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - since));
     }
 
     /** Stops admitting signals; those already admitted are still taken by the engine. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import io.homeostat.service.engine.facts.Severity;
+import io.homeostat.service.engine.facts.Signal;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -37,7 +38,6 @@ public final class ThresholdTable {
     private static final Pattern METRIC = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
     private static final Pattern WINDOW = Pattern.compile("([1-9][0-9]{0,5})([smh])");
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
-    private static final long MAX_WINDOW_SECONDS = 24 * 3_600L;
     private static final int MAX_READINGS = 100_000;
     private static final String TEMPLATE = "thresholds.drt";
 
@@ -137,14 +137,17 @@ public final class ThresholdTable {
         Integer readings = readings(at);
         Matcher window = WINDOW.matcher(at.get("window"));
         String windowText = null;
+        String windowMillis = null;
         if (!window.matches()) {
             at.problem("window", "'" + at.get("window") + "' is not a window: a whole number of s, m or h, such as 2m");
         } else {
             long amount = Long.parseLong(window.group(1));
             long seconds = amount * switch (window.group(2)) { case "s" -> 1; case "m" -> 60; default -> 3_600; };
-            if (seconds > MAX_WINDOW_SECONDS) {
-                at.problem("window", "'" + at.get("window") + "' is longer than 24h");
+            if (seconds * 1_000 > Signal.LIFETIME.toMillis()) {
+                // A reading is forgotten after its lifetime; a longer window would silently count less.
+                at.problem("window", "'" + at.get("window") + "' is longer than a reading is kept (" + Signal.LIFETIME.toMinutes() + "m)");
             }
+            windowMillis = String.valueOf(seconds * 1_000);
             String unit = switch (window.group(2)) { case "s" -> "second"; case "m" -> "minute"; default -> "hour"; };
             windowText = amount + " " + unit + (amount == 1 ? "" : "s");
         }
@@ -171,7 +174,7 @@ public final class ThresholdTable {
         String unhealthy = comparison[0] + " " + threshold;
         String healthy = comparison[1] + " " + threshold;
         String plural = readings == 1 ? "reading" : "readings";
-        return new String[] {type, metric, unhealthy, healthy, at.get("window"), String.valueOf(readings), severity.name(), category, summary,
+        return new String[] {type, metric, unhealthy, healthy, windowMillis, String.valueOf(readings), severity.name(), category, summary,
                 type + ": " + readings + " " + plural + " of " + metric + " " + unhealthy + " within " + windowText,
                 type + ": another reading of " + metric + " " + unhealthy,
                 type + ": a healthy reading, " + metric + " " + healthy};

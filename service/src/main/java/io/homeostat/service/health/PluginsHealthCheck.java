@@ -4,7 +4,10 @@ import com.codahale.metrics.health.HealthCheck;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.plugins.PluginStatus;
 
-/** Plugins loaded and started, the actions they provide, and every load failure with its reason. */
+/**
+ * Plugins loaded and started, the actions they provide, and every load failure with its reason:
+ * unhealthy when no plugin runs, healthy but DEGRADED while a rejected jar sits in the directory.
+ */
 public final class PluginsHealthCheck extends HealthCheck {
     private final PluginRegistry plugins;
 
@@ -20,12 +23,17 @@ public final class PluginsHealthCheck extends HealthCheck {
                 .withDetail("started", status.started())
                 .withDetail("actions", status.actions())
                 .withDetail("failures", status.failures());
-        if (!status.failures().isEmpty()) {
-            return result.unhealthy().withMessage(status.failures().size() + " plugin problem(s): " + status.failures()).build();
-        }
         if (status.started() == 0) {
-            return result.unhealthy().withMessage("no plugin is started: no action can run").build();
+            return result.unhealthy().withMessage("no plugin is started: no action can run" + (status.failures().isEmpty() ? ""
+                    : "; " + status.failures())).build();
         }
-        return result.healthy().withMessage(status.started() + " of " + status.loaded() + " plugins started").build();
+        if (!status.failures().isEmpty()) {
+            // As with a rejected rule edit: the plugins that loaded keep working, and a bad jar in the
+            // directory must not take the service out of its load balancer.
+            return result.healthy().withDetail("degraded", true)
+                    .withMessage("DEGRADED: " + status.started() + " of " + status.loaded() + " plugins started; " + status.failures().size()
+                            + " jar(s) rejected: " + status.failures()).build();
+        }
+        return result.healthy().withDetail("degraded", false).withMessage(status.started() + " of " + status.loaded() + " plugins started").build();
     }
 }

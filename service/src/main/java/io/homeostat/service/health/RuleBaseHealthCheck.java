@@ -36,7 +36,8 @@ public final class RuleBaseHealthCheck extends HealthCheck {
             return result.unhealthy().withMessage("the engine thread is not running").build();
         }
         if (status.millisSinceLastLoop() > STUCK_AFTER_MILLIS) {
-            return result.unhealthy().withMessage("the engine has not finished a loop for " + status.millisSinceLastLoop() + " ms").build();
+            return result.unhealthy().withMessage("the engine has not finished a loop for " + status.millisSinceLastLoop()
+                    + " ms (stuck in a rule, or waiting for the database to store its outputs)").build();
         }
         RuleSet.Status live = rules.status();
         if (live != null && live.isDegraded()) {
@@ -47,6 +48,6 @@ public final class RuleBaseHealthCheck extends HealthCheck {
                             + "; the edit of " + live.rejected().at() + " was rejected: " + live.rejected().problems().get(0)).build();
         }
         return result.healthy().withDetail("degraded", false)
-                .withMessage("rules " + status.ruleVersion().substring(0, 12) + " loaded, engine draining").build();
+                .withMessage("rules " + status.ruleVersion().substring(0, 12) + " loaded, engine evaluating").build();
     }
 }

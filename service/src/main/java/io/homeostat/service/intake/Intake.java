@@ -28,8 +28,10 @@ public final class Intake {
     private final int maxBatch;
     private final Meter accepted;
     private final Meter rejected;
+    private final Meter refusedLagging;
+    private final LagGate lag;
 
-    public Intake(JsonFactory json, SignalParser parser, SignalQueue queue, Clock clock, int maxBatch, MetricRegistry metrics) {
+    public Intake(JsonFactory json, SignalParser parser, SignalQueue queue, LagGate lag, Clock clock, int maxBatch, MetricRegistry metrics) {
         this.json = Objects.requireNonNull(json, "json");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.queue = Objects.requireNonNull(queue, "queue");
@@ -37,6 +39,8 @@ public final class Intake {
         this.maxBatch = maxBatch;
         this.accepted = metrics.meter("homeostat.signals.accepted");
         this.rejected = metrics.meter("homeostat.signals.rejected");
+        this.refusedLagging = metrics.meter("homeostat.signals.refused_lagging");
+        this.lag = Objects.requireNonNull(lag, "lag");
     }
 
     /**
@@ -46,9 +50,17 @@ public final class Intake {
      * @param keyTenant the sending key's tenant (every signal is of it), or null for an all-tenants key
      * @throws BadBatchException when the body is not a batch or holds too many signals (nothing queued)
      * @throws QueueFullException when the good signals do not fit in the queue (nothing queued)
+     * @throws LaggingException when evaluation lags beyond its bound (nothing read or queued)
      * @throws com.fasterxml.jackson.core.JsonParseException when the body is not well-formed JSON
      */
-    public IntakeResult submit(InputStream body, boolean atomic, String keyTenant) throws IOException, BadBatchException, QueueFullException {
+    public IntakeResult submit(InputStream body, boolean atomic, String keyTenant)
+            throws IOException, BadBatchException, QueueFullException, LaggingException {
+        java.util.Optional<java.time.Duration> behind = lag.exceeded();
+        if (behind.isPresent()) {
+            refusedLagging.mark();
+            throw new LaggingException("evaluation is " + behind.get().toSeconds() + " s behind (bound " + lag.bound().toSeconds()
+                    + " s); nothing was queued, retry the batch");
+        }
         long receivedNanos = System.nanoTime();
         Instant now = clock.instant();
         List<Signal> good = new ArrayList<>();
@@ -121,6 +133,15 @@ public final class Intake {
         private static final long serialVersionUID = 1L;
 
         QueueFullException(String message) {
+            super(message);
+        }
+    }
+
+    /** Evaluation lags beyond its bound: a signal accepted now would be evaluated too late; nothing was queued. */
+    public static final class LaggingException extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        LaggingException(String message) {
             super(message);
         }
     }

@@ -14,6 +14,8 @@ import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -182,6 +184,11 @@ public final class PluginRegistry {
             }
         };
         manager.setSystemVersion(PluginApi.VERSION);
+        String unreadable = unreadable(jar);
+        if (unreadable != null) {
+            // Said before PF4J tries it: PF4J reports any such jar as "No PluginDescriptorFinder".
+            throw new Rejected(name + ": cannot be loaded: " + unreadable);
+        }
         String pluginId;
         try {
             pluginId = manager.loadPlugin(jar);
@@ -231,6 +238,20 @@ public final class PluginRegistry {
             throw new Rejected(name + ": " + pluginId + " has unusable settings: " + String.join("; ", problems));
         }
         return new Loaded(jar, fingerprint, manager, plugin, List.copyOf(offered));
+    }
+
+    /** Why a jar cannot be a plugin before any of it is loaded (not a zip, no descriptor), or null. */
+    static String unreadable(Path jar) {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            Manifest manifest = file.getManifest();
+            boolean described = manifest != null && manifest.getMainAttributes().getValue("Plugin-Id") != null;
+            if (!described && file.getEntry("plugin.properties") == null) {
+                return "no plugin descriptor: its manifest has no Plugin-Id and it holds no plugin.properties";
+            }
+            return null;
+        } catch (IOException e) {
+            return "not a readable jar (" + e.getMessage() + ")";
+        }
     }
 
     /** Each action checks its plugin's settings, in the plugin's class loader; a check that throws is a problem too. */

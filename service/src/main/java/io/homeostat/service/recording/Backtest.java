@@ -32,7 +32,7 @@ public final class Backtest {
     private static final int EXAMPLES = 5;
 
     /** What one rule set made of the period. */
-    public record Replay(long signals, Map<String, Integer> issues, Map<String, List<String>> decisions) {
+    public record Replay(long signals, long unreadable, Map<String, Integer> issues, Map<String, List<String>> decisions) {
     }
 
     /** The differences of one kind of output. */
@@ -41,7 +41,7 @@ public final class Backtest {
     }
 
     /** The whole report. */
-    public record Report(Instant from, Instant to, long signals, long replayMillis, Diff issues, Diff decisions) {
+    public record Report(Instant from, Instant to, long signals, long unreadable, long replayMillis, Diff issues, Diff decisions) {
     }
 
     private Backtest() {
@@ -57,7 +57,7 @@ public final class Backtest {
             Replay a = live.get();
             Replay b = next.get();
             long millis = Duration.ofNanos(System.nanoTime() - start).toMillis();
-            return new Report(from, to, a.signals(), millis, diffCounts(a.issues(), b.issues()), diffOutcomes(a.decisions(), b.decisions()));
+            return new Report(from, to, a.signals(), a.unreadable(), millis, diffCounts(a.issues(), b.issues()), diffOutcomes(a.decisions(), b.decisions()));
         } finally {
             threads.shutdownNow();
         }
@@ -94,7 +94,7 @@ public final class Backtest {
                 session.advance(Duration.ofMillis(to.toEpochMilli() - session.now()));
                 collect(session.fire(), issues, decisions, seenIssues);
             }
-            return new Replay(feed.count(), issues, decisions);
+            return new Replay(feed.count(), feed.unreadable(), issues, decisions);
         }
     }
 

@@ -12,6 +12,9 @@ public final class BacktestText {
         out.append("backtest ").append(report.from()).append(" .. ").append(report.to()).append(": ").append(report.signals())
                 .append(" recorded signals replayed against ").append(live).append(" (live) and ").append(candidate)
                 .append(" (candidate) in ").append(report.replayMillis()).append(" ms; no action was run\n");
+        if (report.unreadable() > 0) {
+            out.append(report.unreadable()).append(" unreadable lines of the recording were skipped (torn by a crash or a full disk)\n");
+        }
         section(out, "issues", report.issues());
         section(out, "decisions", report.decisions());
         return out.toString();

@@ -30,6 +30,7 @@ final class ReplayFeed implements AutoCloseable {
     private final Thread reader;
     private volatile IOException failure;
     private volatile long count;
+    private volatile long unreadable;
 
     ReplayFeed(Path journal, Instant from, Instant to, int consumers) {
         for (int i = 0; i < consumers; i++) {
@@ -45,7 +46,7 @@ final class ReplayFeed implements AutoCloseable {
             long[][] times = {new long[BATCH]};
             Signal[][] signals = {new Signal[BATCH]};
             int[] size = {0};
-            count = SignalJournal.read(journal, from, to, recorded -> {
+            SignalJournal.ReadCount read = SignalJournal.read(journal, from, to, recorded -> {
                 times[0][size[0]] = recorded.evaluatedAt();
                 signals[0][size[0]++] = recorded.signal();
                 if (size[0] == BATCH) {
@@ -58,6 +59,8 @@ final class ReplayFeed implements AutoCloseable {
             if (size[0] > 0) {
                 publish(new Batch(times[0], signals[0], size[0]));
             }
+            count = read.signals();
+            unreadable = read.unreadable();
         } catch (IOException e) {
             failure = e;
         } catch (ReadInterrupted e) {
@@ -87,6 +90,11 @@ final class ReplayFeed implements AutoCloseable {
             return null;
         }
         return batch;
+    }
+
+    /** Lines skipped as unreadable; final once {@link #next} has returned null. */
+    long unreadable() {
+        return unreadable;
     }
 
     /** Signals read; final once {@link #next} has returned null. */

@@ -1,6 +1,9 @@
 package io.homeostat.service.recording;
 
 import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CodingErrorAction;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -56,16 +59,21 @@ public final class SignalJournal {
         void seen(Path file, int number, RuntimeException problem) throws IOException;
     }
 
-    /** Calls {@code each} with every signal evaluated in [from, to); returns how many. */
-    public static long read(Path directory, Instant from, Instant to, Consumer<SignalLines.Recorded> each) throws IOException {
-        long[] count = {0};
+    /** What a read found: the signals handed on, and the lines skipped because they could not be read (torn by a crash). */
+    public record ReadCount(long signals, long unreadable) {
+    }
+
+    /**
+     * Calls {@code each} with every signal evaluated in [from, to). A line that cannot be read is
+     * skipped and counted, not a reason to give up on the hour (a crash mid-write tears the last one).
+     */
+    public static ReadCount read(Path directory, Instant from, Instant to, Consumer<SignalLines.Recorded> each) throws IOException {
+        long[] count = {0, 0};
         readLines(directory, from, to, recorded -> {
             each.accept(recorded);
             count[0]++;
-        }, (file, number, problem) -> {
-            throw new IOException(file.getFileName() + ":" + number + ": " + problem.getMessage(), problem);
-        });
-        return count[0];
+        }, (file, number, problem) -> count[1]++);
+        return new ReadCount(count[0], count[1]);
     }
 
     private static void readLines(Path directory, Instant from, Instant to, Consumer<SignalLines.Recorded> each, BadLine bad)
@@ -80,7 +88,10 @@ public final class SignalJournal {
         long fromMillis = from.toEpochMilli();
         long toMillis = to.toEpochMilli();
         for (Path file : files) {
-            try (BufferedReader reader = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
+            // Bytes a torn write left that are not UTF-8 become U+FFFD and fail that line's parse, not the whole file.
+            CharsetDecoder lenient = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPLACE)
+                    .onUnmappableCharacter(CodingErrorAction.REPLACE);
+            try (BufferedReader reader = new BufferedReader(new InputStreamReader(Files.newInputStream(file), lenient), 1 << 16)) {
                 int number = 0;
                 for (String line = reader.readLine(); line != null; line = reader.readLine()) {
                     number++;

@@ -4,9 +4,10 @@ import com.codahale.metrics.Counter;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.homeostat.service.engine.facts.Signal;
-import java.io.BufferedWriter;
 import java.io.IOException;
-import java.io.Writer;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,7 +52,13 @@ public final class SignalRecorder implements Managed {
     private volatile boolean running;
     private Thread writer;
     private String openHour;
-    private Writer out;
+    private FileChannel out;
+    /** A failed write could not be cut back: the next write starts on a new line, so the fragment is one unreadable line. */
+    private boolean fragmentLeft;
+    private volatile Failure lastFailure;
+    private String loggedCause;
+    private long loggedAt;
+    private long unlogged;
     /** Bytes in the closed files left after the last prune, and written to the open one (ASCII but for rare labels: about bytes). */
     private long closedBytes;
     private long openBytes;
@@ -101,56 +108,48 @@ public final class SignalRecorder implements Managed {
             try {
                 Batch first = queue.poll(200, TimeUnit.MILLISECONDS);
                 if (first == null) {
-                    flush();
                     continue;
                 }
                 drained.clear();
                 drained.add(first);
                 queue.drainTo(drained, 100);
+                // One write per hour in the group: a write either lands whole or is cut back whole.
+                lines.setLength(0);
+                int pending = 0;
                 for (Batch batch : drained) {
                     String hour = HOUR.format(Instant.ofEpochMilli(batch.evaluatedAt()));
                     if (!hour.equals(openHour)) {
+                        writeOut(lines, pending);
+                        lines.setLength(0);
+                        pending = 0;
                         roll(hour);
                     }
-                    if (full) {
+                    if (full || out == null) {
                         dropped.inc(batch.signals().size());
                         continue;
                     }
-                    lines.setLength(0);
-                    int written = 0;
                     for (Signal signal : batch.signals()) {
                         int start = lines.length();
                         SignalLines.write(lines, batch.evaluatedAt(), signal);
                         if (hasUnpairedSurrogate(lines, start)) {
                             skipUnwritable(lines, start, signal);
                         } else {
-                            written++;
+                            pending++;
                         }
                     }
-                    try {
-                        out.append(lines);
-                    } catch (IOException e) {
-                        // The writer keeps what it could not encode or write and would fail on it again for
-                        // every later batch: drop it with this batch, count it, and open the file afresh.
-                        dropped.inc(written);
-                        abandonOpenFile(e);
-                        continue;
-                    }
-                    openBytes += lines.length();
-                    recorded.inc(written);
-                    if (closedBytes + openBytes > maxBytes) {
-                        prune(Instant.now());
-                        full = closedBytes + openBytes > maxBytes;
-                        if (full) {
-                            LOG.warn("signal recording reached its size bound ({} bytes) within hour {}: paused until the next hour",
-                                    maxBytes, openHour);
-                        }
+                    if (closedBytes + openBytes + lines.length() > maxBytes) {
+                        // Past the size bound: write now, so that the bound is checked batch by batch.
+                        writeOut(lines, pending);
+                        lines.setLength(0);
+                        pending = 0;
                     }
                 }
+                writeOut(lines, pending);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 break;
-            } catch (IOException | RuntimeException e) {
+            } catch (RuntimeException e) {
+                // A bug, not the disk (writeOut and roll handle I/O): say it loudly and go on recording.
                 LOG.error("signal recording failed; continuing", e);
             }
         }
@@ -161,14 +160,81 @@ public final class SignalRecorder implements Managed {
         }
     }
 
-    private void flush() {
-        if (out != null) {
+    /**
+     * Writes {@code count} signals' lines to the open file in one go. On failure (a full disk, an I/O
+     * error) they are dropped and counted, and the file is cut back to where it was, so that no torn
+     * line is left for a backtest or a restart to trip over; the next batch tries again.
+     */
+    private void writeOut(StringBuilder lines, int count) {
+        if (count == 0 || out == null) {
+            dropped.inc(out == null ? count : 0);
+            return;
+        }
+        if (fragmentLeft) {
+            lines.insert(0, '\n');
+        }
+        ByteBuffer bytes = StandardCharsets.UTF_8.encode(CharBuffer.wrap(lines));
+        long before = openBytes;
+        try {
+            while (bytes.hasRemaining()) {
+                out.write(bytes);
+            }
+        } catch (IOException e) {
+            dropped.inc(count);
             try {
-                out.flush();
+                out.truncate(before);
+                out.position(before);
+                fragmentLeft = false;
+            } catch (IOException cut) {
+                fragmentLeft = true;
+            }
+            failed(e, count);
+            return;
+        }
+        fragmentLeft = false;
+        openBytes += bytes.limit();
+        recorded.inc(count);
+        if (closedBytes + openBytes > maxBytes) {
+            try {
+                prune(Instant.now());
             } catch (IOException e) {
-                abandonOpenFile(e);
+                failed(e, 0);
+            }
+            full = closedBytes + openBytes > maxBytes;
+            if (full) {
+                LOG.warn("signal recording reached its size bound ({} bytes) within hour {}: paused until the next hour", maxBytes, openHour);
             }
         }
+    }
+
+    /** Notes a failure for the health check, and logs it once per cause per minute (no stack trace: the cause says it). */
+    private void failed(IOException cause, int droppedNow) {
+        long now = System.currentTimeMillis();
+        String text = cause.toString();
+        lastFailure = new Failure(now, text);
+        if (text.equals(loggedCause) && now - loggedAt < 60_000) {
+            unlogged += droppedNow;
+            return;
+        }
+        LOG.error("signal recording could not write to signals-{}.tsv: {}; {} signals dropped now{} (homeostat.recording.dropped counts all)",
+                openHour, text, droppedNow, unlogged > 0 ? ", " + unlogged + " more since the last such line" : "");
+        loggedCause = text;
+        loggedAt = now;
+        unlogged = 0;
+    }
+
+    /** When recording last failed and why, or null: the recording health check reads it. */
+    public Failure lastFailure() {
+        return lastFailure;
+    }
+
+    /** Signals dropped since start (writer behind, disk full, size bound, unwritable text). */
+    public long droppedCount() {
+        return dropped.getCount();
+    }
+
+    /** A write that failed: when (epoch ms) and the cause. */
+    public record Failure(long atMillis, String cause) {
     }
 
     /**
@@ -198,28 +264,27 @@ public final class SignalRecorder implements Managed {
         return false;
     }
 
-    /** Drops the open writer and what it buffered; the next batch opens the hour's file again. */
-    private void abandonOpenFile(IOException cause) {
-        LOG.error("signal recording could not write to {} ({}); buffered signals dropped, reopening for the next batch",
-                openHour, cause.toString());
-        Writer broken = out;
-        out = null;
-        openHour = null;
+    /** Opens the hour's file; when it cannot be opened, this hour's batches are dropped and counted until the next try. */
+    private void roll(String hour) {
         try {
-            broken.close();
-        } catch (IOException | RuntimeException ignored) {
-            // Closing flushes the same bytes again and fails the same way; the file handle is released either way.
+            close();
+        } catch (IOException e) {
+            failed(e, 0);
         }
-    }
-
-    private void roll(String hour) throws IOException {
-        close();
-        Path file = directory.resolve("signals-" + hour + ".tsv");
-        out = new BufferedWriter(Files.newBufferedWriter(file, StandardCharsets.UTF_8, StandardOpenOption.CREATE, StandardOpenOption.APPEND),
-                1 << 16);
         openHour = hour;
-        openBytes = Files.size(file);
-        prune(Instant.now());
+        Path file = directory.resolve("signals-" + hour + ".tsv");
+        try {
+            out = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            openBytes = out.size();
+            out.position(openBytes);
+            fragmentLeft = false;
+            prune(Instant.now());
+        } catch (IOException e) {
+            failed(e, 0);
+            if (out == null) {
+                openHour = null;
+            }
+        }
         full = closedBytes + openBytes > maxBytes;
     }
 

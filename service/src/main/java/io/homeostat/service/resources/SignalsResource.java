@@ -22,7 +22,8 @@ import java.io.InputStream;
 /**
  * {@code POST /api/v1/signals}: a batch {@code {"signals":[...]}}. 202 with the accepted count and
  * each rejected signal's index and reason; 413 over the batch limit; 429 with Retry-After when the
- * intake queue is full (nothing of the batch was queued, so it can be sent again as is). Every
+ * intake queue is full and 503 with Retry-After while evaluation lags beyond {@code intake.maxEvaluationLag}
+ * (in both cases nothing of the batch was queued, so it can be sent again as is). Every
  * signal belongs to the sending key's tenant; a signal that names another is rejected (422 for it).
  */
 @Path("/api/v1/signals")
@@ -43,6 +44,9 @@ public final class SignalsResource {
             result = intake.submit(body, atomic, caller.tenant());
         } catch (Intake.BadBatchException e) {
             throw ApiErrors.error(e.isTooLarge() ? 413 : 400, e.getMessage());
+        } catch (Intake.LaggingException e) {
+            return Response.status(503).header("Retry-After", "5").type(MediaType.APPLICATION_JSON_TYPE)
+                    .entity(new ErrorMessage(503, e.getMessage())).build();
         } catch (Intake.QueueFullException e) {
             return Response.status(429).header("Retry-After", "1").type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(429, e.getMessage() + "; nothing was queued, retry the batch")).build();

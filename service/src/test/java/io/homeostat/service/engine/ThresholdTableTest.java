@@ -21,7 +21,7 @@ class ThresholdTableTest {
         assertThat(drl).contains("rule \"high_cpu: 3 readings of cpu.utilization > 85.5 within 2 minutes\"",
                 "rule \"high_cpu: another reading of cpu.utilization > 85.5\"",
                 "rule \"high_cpu: a healthy reading, cpu.utilization <= 85.5\"",
-                "metric == \"cpu.utilization\", value > 85.5 )", "value <= 85.5,", "window:time( 2m )", "$n >= 3",
+                "metric == \"cpu.utilization\", value > 85.5 )", "value <= 85.5,", "time > $s.time - 120000, time <= $s.time", "$n >= 3",
                 "\" CPU above 85.5% within 2 minutes\"");
     }
 
@@ -60,7 +60,7 @@ class ThresholdTableTest {
                 "",
                 "disk_full,disk.used_percent,above,lots,0,5x,urgent,Storage,say \"hi\"",
                 "high_cpu,cpu.utilization,above,85,3,2m,medium,compute,again {limit}",
-                "slow,db.query_seconds,above,5,1,25h,low,database,slow queries");
+                "slow,db.query_seconds,above,5,1,16m,low,database,slow queries");
         assertThatThrownBy(() -> ThresholdTable.toDrl("team/thresholds.csv", table))
                 .isInstanceOfSatisfying(RuleCompilationException.class, e -> assertThat(e.problems()).extracting(RuleProblem::toString)
                         .containsExactlyInAnyOrder(
@@ -72,7 +72,7 @@ class ThresholdTableTest {
                                 "team/thresholds.csv:5:8: category 'Storage' is not a category: a lower-case name such as compute",
                                 "team/thresholds.csv:5:9: summary a summary is 1 to 200 characters without \" \\ @ $ or control characters",
                                 "team/thresholds.csv:6:9: summary unknown placeholder {limit}: use {threshold} or {window}",
-                                "team/thresholds.csv:7:6: window '25h' is longer than 24h"));
+                                "team/thresholds.csv:7:6: window '16m' is longer than a reading is kept (15m)"));
     }
 
     @Test
