@@ -164,6 +164,10 @@ public final class RemediationExecutor implements Managed {
                 details.put("log", String.join("\n", lines));
             }
             String message = result.message();
+            if (!result.applicable()) {
+                finishNotApplicable(pending, message, details, started, attempts);
+                return;
+            }
             if (!result.succeeded() && snapshot != null) {
                 // It failed partway: put things back as they were before reporting the failure.
                 ActionResult undone = undo(loaded, pending, issue, decision.parameters(), pluginSettings, timeout, snapshot);
@@ -252,6 +256,23 @@ public final class RemediationExecutor implements Managed {
         LOG.info("remediation {} {} on {}: {} ({} ms)", pending.id(), state, pending.resource(), message, duration);
         feedback.accept(RemediationOutcome.finished(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
                 pending.actionId(), succeeded, message, finished.toEpochMilli(), snapshotTaken && succeeded));
+    }
+
+    /** The action did not apply and did nothing: recorded as such, and the rules try the next strategy without counting a failure. */
+    private void finishNotApplicable(RemediationRecord pending, String message, Map<String, String> details, Instant started, int attempts) {
+        Instant finished = Instant.now();
+        long duration = Duration.between(started, finished).toMillis();
+        try {
+            store.finish(pending.id(), RemediationRecord.NOT_APPLICABLE, message, details, finished, duration, attempts);
+        } catch (RuntimeException e) {
+            LOG.error("could not record the outcome of remediation {}", pending.id(), e);
+        }
+        metrics.counter("homeostat.remediations." + pending.actionId().replaceAll("[^A-Za-z0-9_]", "_") + "." + RemediationRecord.NOT_APPLICABLE)
+                .inc();
+        LOG.info("remediation {} not applicable on {}: {}; nothing was done, the next strategy is tried", pending.id(), pending.resource(),
+                message);
+        feedback.accept(RemediationOutcome.notApplicable(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                pending.actionId(), message, finished.toEpochMilli()));
     }
 
     @Override

@@ -32,6 +32,8 @@ public record RemediationRecord(
     public static final String RUNNING = "running";
     public static final String SUCCEEDED = "succeeded";
     public static final String FAILED = "failed";
+    /** The action said it does not apply to the resource (not allow-listed, nothing configured) and did nothing. */
+    public static final String NOT_APPLICABLE = "not_applicable";
     /** A crash stopped it; start-up reconciliation handed it to verification or back to the gates. */
     public static final String INTERRUPTED = "interrupted";
 

@@ -124,16 +124,19 @@ public final class StartupState {
             } else if (state == ProposalState.RUNNING && remediation != null && isFinal(remediation.state())) {
                 // It finished, but the engine never heard: tell it now.
                 boolean snapshot = store.remediations().snapshot(remediation.id()).isPresent();
-                events.add(RemediationOutcome.finished(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
-                        remediation.resource(), remediation.actionId(), RemediationRecord.SUCCEEDED.equals(remediation.state()),
-                        remediation.message(), now, snapshot));
+                events.add(RemediationRecord.NOT_APPLICABLE.equals(remediation.state())
+                        ? RemediationOutcome.notApplicable(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
+                                remediation.resource(), remediation.actionId(), remediation.message(), now)
+                        : RemediationOutcome.finished(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
+                                remediation.resource(), remediation.actionId(), RemediationRecord.SUCCEEDED.equals(remediation.state()),
+                                remediation.message(), now, snapshot));
             }
         }
         for (RemediationRecord remediation : interrupted) {
             boolean started = RemediationRecord.RUNNING.equals(remediation.state());
             boolean snapshot = store.remediations().snapshot(remediation.id()).isPresent();
             events.add(new RemediationOutcome(remediation.decisionId(), remediation.issueId(), remediation.tenant(), remediation.resource(),
-                    remediation.actionId(), false, "interrupted by a restart", now, started, started, snapshot));
+                    remediation.actionId(), false, "interrupted by a restart", now, started, started, snapshot, true));
             LOG.warn("remediation {} ({} on {}) was {} when the service stopped: {}", remediation.id(), remediation.actionId(),
                     remediation.resource(), remediation.state(), started ? "verifying whether it helped" : "deciding it again");
         }
@@ -184,6 +187,7 @@ public final class StartupState {
     }
 
     private static boolean isFinal(String state) {
-        return RemediationRecord.SUCCEEDED.equals(state) || RemediationRecord.FAILED.equals(state);
+        return RemediationRecord.SUCCEEDED.equals(state) || RemediationRecord.FAILED.equals(state)
+                || RemediationRecord.NOT_APPLICABLE.equals(state);
     }
 }

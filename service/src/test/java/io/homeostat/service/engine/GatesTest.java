@@ -8,6 +8,7 @@ import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.model.DecisionRecord;
+import io.homeostat.service.model.IssueRecord;
 import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.List;
@@ -207,6 +208,24 @@ class GatesTest {
             rules.outcome(rules.decisions().get(0), false).advance(Duration.ofSeconds(16));
             assertThat(rules.lastDecision().resource()).isEqualTo("service:c");
             assertThat(rules.lastDecision().outcome()).isEqualTo("run");
+        }
+    }
+
+    @Test
+    void anAttemptWaitingInVerificationDoesNotHoldAGlobalSlot() {
+        // Found: verifications of issues that did not clear held all five global slots while a real issue waited.
+        try (RuleTestSession rules = new RuleTestSession(policy().maxConcurrent(2).build())) {
+            rules.engine().setAvailableActions(List.of(RuleTestSession.RESTART));
+            down(rules, "service:a");
+            down(rules, "service:b");
+            rules.outcome(rules.decisions().get(0), true).outcome(rules.decisions().get(1), true);
+            assertThat(rules.issues()).extracting(IssueRecord::state).containsOnly("verifying");
+
+            down(rules, "service:c");
+            assertThat(rules.lastDecision().resource()).isEqualTo("service:c");
+            assertThat(rules.lastDecision().outcome()).as(rules.dump()).isEqualTo("run");
+            assertThat(rules.lastDecision().explanation()).filteredOn(step -> "concurrency.global".equals(step.gate()))
+                    .singleElement().satisfies(step -> assertThat(step.figures()).containsEntry("active", 0L));
         }
     }
 

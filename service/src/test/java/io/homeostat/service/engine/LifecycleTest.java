@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.service.engine.facts.ActionStats;
 import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.RemediationOutcome;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.ProposalRecord;
@@ -38,6 +39,28 @@ class LifecycleTest {
                 assertThat(stats.totalRecoveryMillis()).isEqualTo(20_000);
             });
             assertThat(rules.escalations()).isEmpty();
+        }
+    }
+
+    @Test
+    void anActionThatDoesNotApplyMovesToTheNextStrategyWithoutCountingAgainstTheAction() {
+        // Found: a restart refused because the resource is not allow-listed counted as a failure for
+        // learning and put http.call ahead of process.restart for real resources.
+        try (RuleTestSession rules = new RuleTestSession()) {
+            down(rules, "service:web");
+            DecisionRecord restart = rules.lastDecision();
+            rules.insert(RemediationOutcome.notApplicable(restart.id(), restart.issueId(), restart.tenant(), restart.resource(),
+                    restart.actionId(), "service:web is not allow-listed", rules.engine().now()));
+            assertThat(rules.proposals()).filteredOn(p -> p.actionId().equals("process.restart")).extracting(ProposalRecord::state)
+                    .containsExactly("not_applicable");
+            assertThat(rules.decisions()).as(rules.dump()).extracting(DecisionRecord::actionId).containsExactly("process.restart", "http.call");
+            assertThat(rules.lastDecision().outcome()).isEqualTo("run");
+            assertThat(rules.statistics()).as("nothing learned from an action that did nothing").isEmpty();
+            assertThat(rules.breakers()).as("nor counted by its breaker").isEmpty();
+
+            rules.outcome(rules.lastDecision(), false);
+            assertThat(rules.escalations()).singleElement().satisfies(escalation ->
+                    assertThat(escalation.reason()).contains("process.restart not_applicable").contains("http.call failed"));
         }
     }
 

@@ -58,7 +58,7 @@ public class HttpCallAction implements RemediationAction {
     public ActionResult execute(ActionContext context) throws Exception {
         Optional<Endpoint> chosen = Endpoint.choose(context.settings(), context.resource(), context.parameters());
         if (chosen.isEmpty()) {
-            return ActionResult.failure("no endpoint for " + context.resource() + ": set the proposal parameter 'endpoint' or "
+            return ActionResult.notApplicable("no endpoint for " + context.resource() + ": set the proposal parameter 'endpoint' or "
                     + context.settings().path() + ".resources, and define it under " + context.settings().path() + ".endpoints", Map.of());
         }
         return call(chosen.get(), placeholderValues(context), context);

@@ -108,6 +108,7 @@ class HttpCallActionTest {
         ActionResult result = new HttpCallAction().execute(
                 new TestActionContext("service:unknown", Map.of(), settings(endpoint()), Duration.ofSeconds(10)));
         assertThat(result.succeeded()).isFalse();
+        assertThat(result.applicable()).as("not applicable: nothing was done, and it is not the action failing").isFalse();
         assertThat(result.message()).contains("no endpoint for service:unknown").contains("plugins.settings.http.endpoints");
         assertThat(calls.get()).isZero();
     }

@@ -64,7 +64,7 @@ public class ProcessRestartAction implements RemediationAction {
     public ActionResult execute(ActionContext context) throws Exception {
         Optional<ProcessTarget> found = ProcessTarget.find(context.settings(), context.resource());
         if (found.isEmpty()) {
-            return ActionResult.failure("resource " + context.resource() + " is not allow-listed under "
+            return ActionResult.notApplicable("resource " + context.resource() + " is not allow-listed under "
                     + context.settings().path() + ".resources; nothing was run", Map.of());
         }
         ProcessTarget target = found.get();

@@ -93,6 +93,7 @@ class ProcessRestartActionTest {
     void refusesResourcesThatAreNotAllowListed() throws Exception {
         ActionResult result = action.execute(new TestActionContext("service:other", Map.of(), settings(sleeper()), Duration.ofSeconds(5)));
         assertThat(result.succeeded()).isFalse();
+        assertThat(result.applicable()).as("not applicable: nothing was done, and it is not the action failing").isFalse();
         assertThat(result.message()).contains("not allow-listed").contains("plugins.settings.process.resources");
         assertThat(directory.resolve("svc.pid")).doesNotExist();
     }

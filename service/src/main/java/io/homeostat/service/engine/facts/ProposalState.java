@@ -5,7 +5,8 @@ import java.util.Locale;
 /**
  * A strategy's life: CANDIDATE until the strategy rules pick it, NEW while the gates decide, then
  * one of the gate outcomes (DEFERRED, AWAITING_APPROVAL, BLOCKED, DRY_RUN, RUNNING), and after a
- * run VERIFYING, ROLLING_BACK, SUCCEEDED or FAILED.
+ * run VERIFYING, ROLLING_BACK, SUCCEEDED or FAILED, or NOT_APPLICABLE when the action said it does
+ * not apply to the resource and did nothing (proposals.state holds at most 32 characters).
  */
 public enum ProposalState {
     CANDIDATE,
@@ -17,6 +18,7 @@ public enum ProposalState {
     ROLLING_BACK,
     SUCCEEDED,
     FAILED,
+    NOT_APPLICABLE,
     BLOCKED,
     DRY_RUN;
 

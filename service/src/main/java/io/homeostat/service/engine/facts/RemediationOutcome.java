@@ -11,18 +11,30 @@ import org.kie.api.definition.type.Timestamp;
  * @param started false when the attempt never ran (it was still pending at a crash): it is decided again
  * @param interrupted true when a crash interrupted it mid-run: whether it helped is left to verification
  * @param snapshotTaken whether a snapshot exists, so that a failed verification can roll back
+ * @param applicable false when the action did not apply to the resource and did nothing: the next
+ *     strategy is tried, and neither learning nor the breaker counts it as the action failing
  */
 @Role(Role.Type.EVENT)
 @Timestamp("time")
 @Expires("1h")
 public record RemediationOutcome(String decisionId, String issueId, String tenant, String resource, String actionId,
                                  boolean succeeded, String message, long time, boolean started, boolean interrupted,
-                                 boolean snapshotTaken) {
+                                 boolean snapshotTaken, boolean applicable) {
     /** An attempt that ran to its end. */
     public static RemediationOutcome finished(String decisionId, String issueId, String tenant, String resource, String actionId,
                                               boolean succeeded, String message, long time, boolean snapshotTaken) {
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, succeeded, message, time, true, false,
-                snapshotTaken);
+                snapshotTaken, true);
+    }
+
+    /** An attempt whose action said it does not apply to the resource: nothing was done. */
+    public static RemediationOutcome notApplicable(String decisionId, String issueId, String tenant, String resource, String actionId,
+                                                   String message, long time) {
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, false, false, false);
+    }
+
+    public boolean isApplicable() {
+        return applicable;
     }
 
     public String getDecisionId() {
