@@ -43,6 +43,7 @@ import io.homeostat.service.config.StrictConfigurationFactoryFactory;
 import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.RuleBaseCompiler;
+import io.homeostat.service.engine.RuleCompilationException;
 import io.homeostat.service.engine.SignalQueue;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -71,6 +72,7 @@ import io.homeostat.service.resources.RulesResource;
 import io.homeostat.service.resources.StatisticsResource;
 import io.homeostat.service.resources.TenantsResource;
 import io.homeostat.service.rules.RuleSet;
+import io.homeostat.service.rules.StartupRules;
 import io.homeostat.service.tasks.ReloadRulesTask;
 import io.homeostat.service.watch.DirectoryWatcher;
 import io.homeostat.service.resources.IssuesResource;
@@ -165,10 +167,20 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
     @Override
     public void run(HomeostatConfiguration configuration, Environment environment) throws Exception {
         PortCheck.ensureFree(configuration.getServerFactory());
-        // Rules first: a rule file that does not compile stops start-up with file, line and message.
+        // Rules first: with engine.failOnRuleError a rule file that does not compile stops start-up with
+        // file, line and message; otherwise the last good version from the store serves (below).
         Path rulesDirectory = Path.of(configuration.getEngine().getRulesDirectory());
         RuleBaseCompiler compiler = new RuleBaseCompiler();
-        RuleBase ruleBase = compiler.compile(rulesDirectory);
+        RuleBase ruleBase = null;
+        RuleCompilationException brokenOnDisk = null;
+        try {
+            ruleBase = compiler.compile(rulesDirectory);
+        } catch (RuleCompilationException e) {
+            if (configuration.getEngine().isFailOnRuleError()) {
+                throw e;
+            }
+            brokenOnDisk = e;
+        }
 
         if (configuration.isMigrateOnStart()) {
             DatabaseCheck.ensureAvailable(configuration.getDatabase());
@@ -180,6 +192,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         LOG.info("API keys: {}", AdminKeyBootstrap.ensure(store.keys(), configuration.getAuth().getAdminKey(), System.out,
                 Clock.systemUTC()));
 
+        if (brokenOnDisk != null) {
+            // A crash-restart during an incident must not become an outage because of a bad edit on disk.
+            ruleBase = StartupRules.lastGood(compiler, store.ruleVersions(), brokenOnDisk);
+        }
+
         Path pluginsDirectory = Path.of(configuration.getPlugins().getDirectory());
         PluginRegistry plugins = new PluginRegistry(pluginsDirectory, configuration.getPlugins()::settingsFor);
         plugins.setDisabled(store.gateState().disabledPlugins());
@@ -188,6 +205,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
             plugins.stop();
             throw new IllegalStateException("plugins failed to load (set plugins.failOnError: false to start anyway):\n  "
                     + String.join("\n  ", pluginProblems));
+        } else if (!pluginProblems.isEmpty()) {
+            LOG.error("DEGRADED: starting without {} plugin jar(s) that failed to load (set plugins.failOnError: true to refuse to start):\n  {}",
+                    pluginProblems.size(), String.join("\n  ", pluginProblems));
         }
 
         // Facts from outside the engine thread (outcomes, approvals, switches, manual runs) go through this queue.
@@ -207,7 +227,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 Duration.ofMillis(configuration.getEngine().getTick().toMilliseconds()),
                 Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
                 .withWindows(configuration.getPolicy().windows())
-                .restoringFrom(now -> StartupState.load(store, policy, now, recentSignals(configuration, now)));
+                .restoringFrom(now -> StartupState.load(store, policy, now, recentSignals(configuration, now)))
+                .whenDead(new FatalThreads());
         if (configuration.getRecording().isEnabled()) {
             SignalRecorder recorder = new SignalRecorder(Path.of(configuration.getRecording().getDirectory()),
                     configuration.getRecording().retention(), configuration.getRecording().maxBytes(), environment.metrics());
@@ -231,6 +252,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // After the engine: it starts once the engine runs (it swaps rules in) and stops before it.
         RuleSet rules = new RuleSet(rulesDirectory, compiler, engine, store.ruleVersions(), environment.metrics(), Clock.systemUTC(),
                 configuration.getEngine().getReloadDebounce(), configuration.getEngine().isWatchRules());
+        if (brokenOnDisk != null) {
+            rules.rejectedAtStart(brokenOnDisk.problems());
+        }
         environment.lifecycle().manage(rules);
         if (configuration.getPlugins().isWatch()) {
             environment.lifecycle().manage(new DirectoryWatcher("plugins", pluginsDirectory, List.of(".jar"),

@@ -46,12 +46,12 @@ class AuditIntegrationTest {
                     "{\"actionId\":\"http.call\",\"parameters\":{\"endpoint\":\"replace-instance\"},\"reason\":\"runbook step 2\"}");
             assertThat(manual.statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(15)).untilAsserted(() -> assertThat(
-                    app.getJson("/api/v1/audit?kind=remediation.failed").get("total").asInt()).isPositive());
+                    app.getJson("/api/v1/audit?kind=remediation.not_applicable").get("total").asInt()).isPositive());
             assertThat(app.post("/api/v1/rules/reload", "{\"reason\":\"audit test\"}").statusCode()).isEqualTo(200);
 
             JsonNode rows = app.getJson("/api/v1/audit?limit=500").get("items");
             assertThat(rows.findValuesAsText("kind")).contains("apikey.created", "auto-remediation.switched", "decision",
-                    "manual-run.requested", "remediation.pending", "remediation.running", "remediation.failed", "rules.reload");
+                    "manual-run.requested", "remediation.pending", "remediation.running", "remediation.not_applicable", "rules.reload");
             JsonNode switched = first(rows, "auto-remediation.switched");
             assertThat(switched.get("actor").asText()).isEqualTo("olga");
             assertThat(switched.get("role").asText()).isEqualTo("operator");

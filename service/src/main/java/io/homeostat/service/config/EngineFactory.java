@@ -38,6 +38,18 @@ public class EngineFactory {
     @JsonProperty
     private Duration reloadDebounce = Duration.milliseconds(500);
 
+    /**
+     * Refuse to start when the rule files do not compile. Off by default: the last accepted version
+     * (from the store) serves, degraded and loud, so that a restart during an incident does not
+     * become an outage because of a bad edit on disk.
+     */
+    @JsonProperty
+    private boolean failOnRuleError = false;
+
+    public boolean isFailOnRuleError() {
+        return failOnRuleError;
+    }
+
     public boolean isWatchRules() {
         return watchRules;
     }

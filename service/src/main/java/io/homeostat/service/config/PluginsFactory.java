@@ -12,9 +12,13 @@ public class PluginsFactory {
     @JsonProperty
     private String directory = "target/plugins";
 
-    /** Refuse to start when a plugin jar fails to load (fail fast); false logs and carries on. */
+    /**
+     * Refuse to start when a plugin jar fails to load. Off by default: the service starts without
+     * that jar, its plugins check DEGRADED and the rejection logged, so that a restart during an
+     * incident does not become an outage because of one bad jar.
+     */
     @JsonProperty
-    private boolean failOnError = true;
+    private boolean failOnError = false;
 
     /** Settings per plugin id, handed to that plugin's actions (commands, endpoints, ...). */
     @JsonProperty

@@ -8,6 +8,8 @@ import io.dropwizard.lifecycle.Managed;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Signal;
+import io.homeostat.service.retry.Backoff;
+import io.homeostat.service.retry.FailureLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class Engine implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
+    /** Persisting a batch's outputs waits out a database fault however long it lasts (the lag gate refuses intake meanwhile). */
+    private static final Backoff OUTPUT_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(36_500));
 
     private volatile RuleBase ruleBase;
     private final AtomicReference<PendingSwap> pendingSwap = new AtomicReference<>();
@@ -47,6 +51,7 @@ public final class Engine implements Managed {
     private final Counter outputRetries;
     private final Timer swapTimer;
     private final Timer lagTimer;
+    private final FailureLog outputFailures = new FailureLog(LOG);
     private volatile boolean running;
     private volatile boolean actionsChanged;
     private volatile long lastLoopNanos = System.nanoTime();
@@ -55,6 +60,7 @@ public final class Engine implements Managed {
     private List<WindowSchedule> windows = List.of();
     private LongFunction<RestoredState> restore = now -> RestoredState.NONE;
     private ObjLongConsumer<List<Signal>> recorder = (batch, at) -> { };
+    private Thread.UncaughtExceptionHandler whenDead = (t, e) -> LOG.error("engine thread died", e);
 
     /**
      * @param feedback facts produced outside the engine (remediation outcomes) that the engine
@@ -144,6 +150,12 @@ public final class Engine implements Managed {
         return this;
     }
 
+    /** What to do when the engine thread dies of an Error no iteration catches (the service exits); set before start. */
+    public Engine whenDead(Thread.UncaughtExceptionHandler handler) {
+        this.whenDead = Objects.requireNonNull(handler, "handler");
+        return this;
+    }
+
     /** Where the session's state comes from at start (the store, after a restart); set before start. */
     public Engine restoringFrom(LongFunction<RestoredState> source) {
         this.restore = Objects.requireNonNull(source, "source");
@@ -161,7 +173,7 @@ public final class Engine implements Managed {
         feedback.addAll(restored.events());
         running = true;
         thread = new Thread(this::loop, "homeostat-engine");
-        thread.setUncaughtExceptionHandler((t, e) -> LOG.error("engine thread died", e));
+        thread.setUncaughtExceptionHandler(whenDead);
         thread.start();
         LOG.info("engine started: rules {} ({} rules in {})", ruleBase.shortVersion(), ruleBase.ruleCount(), ruleBase.files());
     }
@@ -207,8 +219,9 @@ public final class Engine implements Managed {
                     session.setAvailableActions(actions.get());
                 }
                 process(batch);
-            } catch (RuntimeException e) {
-                // Whatever a rule or fact does, one batch must not end the engine thread.
+            } catch (RuntimeException | StackOverflowError e) {
+                // Whatever a rule or fact does (a rule that recurses too deep included), one batch must
+                // not end the engine thread; other Errors do, and whenDead decides what follows.
                 ruleErrors.inc();
                 LOG.error("engine iteration failed on a batch of {} signals; continuing", batch.size(), e);
             } finally {
@@ -252,28 +265,22 @@ public final class Engine implements Managed {
     }
 
     private void deliver(EngineOutputs outputs) {
-        long backoffMillis = 100;
-        for (int attempt = 1; ; attempt++) {
-            try {
+        int[] triesAfterStop = {0};
+        try {
+            // Never given up while the service runs (persist-before-act: outputs cannot be dropped); when
+            // stopping, a few more tries. lastLoopNanos stays put meanwhile: the rules check shows it stuck.
+            OUTPUT_RETRY.call("persisting engine outputs", () -> {
                 handler.handle(outputs);
-                return;
-            } catch (Exception e) {
+                return null;
+            }, e -> {
                 outputRetries.inc();
-                if (!running && attempt >= 5) {
-                    LOG.error("shutting down: giving up on persisting {} issues and {} decisions", outputs.issues().size(),
-                            outputs.decisions().size(), e);
-                    return;
-                }
-                LOG.error("could not persist engine outputs (attempt {}); retrying in {} ms", attempt, backoffMillis, e);
-                try {
-                    Thread.sleep(backoffMillis);
-                } catch (InterruptedException interrupted) {
-                    Thread.currentThread().interrupt();
-                    return;
-                }
-                // lastLoopNanos stays put: an engine retrying its write is stuck, and its health check says so.
-                backoffMillis = Math.min(backoffMillis * 2, 5_000);
-            }
+                outputFailures.threw("persisting engine outputs", e);
+            }, () -> running || ++triesAfterStop[0] < 5);
+        } catch (Backoff.GaveUp e) {
+            LOG.error("shutting down: giving up on persisting {} issues and {} decisions: {}", outputs.issues().size(),
+                    outputs.decisions().size(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

@@ -1,5 +1,6 @@
 package io.homeostat.service.execution;
 
+import io.homeostat.service.retry.FailureLog;
 import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.service.plugins.LoadedAction;
 import java.time.Duration;

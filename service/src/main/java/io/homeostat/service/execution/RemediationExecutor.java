@@ -1,5 +1,6 @@
 package io.homeostat.service.execution;
 
+import io.homeostat.service.retry.FailureLog;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.homeostat.plugin.api.ActionResult;
@@ -11,6 +12,7 @@ import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.model.RemediationRecord;
+import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.plugins.LoadedAction;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.store.RemediationStore;
@@ -41,6 +43,8 @@ import org.slf4j.LoggerFactory;
  * a failed verification run here too.
  */
 public final class RemediationExecutor implements Managed {
+    /** Marking an attempt running and storing its outcome ride out a database fault of up to two minutes. */
+    static final Backoff STORE_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofMinutes(2));
     private static final Logger LOG = LoggerFactory.getLogger(RemediationExecutor.class);
 
     private final PluginRegistry plugins;
@@ -57,6 +61,8 @@ public final class RemediationExecutor implements Managed {
     private final PluginCaller caller = new PluginCaller();
     private final AtomicInteger running = new AtomicInteger();
     private final ResourceSerializer perResource;
+    private final FailureLog storeFailures = new FailureLog(LOG);
+    private volatile boolean stopping;
 
     public RemediationExecutor(PluginRegistry plugins, Store stores, Consumer<Object> feedback,
                                Function<String, Duration> timeouts, Function<String, PluginSettings> settings,
@@ -80,7 +86,17 @@ public final class RemediationExecutor implements Managed {
 
     /** Queues a pending remediation behind any other work on its resource; returns at once. */
     public void submit(RemediationRecord pending, DecisionRecord decision) {
-        perResource.execute(key(pending), () -> run(pending, decision));
+        perResource.execute(key(pending), () -> {
+            try {
+                run(pending, decision);
+            } catch (RuntimeException e) {
+                // No executor path may end its thread with the attempt left hanging: tell the engine, which decides again.
+                LOG.error("remediation {} failed inside the executor before it could run", pending.id(), e);
+                feedback.accept(new RemediationOutcome(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                        pending.actionId(), false, "executor error: " + e.getMessage(), Instant.now().toEpochMilli(), false, false, false,
+                        true));
+            }
+        });
     }
 
     /** Queues the rollback of the attempt of a decision behind any other work on its resource; returns at once. */
@@ -114,7 +130,23 @@ public final class RemediationExecutor implements Managed {
         }
         LoadedAction loaded = found.get();
         Instant started = Instant.now();
-        if (!store.markRunning(pending.id(), loaded.pluginId(), started)) {
+        boolean marked;
+        try {
+            // Persist before act: the action runs only once its row says running. A database error here
+            // used to kill this thread and leave the attempt pending and its issue remediating.
+            marked = STORE_RETRY.call("marking remediation " + pending.id() + " running",
+                    () -> store.markRunning(pending.id(), loaded.pluginId(), started), this::storeRetry, () -> !stopping);
+        } catch (Backoff.GaveUp e) {
+            LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), e.getMessage());
+            feedback.accept(new RemediationOutcome(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                    pending.actionId(), false, "not started: the database could not record it", Instant.now().toEpochMilli(), false, false,
+                    false, true));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (!marked) {
             LOG.warn("remediation {} is no longer pending; not running it again", pending.id());
             return;
         }
@@ -244,12 +276,7 @@ public final class RemediationExecutor implements Managed {
         Instant finished = Instant.now();
         long duration = Duration.between(started, finished).toMillis();
         String state = succeeded ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED;
-        try {
-            store.finish(pending.id(), state, message, details, finished, duration, attempts);
-        } catch (RuntimeException e) {
-            // The outcome still reaches the engine so that the resource is not held forever.
-            LOG.error("could not record the outcome of remediation {}", pending.id(), e);
-        }
+        recordFinish(pending, state, message, details, finished, duration, attempts);
         String metricAction = pending.actionId().replaceAll("[^A-Za-z0-9_]", "_");
         metrics.counter("homeostat.remediations." + metricAction + "." + state).inc();
         metrics.timer("homeostat.remediations.duration").update(Duration.ofMillis(duration));
@@ -262,17 +289,36 @@ public final class RemediationExecutor implements Managed {
     private void finishNotApplicable(RemediationRecord pending, String message, Map<String, String> details, Instant started, int attempts) {
         Instant finished = Instant.now();
         long duration = Duration.between(started, finished).toMillis();
-        try {
-            store.finish(pending.id(), RemediationRecord.NOT_APPLICABLE, message, details, finished, duration, attempts);
-        } catch (RuntimeException e) {
-            LOG.error("could not record the outcome of remediation {}", pending.id(), e);
-        }
+        recordFinish(pending, RemediationRecord.NOT_APPLICABLE, message, details, finished, duration, attempts);
         metrics.counter("homeostat.remediations." + pending.actionId().replaceAll("[^A-Za-z0-9_]", "_") + "." + RemediationRecord.NOT_APPLICABLE)
                 .inc();
-        LOG.info("remediation {} not applicable on {}: {}; nothing was done, the next strategy is tried", pending.id(), pending.resource(),
-                message);
+        LOG.info("remediation {} not applicable on {}: {} (the next strategy is tried)", pending.id(), pending.resource(), message);
         feedback.accept(RemediationOutcome.notApplicable(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
                 pending.actionId(), message, finished.toEpochMilli()));
+    }
+
+    /**
+     * Stores an attempt's outcome, retrying through a passing database fault. Given up, the row stays
+     * "running" and start-up reconciles it (verification); the outcome still reaches the engine so
+     * that the resource is not held forever.
+     */
+    private void recordFinish(RemediationRecord pending, String state, String message, Map<String, String> details, Instant finished,
+                              long duration, int attempts) {
+        try {
+            STORE_RETRY.call("recording the outcome of remediation " + pending.id(), () -> {
+                store.finish(pending.id(), state, message, details, finished, duration, attempts);
+                return null;
+            }, this::storeRetry, () -> !stopping);
+        } catch (Backoff.GaveUp e) {
+            LOG.error("could not record the outcome of remediation {} ({}); it is reconciled at the next start", pending.id(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void storeRetry(Exception e) {
+        metrics.counter("homeostat.remediations.store_retries").inc();
+        storeFailures.threw("the remediation store", e);
     }
 
     @Override
@@ -282,6 +328,7 @@ public final class RemediationExecutor implements Managed {
 
     @Override
     public void stop() throws InterruptedException {
+        stopping = true;
         supervisors.shutdown();
         if (!supervisors.awaitTermination(shutdownGrace.toMillis(), TimeUnit.MILLISECONDS)) {
             supervisors.shutdownNow();

@@ -60,6 +60,7 @@ public final class RuleSet implements Managed {
     private final Duration debounce;
     private final boolean watch;
     private volatile Status status;
+    private Rejection rejectedAtStart;
     private DirectoryWatcher watcher;
 
     public RuleSet(Path directory, RuleBaseCompiler compiler, Engine engine, RuleVersionStore versions, MetricRegistry metrics,
@@ -75,6 +76,12 @@ public final class RuleSet implements Managed {
         metrics.gauge("homeostat.rules.degraded", () -> () -> status != null && status.isDegraded() ? 1 : 0);
     }
 
+    /** The files on disk did not compile at start-up and the last accepted version serves: degraded until they are fixed. */
+    public void rejectedAtStart(List<RuleProblem> problems) {
+        this.rejectedAtStart = new Rejection(clock.instant(), "start-up: the files on disk do not compile; the last accepted version serves",
+                List.copyOf(problems));
+    }
+
     /** Records the rule base the service started with (when it differs from the last recorded one) and starts watching. */
     @Override
     public void start() throws IOException, RuleCompilationException {
@@ -83,7 +90,7 @@ public final class RuleSet implements Managed {
         if (latest.isEmpty() || !latest.get().version().equals(running.version())) {
             record(running, "start-up", null);
         }
-        status = new Status(running.version(), running.ruleCount(), running.files(), clock.instant(), "start-up", null);
+        status = new Status(running.version(), running.ruleCount(), running.files(), clock.instant(), "start-up", rejectedAtStart);
         if (!watch) {
             return;
         }

@@ -116,6 +116,46 @@ class EngineTest {
     }
 
     @Test
+    void aRuleThatRecursesTooDeepIsARuleErrorButAnErrorThatKillsTheThreadIsHandedToWhenDead() throws Exception {
+        RuleBase rules = new RuleBaseCompiler().compile(List.of(new RuleBaseCompiler.RuleSource("deadly.drl", """
+                package test;
+                import io.homeostat.service.engine.facts.*;
+                function int deeper( int n ) { return deeper( n + 1 ) + 1; }
+                rule "recurses"
+                when
+                    Signal( metric == "recurse" )
+                then
+                    deeper( 0 );
+                end
+                rule "dies"
+                when
+                    Signal( metric == "die" )
+                then
+                    throw new LinkageError( "simulated: a class could not be linked" );
+                end
+                """)));
+        SignalQueue queue = new SignalQueue(1_000);
+        MetricRegistry metrics = new MetricRegistry();
+        java.util.concurrent.CompletableFuture<Throwable> died = new java.util.concurrent.CompletableFuture<>();
+        Engine engine = new Engine(rules, queue, new ConcurrentLinkedQueue<>(), outputs -> { },
+                PolicySettings.defaults(), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(5), metrics)
+                .whenDead((thread, error) -> died.complete(error));
+        engine.start();
+        try {
+            long now = System.currentTimeMillis();
+            queue.offerAll(List.of(new Signal("default", "host:a", "recurse", 1, now, null, null, java.util.Map.of(), System.nanoTime())));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> engine.status().ruleErrors() == 1);
+            assertThat(engine.status().threadAlive()).as("a StackOverflowError is one failed batch").isTrue();
+
+            queue.offerAll(List.of(new Signal("default", "host:a", "die", 1, now, null, null, java.util.Map.of(), System.nanoTime())));
+            assertThat(died.get(10, java.util.concurrent.TimeUnit.SECONDS)).isInstanceOf(LinkageError.class);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !engine.status().threadAlive());
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
     void theQueueAdmitsWholeBatchesOnly() {
         SignalQueue queue = new SignalQueue(5);
         assertThat(queue.offerAll(failingProbes(1))).isTrue();

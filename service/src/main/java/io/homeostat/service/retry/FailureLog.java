@@ -1,4 +1,4 @@
-package io.homeostat.service.execution;
+package io.homeostat.service.retry;
 
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -6,19 +6,19 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 
 /**
- * A plugin failure logged once per cause: the first time with its stack trace, then one line each
+ * A known failure (a plugin's, the database's) logged once per cause: the first time with its stack trace, then one line each
  * time its count reaches a power of two ("again, 8 times so far"), so that a misconfigured plugin
  * called every few seconds does not bury the log under identical traces.
  */
-final class FailureLog {
+public final class FailureLog {
     private final Logger log;
     private final Map<String, AtomicLong> seen = new ConcurrentHashMap<>();
 
-    FailureLog(Logger log) {
+    public FailureLog(Logger log) {
         this.log = log;
     }
 
-    void threw(String what, Throwable cause) {
+    public void threw(String what, Throwable cause) {
         String key = what + "\u0000" + cause.getClass().getName() + "\u0000" + cause.getMessage();
         long count = seen.computeIfAbsent(key, k -> new AtomicLong()).incrementAndGet();
         if (count == 1) {
@@ -28,7 +28,7 @@ final class FailureLog {
         }
     }
 
-    long count(String what, Throwable cause) {
+    public long count(String what, Throwable cause) {
         AtomicLong count = seen.get(what + "\u0000" + cause.getClass().getName() + "\u0000" + cause.getMessage());
         return count == null ? 0 : count.get();
     }

@@ -1,4 +1,4 @@
-package io.homeostat.service.execution;
+package io.homeostat.service.retry;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
