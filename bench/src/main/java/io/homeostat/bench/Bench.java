@@ -61,6 +61,10 @@ public final class Bench {
             }
             return;
         }
+        if ("memory".equals(System.getProperty("bench.only"))) {
+            MemoryBench.run(rules);
+            return;
+        }
         if ("backtest".equals(System.getProperty("bench.only"))) {
             BacktestBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"));
             return;

@@ -51,7 +51,9 @@ import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.execution.DecisionDispatcher;
 import io.homeostat.service.execution.EscalationNotifier;
 import io.homeostat.service.execution.RemediationExecutor;
+import io.homeostat.service.health.EngineThreadHealthCheck;
 import io.homeostat.service.health.EvaluationLagHealthCheck;
+import io.homeostat.service.health.ProbeServlet;
 import io.homeostat.service.health.IntakeHealthCheck;
 import io.homeostat.service.health.RecordingHealthCheck;
 import io.homeostat.service.health.PluginsHealthCheck;
@@ -228,7 +230,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
                 .withWindows(configuration.getPolicy().windows())
                 .restoringFrom(now -> StartupState.load(store, policy, now, recentSignals(configuration, now)))
-                .whenDead(new FatalThreads());
+                .whenDead(new FatalThreads())
+                .withMaxIterationTime(configuration.getEngine().getMaxIterationTime());
         if (configuration.getRecording().isEnabled()) {
             SignalRecorder recorder = new SignalRecorder(Path.of(configuration.getRecording().getDirectory()),
                     configuration.getRecording().retention(), configuration.getRecording().maxBytes(), environment.metrics());
@@ -293,6 +296,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));
         environment.healthChecks().register("intake", new IntakeHealthCheck(queue));
         environment.healthChecks().register("evaluation-lag", new EvaluationLagHealthCheck(lag));
+        environment.healthChecks().register("engine-thread", new EngineThreadHealthCheck(engine));
+        // A supervisor restarts on /live; a load balancer routes on /ready; /healthcheck is everything, for alerting.
+        environment.admin().addServlet("live", new ProbeServlet(environment.healthChecks(), List.of("engine-thread"),
+                environment.getObjectMapper())).addMapping("/live");
+        environment.admin().addServlet("ready", new ProbeServlet(environment.healthChecks(), List.of("database", "evaluation-lag", "intake"),
+                environment.getObjectMapper())).addMapping("/ready");
 
         PrometheusRegistry prometheus = new PrometheusRegistry();
         DropwizardExports.builder().dropwizardRegistry(environment.metrics()).register(prometheus);

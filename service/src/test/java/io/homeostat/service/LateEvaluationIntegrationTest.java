@@ -66,6 +66,11 @@ class LateEvaluationIntegrationTest {
             HttpResponse<String> health = app.get(app.admin("/healthcheck"));
             assertThat(health.statusCode()).isEqualTo(500);
             assertThat(TestApp.parse(health.body()).get("evaluation-lag").get("healthy").asBoolean()).isFalse();
+            // Not ready (route elsewhere), but alive (a restart would not help a stuck database).
+            HttpResponse<String> ready = app.get(app.admin("/ready"));
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(TestApp.parse(ready.body()).get("evaluation-lag").get("healthy").asBoolean()).isFalse();
+            assertThat(app.get(app.admin("/live")).statusCode()).isEqualTo(200);
 
             // Hold the stall past the 10 s window of the probes accepted above, then let the database answer.
             Thread.sleep(12_000);
@@ -89,6 +94,7 @@ class LateEvaluationIntegrationTest {
             assertThat(lag.get("healthy").asBoolean()).isTrue();
             // Red while stuck (the engine had not finished a loop for over 10 s), green again now.
             await().atMost(Duration.ofSeconds(10)).until(() -> app.get(app.admin("/healthcheck")).statusCode() == 200);
+            assertThat(app.get(app.admin("/ready")).statusCode()).isEqualTo(200);
         }
     }
 

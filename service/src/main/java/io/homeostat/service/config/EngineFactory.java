@@ -46,6 +46,15 @@ public class EngineFactory {
     @JsonProperty
     private boolean failOnRuleError = false;
 
+    /** The engine watchdog's limit for one insert-and-fire: beyond it a looping rule is halted and left out. */
+    @MinDuration(value = 100, unit = TimeUnit.MILLISECONDS)
+    @JsonProperty
+    private Duration maxIterationTime = Duration.seconds(10);
+
+    public java.time.Duration getMaxIterationTime() {
+        return maxIterationTime.toJavaDuration();
+    }
+
     public boolean isFailOnRuleError() {
         return failOnRuleError;
     }

@@ -51,12 +51,18 @@ public final class Engine implements Managed {
     private final Counter outputRetries;
     private final Timer swapTimer;
     private final Timer lagTimer;
+    private final Counter watchdogHalts;
     private final FailureLog outputFailures = new FailureLog(LOG);
     private volatile boolean running;
     private volatile boolean actionsChanged;
     private volatile long lastLoopNanos = System.nanoTime();
     private Thread thread;
-    private EngineSession session;
+    /** Volatile for the watchdog, which halts it from its own thread; only the engine thread replaces it. */
+    private volatile EngineSession session;
+    /** When the current insert-and-fire began (System.nanoTime), 0 between them: what the watchdog times. */
+    private volatile long firingSinceNanos;
+    private Duration maxIterationTime = Duration.ofSeconds(10);
+    private java.util.concurrent.ScheduledExecutorService watchdog;
     private List<WindowSchedule> windows = List.of();
     private LongFunction<RestoredState> restore = now -> RestoredState.NONE;
     private ObjLongConsumer<List<Signal>> recorder = (batch, at) -> { };
@@ -83,6 +89,7 @@ public final class Engine implements Managed {
         this.outputRetries = metrics.counter("homeostat.engine.output_retries");
         this.swapTimer = metrics.timer("homeostat.rules.swap");
         this.lagTimer = metrics.timer("homeostat.engine.evaluation_lag");
+        this.watchdogHalts = metrics.counter("homeostat.engine.watchdog_halts");
     }
 
     /** A rule base waiting to be swapped in by the engine thread, and who waits for the swap. */
@@ -156,6 +163,17 @@ public final class Engine implements Managed {
         return this;
     }
 
+    /**
+     * How long one insert-and-fire may take before the watchdog steps in (a rule that loops); set before
+     * start. At half of it the watchdog starts counting firings, at it the iteration is halted and the
+     * rule that fired most is left out until the rules are reloaded; three times it, still stuck (a
+     * consequence that never returns cannot be halted), the engine is declared dead ({@link #whenDead}).
+     */
+    public Engine withMaxIterationTime(Duration limit) {
+        this.maxIterationTime = Objects.requireNonNull(limit, "limit");
+        return this;
+    }
+
     /** Where the session's state comes from at start (the store, after a restart); set before start. */
     public Engine restoringFrom(LongFunction<RestoredState> source) {
         this.restore = Objects.requireNonNull(source, "source");
@@ -175,6 +193,13 @@ public final class Engine implements Managed {
         thread = new Thread(this::loop, "homeostat-engine");
         thread.setUncaughtExceptionHandler(whenDead);
         thread.start();
+        watchdog = java.util.concurrent.Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread watching = new Thread(runnable, "homeostat-engine-watchdog");
+            watching.setDaemon(true);
+            return watching;
+        });
+        long period = Math.max(50, maxIterationTime.toMillis() / 10);
+        watchdog.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
         LOG.info("engine started: rules {} ({} rules in {})", ruleBase.shortVersion(), ruleBase.ruleCount(), ruleBase.files());
     }
 
@@ -184,6 +209,9 @@ public final class Engine implements Managed {
      */
     @Override
     public void stop() throws InterruptedException {
+        if (watchdog != null) {
+            watchdog.shutdownNow();
+        }
         queue.close();
         running = false;
         if (thread != null) {
@@ -243,6 +271,7 @@ public final class Engine implements Managed {
         }
         EngineOutputs outputs;
         Timer.Context timing = batchTimer.time();
+        firingSinceNanos = System.nanoTime();
         try {
             session.insertBatch(batch);
             outputs = session.fire(oldest);
@@ -252,6 +281,7 @@ public final class Engine implements Managed {
             LOG.error("a rule failed while evaluating a batch of {} signals", batch.size(), e);
             outputs = session.drainOutputs(oldest);
         } finally {
+            firingSinceNanos = 0;
             timing.stop();
         }
         evaluated.mark(batch.size());
@@ -284,10 +314,55 @@ public final class Engine implements Managed {
         }
     }
 
+    private long haltedIteration;
+    private long deadIteration;
+
+    /** The watchdog, every tenth of the limit: see {@link #withMaxIterationTime}. */
+    private void watch() {
+        try {
+            long since = firingSinceNanos;
+            EngineSession current = session;
+            if (current == null) {
+                return;
+            }
+            if (since == 0) {
+                current.watchFirings(false);
+                return;
+            }
+            long stuck = System.nanoTime() - since;
+            long limit = maxIterationTime.toNanos();
+            if (stuck > limit / 2) {
+                current.watchFirings(true);
+            }
+            if (stuck > limit && haltedIteration != since) {
+                haltedIteration = since;
+                java.util.Map<String, Integer> top = current.topFirings(3);
+                watchdogHalts.inc();
+                if (top.isEmpty()) {
+                    LOG.error("engine iteration stuck for {} ms and no rule fired since it ran long: a consequence or constraint does not "
+                            + "return; it cannot be halted between firings", TimeUnit.NANOSECONDS.toMillis(stuck));
+                    return;
+                }
+                String culprit = top.keySet().iterator().next();
+                current.disable(culprit);
+                current.halt();
+                LOG.error("engine iteration stuck for {} ms; rules firing most: {}. Halted it and left out rule \"{}\" until the rules are "
+                        + "reloaded (homeostat.engine.watchdog_halts counts this)", TimeUnit.NANOSECONDS.toMillis(stuck),
+                        RuleFirings.describe(top), culprit);
+            } else if (stuck > 3 * limit && deadIteration != since) {
+                deadIteration = since;
+                whenDead.uncaughtException(thread, new IllegalStateException("the engine iteration has been stuck for "
+                        + TimeUnit.NANOSECONDS.toMillis(stuck) + " ms and could not be halted"));
+            }
+        } catch (RuntimeException e) {
+            LOG.error("engine watchdog check failed", e);
+        }
+    }
+
     public EngineStatus status() {
         Thread current = thread;
         return new EngineStatus(current != null && current.isAlive(),
                 TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - lastLoopNanos), ruleBase.version(), ruleBase.ruleCount(),
-                evaluated.getCount(), ruleErrors.getCount());
+                evaluated.getCount(), ruleErrors.getCount(), session == null ? java.util.Set.of() : session.disabledRules());
     }
 }

@@ -35,6 +35,9 @@ public final class EngineSession implements AutoCloseable {
     static final long SLICE_MILLIS = 1_000;
     private final KieSession session;
     private final OutputCollector collector = new OutputCollector();
+    private final RuleFirings firings = new RuleFirings();
+    /** Rules the watchdog disabled because they looped; they stay off until the rules are reloaded. */
+    private final java.util.Set<String> disabled = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final boolean pseudoClock;
     private final SignalExpiry expiry;
     private final List<FactHandle> actionHandles = new ArrayList<>();
@@ -63,6 +66,7 @@ public final class EngineSession implements AutoCloseable {
             clock.advanceTime(startMillis, TimeUnit.MILLISECONDS);
         }
         session.addEventListener(collector);
+        session.addEventListener(firings);
     }
 
     /**
@@ -303,7 +307,11 @@ public final class EngineSession implements AutoCloseable {
         // Signals past their lifetime go before the rules fire: windows count by a signal's own
         // time, so one left in the session could match again when what held it back goes.
         expiry.expire(now(), session);
-        session.fireAllRules();
+        if (disabled.isEmpty()) {
+            session.fireAllRules();
+        } else {
+            session.fireAllRules(match -> !disabled.contains(match.getRule().getName()));
+        }
         // A late signal, stamped longer ago than its lifetime, is evaluated once, then removed.
         expiry.expireLate(session);
     }
@@ -311,6 +319,30 @@ public final class EngineSession implements AutoCloseable {
     /** Outputs collected so far without firing (after a consequence threw mid-batch). */
     EngineOutputs drainOutputs(long oldestSignalNanos) {
         return collector.drain(now(), oldestSignalNanos);
+    }
+
+    /** The watchdog: count firings from now on (an iteration runs long), or stop counting. Any thread. */
+    void watchFirings(boolean on) {
+        firings.watch(on);
+    }
+
+    /** The rules fired most since counting began. */
+    java.util.Map<String, Integer> topFirings(int n) {
+        return firings.top(n);
+    }
+
+    /** Stops the current fireAllRules between two firings; any thread. */
+    void halt() {
+        session.halt();
+    }
+
+    /** Leaves a rule out of every later fire of this session. */
+    void disable(String rule) {
+        disabled.add(rule);
+    }
+
+    java.util.Set<String> disabledRules() {
+        return java.util.Set.copyOf(disabled);
     }
 
     /** Moves a pseudo clock forward; timers and window edges due by then take effect on the next fire. */

@@ -4,6 +4,7 @@ import com.codahale.metrics.health.HealthCheck;
 import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.EngineStatus;
 import io.homeostat.service.rules.RuleSet;
+import java.util.List;
 
 /**
  * Rule base loaded (version, rule count), the engine thread alive and looping, and whether the
@@ -34,6 +35,11 @@ public final class RuleBaseHealthCheck extends HealthCheck {
                 .withDetail("ruleErrors", status.ruleErrors());
         if (!status.threadAlive()) {
             return result.unhealthy().withMessage("the engine thread is not running").build();
+        }
+        if (!status.disabledRules().isEmpty()) {
+            return result.unhealthy().withDetail("disabledRules", List.copyOf(status.disabledRules()))
+                    .withMessage("the watchdog halted a looping iteration and left out " + status.disabledRules()
+                            + " until the rules are reloaded: fix the rule").build();
         }
         if (status.millisSinceLastLoop() > STUCK_AFTER_MILLIS) {
             return result.unhealthy().withMessage("the engine has not finished a loop for " + status.millisSinceLastLoop()

@@ -40,7 +40,7 @@ public final class LagGate {
         if (behind.compareAndSet(!over, over)) {
             if (over) {
                 LOG.warn("evaluation lag {} s is beyond the bound of {} s: intake answers 503 until the engine catches up",
-                        lag.toSeconds(), bound.toSeconds());
+                        String.format(java.util.Locale.ROOT, "%.1f", lag.toMillis() / 1000.0), bound.toSeconds());
             } else {
                 LOG.info("evaluation lag is back under {} s ({} ms): intake accepts signals again", bound.toSeconds(), lag.toMillis());
             }

@@ -44,7 +44,9 @@ class HomeostatConfigurationTest {
         assertThat(configuration.getPolicy().build().getMaxPerResourcePerHour()).isEqualTo(10);
         assertThat(configuration.getPolicy().build().getResolveQuietPeriodMillis()).isEqualTo(120_000);
         assertThat(configuration.getPlugins().getDirectory()).isEqualTo("target/plugins");
-        assertThat(configuration.getPlugins().isFailOnError()).isTrue();
+        assertThat(configuration.getPlugins().isFailOnError()).as("a bad jar leaves the service degraded, not down").isFalse();
+        assertThat(configuration.getEngine().isFailOnRuleError()).isFalse();
+        assertThat(configuration.getEngine().getMaxIterationTime()).isEqualTo(Duration.ofSeconds(10));
         assertThat(configuration.getExecution().getMaxConcurrent()).isEqualTo(8);
         assertThat(configuration.getExecution().timeoutFor("process.restart")).isEqualTo(Duration.ofSeconds(60));
     }

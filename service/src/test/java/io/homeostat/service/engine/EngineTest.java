@@ -156,6 +156,58 @@ class EngineTest {
     }
 
     @Test
+    void theWatchdogHaltsALoopingRuleNamesItAndLeavesItOutWhileTheRestGoesOn() throws Exception {
+        RuleBase rules = new RuleBaseCompiler().compile(List.of(new RuleBaseCompiler.RuleSource("loop.drl", """
+                package test;
+                import io.homeostat.service.engine.facts.*;
+                declare Counter
+                    value : int
+                end
+                rule "start counting"
+                when
+                    Signal( metric == "loop" )
+                then
+                    insert( new Counter( 0 ) );
+                end
+                rule "count for ever"
+                when
+                    $c : Counter( value >= 0 )
+                then
+                    modify( $c ) { setValue( $c.getValue() + 1 ) }
+                end
+                rule "still working"
+                when
+                    $s : Signal( metric == "ok" )
+                then
+                    insert( new Issue( $s.getTenant(), $s.getResource(), "works", Severity.INFO, "application", $s.getTime(),
+                                       drools.getRule().getName(), "rules still fire" ) );
+                end
+                """)));
+        SignalQueue queue = new SignalQueue(1_000);
+        MetricRegistry metrics = new MetricRegistry();
+        List<EngineOutputs> outputs = new CopyOnWriteArrayList<>();
+        Engine engine = new Engine(rules, queue, new ConcurrentLinkedQueue<>(), outputs::add,
+                PolicySettings.defaults(), List::of, 500, Duration.ofMillis(50), Duration.ofSeconds(5), metrics)
+                .withMaxIterationTime(Duration.ofMillis(500));
+        engine.start();
+        try {
+            long now = System.currentTimeMillis();
+            queue.offerAll(List.of(new Signal("default", "host:a", "loop", 1, now, null, null, java.util.Map.of(), System.nanoTime())));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> !engine.status().disabledRules().isEmpty());
+            assertThat(engine.status().disabledRules()).containsExactly("count for ever");
+            assertThat(metrics.counter("homeostat.engine.watchdog_halts").getCount()).isEqualTo(1);
+
+            queue.offerAll(List.of(new Signal("default", "host:b", "ok", 1, now, null, null, java.util.Map.of(), System.nanoTime())));
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> outputs.stream().mapToInt(EngineOutputs::issuesOpened).sum() == 1);
+            assertThat(engine.status().threadAlive()).isTrue();
+            assertThat(engine.status().millisSinceLastLoop()).isLessThan(1_000);
+        } finally {
+            engine.stop();
+        }
+    }
+
+    @Test
     void theQueueAdmitsWholeBatchesOnly() {
         SignalQueue queue = new SignalQueue(5);
         assertThat(queue.offerAll(failingProbes(1))).isTrue();
