@@ -1,5 +1,6 @@
 package io.homeostat.service.execution;
 
+import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.retry.FailureLog;
 import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.service.plugins.LoadedAction;
@@ -75,10 +76,12 @@ final class PluginCaller implements AutoCloseable {
 
     /**
      * Calls {@code attempt} until it succeeds, fails for good, or {@code maxAttempts} calls were
-     * made, pausing {@code backoff}, 2×, 4×, ... after each transient (retryable) failure. Stops at
-     * once when the thread is interrupted (the service is stopping).
+     * made, pausing as the one retry policy does ({@link Backoff#delay}: {@code backoff}, 2×, 4×, ...
+     * at most 64×) after each transient (retryable) failure. Stops at once when the thread is
+     * interrupted (the service is stopping).
      */
     static Retried retrying(int maxAttempts, Duration backoff, java.util.function.Supplier<ActionResult> attempt, Runnable onRetry) {
+        Backoff schedule = new Backoff(backoff, backoff.multipliedBy(64), Duration.ofDays(1));
         int attempts = 0;
         while (true) {
             attempts++;
@@ -91,7 +94,7 @@ final class PluginCaller implements AutoCloseable {
             }
             onRetry.run();
             try {
-                Thread.sleep(backoff.multipliedBy(1L << Math.min(attempts - 1, 20)).toMillis());
+                Thread.sleep(schedule.delay(attempts).toMillis());
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return new Retried(result, attempts, true);
