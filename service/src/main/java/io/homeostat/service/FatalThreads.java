@@ -14,6 +14,27 @@ final class FatalThreads implements Thread.UncaughtExceptionHandler {
     private static final Logger LOG = LoggerFactory.getLogger(FatalThreads.class);
     static final int EXIT_STATUS = 70;
 
+    /**
+     * Makes the service's own threads (named {@code homeostat-...}: the signal recorder, the rule and
+     * plugin watchers, the remediation supervisors) fatal when they die of something uncaught, as the
+     * engine thread is: each of them catches what it can go on after, so what escapes is an Error,
+     * and a service silently missing its recorder or its watcher is worse than one that restarts.
+     * Other threads (Jetty's, libraries') keep the handler they had.
+     */
+    static void coverServiceThreads() {
+        FatalThreads fatal = new FatalThreads();
+        Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
+        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+            if (thread.getName().startsWith("homeostat-")) {
+                fatal.uncaughtException(thread, error);
+            } else if (previous != null) {
+                previous.uncaughtException(thread, error);
+            } else {
+                LOG.error("thread {} died", thread.getName(), error);
+            }
+        });
+    }
+
     @Override
     public void uncaughtException(Thread thread, Throwable error) {
         LOG.error("critical thread {} died; exiting with status {} so that the supervisor restarts the service from its stored state",

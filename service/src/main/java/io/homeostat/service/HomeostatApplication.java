@@ -169,6 +169,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
     @Override
     public void run(HomeostatConfiguration configuration, Environment environment) throws Exception {
         PortCheck.ensureFree(configuration.getServerFactory());
+        FatalThreads.coverServiceThreads();
         // Rules first: with engine.failOnRuleError a rule file that does not compile stops start-up with
         // file, line and message; otherwise the last good version from the store serves (below).
         Path rulesDirectory = Path.of(configuration.getEngine().getRulesDirectory());
