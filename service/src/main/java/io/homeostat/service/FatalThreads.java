@@ -21,10 +21,18 @@ final class FatalThreads implements Thread.UncaughtExceptionHandler {
      * and a service silently missing its recorder or its watcher is worse than one that restarts.
      * Other threads (Jetty's, libraries') keep the handler they had.
      */
-    static void coverServiceThreads() {
-        FatalThreads fatal = new FatalThreads();
+    static synchronized void coverServiceThreads() {
         Thread.UncaughtExceptionHandler previous = Thread.getDefaultUncaughtExceptionHandler();
-        Thread.setDefaultUncaughtExceptionHandler((thread, error) -> {
+        if (previous instanceof Covering) {
+            return; // a second application in the same JVM (tests): already covered
+        }
+        Thread.setDefaultUncaughtExceptionHandler(new Covering(new FatalThreads(), previous));
+    }
+
+    /** The JVM's default handler while the service runs: fatal for its own threads, as before for the others. */
+    private record Covering(FatalThreads fatal, Thread.UncaughtExceptionHandler previous) implements Thread.UncaughtExceptionHandler {
+        @Override
+        public void uncaughtException(Thread thread, Throwable error) {
             if (thread.getName().startsWith("homeostat-")) {
                 fatal.uncaughtException(thread, error);
             } else if (previous != null) {
@@ -32,7 +40,7 @@ final class FatalThreads implements Thread.UncaughtExceptionHandler {
             } else {
                 LOG.error("thread {} died", thread.getName(), error);
             }
-        });
+        }
     }
 
     @Override

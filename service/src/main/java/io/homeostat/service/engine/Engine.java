@@ -314,7 +314,6 @@ public final class Engine implements Managed {
         }
     }
 
-    private long haltedIteration;
     private long deadIteration;
 
     /** The watchdog, every tenth of the limit: see {@link #withMaxIterationTime}. */
@@ -334,25 +333,25 @@ public final class Engine implements Managed {
             if (stuck > limit / 2) {
                 current.watchFirings(true);
             }
-            if (stuck > limit && haltedIteration != since) {
-                haltedIteration = since;
-                java.util.Map<String, Integer> top = current.topFirings(3);
+            if (stuck <= limit) {
+                return;
+            }
+            // The rule that fired most and still runs: another one may loop once the first is left out.
+            java.util.Set<String> disabled = current.disabledRules();
+            java.util.Optional<java.util.Map.Entry<String, Integer>> culprit = current.topFirings(disabled.size() + 3).entrySet().stream()
+                    .filter(rule -> !disabled.contains(rule.getKey())).findFirst();
+            if (culprit.isPresent()) {
                 watchdogHalts.inc();
-                if (top.isEmpty()) {
-                    LOG.error("engine iteration stuck for {} ms and no rule fired since it ran long: a consequence or constraint does not "
-                            + "return; it cannot be halted between firings", TimeUnit.NANOSECONDS.toMillis(stuck));
-                    return;
-                }
-                String culprit = top.keySet().iterator().next();
-                current.disable(culprit);
+                current.disable(culprit.get().getKey());
                 current.halt();
                 LOG.error("engine iteration stuck for {} ms; rules firing most: {}. Halted it and left out rule \"{}\" until the rules are "
                         + "reloaded (homeostat.engine.watchdog_halts counts this)", TimeUnit.NANOSECONDS.toMillis(stuck),
-                        RuleFirings.describe(top), culprit);
+                        RuleFirings.describe(current.topFirings(3)), culprit.get().getKey());
             } else if (stuck > 3 * limit && deadIteration != since) {
+                // Nothing fires: a consequence or constraint does not return, and halting works only between firings.
                 deadIteration = since;
                 whenDead.uncaughtException(thread, new IllegalStateException("the engine iteration has been stuck for "
-                        + TimeUnit.NANOSECONDS.toMillis(stuck) + " ms and could not be halted"));
+                        + TimeUnit.NANOSECONDS.toMillis(stuck) + " ms inside one rule and could not be halted"));
             }
         } catch (RuntimeException e) {
             LOG.error("engine watchdog check failed", e);

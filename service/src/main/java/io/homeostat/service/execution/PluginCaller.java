@@ -1,9 +1,9 @@
 package io.homeostat.service.execution;
 
-import io.homeostat.service.retry.Backoff;
-import io.homeostat.service.retry.FailureLog;
 import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.service.plugins.LoadedAction;
+import io.homeostat.service.retry.Backoff;
+import io.homeostat.service.retry.FailureLog;
 import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.Callable;

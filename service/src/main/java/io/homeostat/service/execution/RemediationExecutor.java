@@ -1,6 +1,5 @@
 package io.homeostat.service.execution;
 
-import io.homeostat.service.retry.FailureLog;
 import com.codahale.metrics.MetricRegistry;
 import io.dropwizard.lifecycle.Managed;
 import io.homeostat.plugin.api.ActionResult;
@@ -12,9 +11,10 @@ import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.model.RemediationRecord;
-import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.plugins.LoadedAction;
 import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.retry.Backoff;
+import io.homeostat.service.retry.FailureLog;
 import io.homeostat.service.store.RemediationStore;
 import io.homeostat.service.store.Store;
 import java.time.Duration;
@@ -92,9 +92,8 @@ public final class RemediationExecutor implements Managed {
             } catch (RuntimeException e) {
                 // No executor path may end its thread with the attempt left hanging: tell the engine, which decides again.
                 LOG.error("remediation {} failed inside the executor before it could run", pending.id(), e);
-                feedback.accept(new RemediationOutcome(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
-                        pending.actionId(), false, "executor error: " + e.getMessage(), Instant.now().toEpochMilli(), false, false, false,
-                        true));
+                feedback.accept(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                        pending.actionId(), "executor error: " + e.getMessage(), Instant.now().toEpochMilli()));
             }
         });
     }
@@ -138,9 +137,8 @@ public final class RemediationExecutor implements Managed {
                     () -> store.markRunning(pending.id(), loaded.pluginId(), started), this::storeRetry, () -> !stopping);
         } catch (Backoff.GaveUp e) {
             LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), e.getMessage());
-            feedback.accept(new RemediationOutcome(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
-                    pending.actionId(), false, "not started: the database could not record it", Instant.now().toEpochMilli(), false, false,
-                    false, true));
+            feedback.accept(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                    pending.actionId(), "not started: the database could not record it", Instant.now().toEpochMilli()));
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -197,7 +195,8 @@ public final class RemediationExecutor implements Managed {
             }
             String message = result.message();
             if (!result.applicable()) {
-                finishNotApplicable(pending, message, details, started, attempts);
+                // It did nothing: recorded as such, and the rules try the next strategy without counting a failure.
+                finish(pending, RemediationRecord.NOT_APPLICABLE, message, details, started, attempts, false);
                 return;
             }
             if (!result.succeeded() && snapshot != null) {
@@ -273,28 +272,24 @@ public final class RemediationExecutor implements Managed {
 
     private void finish(RemediationRecord pending, boolean succeeded, String message, Map<String, String> details, Instant started,
                         int attempts, boolean snapshotTaken) {
+        finish(pending, succeeded ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED, message, details, started, attempts,
+                snapshotTaken && succeeded);
+    }
+
+    private void finish(RemediationRecord pending, String state, String message, Map<String, String> details, Instant started,
+                        int attempts, boolean snapshotTaken) {
         Instant finished = Instant.now();
         long duration = Duration.between(started, finished).toMillis();
-        String state = succeeded ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED;
         recordFinish(pending, state, message, details, finished, duration, attempts);
         String metricAction = pending.actionId().replaceAll("[^A-Za-z0-9_]", "_");
         metrics.counter("homeostat.remediations." + metricAction + "." + state).inc();
         metrics.timer("homeostat.remediations.duration").update(Duration.ofMillis(duration));
         LOG.info("remediation {} {} on {}: {} ({} ms)", pending.id(), state, pending.resource(), message, duration);
-        feedback.accept(RemediationOutcome.finished(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
-                pending.actionId(), succeeded, message, finished.toEpochMilli(), snapshotTaken && succeeded));
-    }
-
-    /** The action did not apply and did nothing: recorded as such, and the rules try the next strategy without counting a failure. */
-    private void finishNotApplicable(RemediationRecord pending, String message, Map<String, String> details, Instant started, int attempts) {
-        Instant finished = Instant.now();
-        long duration = Duration.between(started, finished).toMillis();
-        recordFinish(pending, RemediationRecord.NOT_APPLICABLE, message, details, finished, duration, attempts);
-        metrics.counter("homeostat.remediations." + pending.actionId().replaceAll("[^A-Za-z0-9_]", "_") + "." + RemediationRecord.NOT_APPLICABLE)
-                .inc();
-        LOG.info("remediation {} not applicable on {}: {} (the next strategy is tried)", pending.id(), pending.resource(), message);
-        feedback.accept(RemediationOutcome.notApplicable(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
-                pending.actionId(), message, finished.toEpochMilli()));
+        feedback.accept(RemediationRecord.NOT_APPLICABLE.equals(state)
+                ? RemediationOutcome.notApplicable(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                        pending.actionId(), message, finished.toEpochMilli())
+                : RemediationOutcome.finished(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                        pending.actionId(), RemediationRecord.SUCCEEDED.equals(state), message, finished.toEpochMilli(), snapshotTaken));
     }
 
     /**

@@ -166,9 +166,8 @@ public final class SignalRecorder implements Managed {
      * line is left for a backtest or a restart to trip over; the next batch tries again.
      */
     private void writeOut(StringBuilder lines, int count) {
-        if (count == 0 || out == null) {
-            dropped.inc(out == null ? count : 0);
-            return;
+        if (count == 0) {
+            return; // batches that arrive while no file is open are counted as dropped where they are read
         }
         if (fragmentLeft) {
             lines.insert(0, '\n');
@@ -278,20 +277,37 @@ public final class SignalRecorder implements Managed {
             openBytes = out.size();
             out.position(openBytes);
             fragmentLeft = false;
+        } catch (IOException e) {
+            failed(e, 0);
+            close(out);
+            openHour = null; // the next batch tries again
+            return;
+        }
+        try {
             prune(Instant.now());
         } catch (IOException e) {
             failed(e, 0);
-            if (out == null) {
-                openHour = null;
-            }
         }
         full = closedBytes + openBytes > maxBytes;
     }
 
     private void close() throws IOException {
         if (out != null) {
-            out.close();
+            FileChannel open = out;
             out = null;
+            open.close();
+        }
+    }
+
+    /** Releases a channel that failed mid-open (its size or position could not be read). */
+    private void close(FileChannel channel) {
+        out = null;
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException ignored) {
+                // It is being given up on; the failure was reported.
+            }
         }
     }
 

@@ -27,6 +27,12 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
                 snapshotTaken, true);
     }
 
+    /** An attempt that never ran (the executor could not record or start it): the gates decide it again. */
+    public static RemediationOutcome notStarted(String decisionId, String issueId, String tenant, String resource, String actionId,
+                                                String message, long time) {
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true);
+    }
+
     /** An attempt whose action said it does not apply to the resource: nothing was done. */
     public static RemediationOutcome notApplicable(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                    String message, long time) {
