@@ -31,7 +31,7 @@ import org.drools.template.objects.ArrayDataProvider;
  * negation of the unhealthy one, so that the two cannot disagree.
  */
 public final class ThresholdTable {
-    /** The columns, in the order the template's header names its own (plus the derived ones after). */
+    /** The table's columns, in any order in the file; {@link #rows} hands the template its cells in its header's order. */
     static final List<String> COLUMNS = List.of("type", "metric", "when", "threshold", "readings", "window", "severity", "category", "summary");
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
@@ -46,8 +46,7 @@ public final class ThresholdTable {
 
     /** Whether a rule file is a thresholds table rather than a Drools decision table: its name ends in {@code thresholds.csv}. */
     public static boolean isThresholdTable(String name) {
-        String file = name.substring(name.lastIndexOf('/') + 1);
-        return file.endsWith("thresholds.csv");
+        return name.endsWith("thresholds.csv");
     }
 
     /**
