@@ -222,6 +222,7 @@ public final class Bench {
                     "plugins", Map.of("directory", plugins.toAbsolutePath().toString(),
                             "settings", Map.of("notify", Map.of("url", "http://127.0.0.1:9/escalations"))),
                     "recording", Map.of("enabled", recording, "directory", directory.resolve("signals").toAbsolutePath().toString()),
+                    "outbox", Map.of("directory", directory.resolve("outbox").toAbsolutePath().toString()),
                     "logging", Map.of("level", "WARN"));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);

@@ -49,9 +49,11 @@ import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.execution.DecisionDispatcher;
+import io.homeostat.service.outbox.Outbox;
 import io.homeostat.service.execution.EscalationNotifier;
 import io.homeostat.service.execution.RemediationExecutor;
 import io.homeostat.service.health.EngineThreadHealthCheck;
+import io.homeostat.service.health.OutboxHealthCheck;
 import io.homeostat.service.health.EvaluationLagHealthCheck;
 import io.homeostat.service.health.ProbeServlet;
 import io.homeostat.service.health.IntakeHealthCheck;
@@ -225,7 +227,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 execution.getRetryBackoff(), execution.getEscalationRedelivery());
         PolicySettings policy = configuration.buildPolicy();
         SignalQueue queue = new SignalQueue(configuration.getIntake().getQueueCapacity());
-        Engine engine = new Engine(ruleBase, queue, feedback, new DecisionDispatcher(store, executor, notifier, environment.metrics()),
+        // Detection never waits on the database: outputs leave the engine through the outbox. What a stop or
+        // crash left in it is applied now, before the notifier and the engine's restore read the store.
+        Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics()),
+                environment.getObjectMapper(), environment.metrics());
+        outbox.recover();
+        Engine engine = new Engine(ruleBase, queue, feedback, outbox,
                 policy, plugins::availableActions, configuration.getEngine().getMaxBatch(),
                 Duration.ofMillis(configuration.getEngine().getTick().toMilliseconds()),
                 Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
@@ -252,6 +259,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         });
         environment.lifecycle().manage(notifier);
         environment.lifecycle().manage(executor);
+        // Stops after the engine has handed over its last outputs, and before the executor they are dispatched to.
+        environment.lifecycle().manage(outbox);
         environment.lifecycle().manage(engine);
         // After the engine: it starts once the engine runs (it swaps rules in) and stops before it.
         RuleSet rules = new RuleSet(rulesDirectory, compiler, engine, store.ruleVersions(), environment.metrics(), Clock.systemUTC(),
@@ -298,6 +307,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.healthChecks().register("intake", new IntakeHealthCheck(queue));
         environment.healthChecks().register("evaluation-lag", new EvaluationLagHealthCheck(lag));
         environment.healthChecks().register("engine-thread", new EngineThreadHealthCheck(engine));
+        environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, lag.bound()));
         // A supervisor restarts on /live; a load balancer routes on /ready; /healthcheck is everything, for alerting.
         environment.admin().addServlet("live", new ProbeServlet(environment.healthChecks(), List.of("engine-thread"),
                 environment.getObjectMapper())).addMapping("/live");

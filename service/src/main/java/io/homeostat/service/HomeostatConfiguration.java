@@ -9,6 +9,7 @@ import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.config.IntakeFactory;
 import io.homeostat.service.config.PluginsFactory;
 import io.homeostat.service.config.PolicyFactory;
+import io.homeostat.service.config.OutboxFactory;
 import io.homeostat.service.config.RecordingFactory;
 import io.homeostat.service.config.TenantFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -67,6 +68,11 @@ public class HomeostatConfiguration extends Configuration {
     @Valid
     @NotNull
     @JsonProperty
+    private OutboxFactory outbox = new OutboxFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
     private AuthFactory auth = new AuthFactory();
 
     /** Per-tenant overrides of the policy (rate, approval risk, dry-run, auto-remediation default, allowed actions). */
@@ -94,6 +100,10 @@ public class HomeostatConfiguration extends Configuration {
 
     public AuthFactory getAuth() {
         return auth;
+    }
+
+    public OutboxFactory getOutbox() {
+        return outbox;
     }
 
     public RecordingFactory getRecording() {

@@ -19,11 +19,13 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A stalled database on the real service: the engine is stuck writing an issue while failing probes
- * keep arriving. Found before: evaluated after their window had passed on the session clock, they
- * opened nothing and every one had been answered 202. Now windows count by the probes' own time, so
- * each failing service gets its issue once the database answers; and once evaluation lags beyond its
- * bound, intake says so (503, Retry-After) and the health check is red instead of accepting blindly.
+ * A stalled database on the real service with an outbox that holds one entry: the engine waits for
+ * room while failing probes keep arriving. Found before: evaluated after their window had passed on
+ * the session clock, they opened nothing and every one had been answered 202. Now windows count by
+ * the probes' own time, so each failing service gets its issue once the database answers; and once
+ * evaluation lags beyond its bound, intake says so (503, Retry-After) and the health check is red
+ * instead of accepting blindly. (With the default outbox the engine does not wait at all:
+ * DatabaseOutageIntegrationTest.)
  */
 class LateEvaluationIntegrationTest {
     /** The shipped table with service_down's window shortened to 10 s, so that a 15 s stall outlasts it. */
@@ -40,11 +42,13 @@ class LateEvaluationIntegrationTest {
     @Test
     void probesAcceptedWhileTheEngineWasStuckOpenTheirIssuesAndIntakeRefusesOnceTheLagPassesItsBound() throws Exception {
         try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRES, directory);
-             TestApp app = TestApp.builder(directory, database).rule("thresholds.csv", thresholds()).intake("maxEvaluationLag", "3s").start();
+             TestApp app = TestApp.builder(directory, database).rule("thresholds.csv", thresholds()).intake("maxEvaluationLag", "3s")
+                     .outbox("maxSize", "1KiB").start();
              Connection blocker = database.connect()) {
             blocker.setAutoCommit(false);
             try (Statement statement = blocker.createStatement()) {
-                // The stall: the engine's next write (an issue) waits on this lock, as on a database that stopped answering.
+                // The stall: the outbox's next write (an issue) waits on this lock, as on a database that stopped answering; the
+                // entry after it finds the outbox full and holds the engine.
                 statement.execute("LOCK TABLE issues IN ACCESS EXCLUSIVE MODE");
             }
             for (int i = 0; i < 3; i++) {

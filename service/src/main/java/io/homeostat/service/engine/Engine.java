@@ -27,12 +27,13 @@ import org.slf4j.LoggerFactory;
 /**
  * The engine thread: the only thread that touches the KieSession. It drains the signal queue in
  * batches (insert the batch, fire all rules), feeds remediation outcomes back in, and hands each
- * batch's outputs to the {@link EngineOutputHandler}, retrying until they are persisted. It wakes at
- * least every tick so that timers and window edges take effect when no signal arrives.
+ * batch's outputs to the {@link EngineOutputHandler} (in the service, the outbox, which journals
+ * them and returns: the engine does not wait for the database). It wakes at least every tick so
+ * that timers and window edges take effect when no signal arrives.
  */
 public final class Engine implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(Engine.class);
-    /** Persisting a batch's outputs waits out a database fault however long it lasts (the lag gate refuses intake meanwhile). */
+    /** Handing a batch's outputs over is retried however long it fails (the lag gate refuses intake meanwhile): they cannot be dropped. */
     private static final Backoff OUTPUT_RETRY = new Backoff(Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(36_500));
 
     private volatile RuleBase ruleBase;

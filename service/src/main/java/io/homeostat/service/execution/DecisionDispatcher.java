@@ -3,27 +3,28 @@ package io.homeostat.service.execution;
 import com.codahale.metrics.Histogram;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
-import io.homeostat.service.engine.EngineOutputHandler;
 import io.homeostat.service.engine.EngineOutputs;
 import io.homeostat.service.engine.facts.DecisionOutcome;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.RemediationRecord;
+import io.homeostat.service.outbox.Outbox;
 import io.homeostat.service.store.Store;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The engine's output path in the service: persists a batch's issues, decisions and gate state,
- * with a pending remediation for every RUN decision, in one transaction, and only then hands
- * those remediations and any rollbacks to the executor and new escalations to the notifier.
+ * The store end of the outbox: persists a batch's issues, decisions and gate state, with a pending
+ * remediation for every RUN decision, in one transaction with the entry's number, and only then
+ * hands those remediations and any rollbacks to the executor and new escalations to the notifier.
  */
-public final class DecisionDispatcher implements EngineOutputHandler {
+public final class DecisionDispatcher implements Outbox.Sink {
     private final Store store;
     private final RemediationExecutor executor;
     private final EscalationNotifier notifier;
@@ -41,7 +42,12 @@ public final class DecisionDispatcher implements EngineOutputHandler {
     }
 
     @Override
-    public void handle(EngineOutputs outputs) {
+    public long applied() {
+        return store.outboxApplied();
+    }
+
+    @Override
+    public void apply(long seq, EngineOutputs outputs, boolean dispatch) {
         Instant now = Instant.now();
         List<RemediationRecord> pending = new ArrayList<>();
         List<DecisionRecord> toRun = new ArrayList<>();
@@ -51,18 +57,27 @@ public final class DecisionDispatcher implements EngineOutputHandler {
                 toRun.add(decision);
             }
         }
-        List<EscalationRecord> escalations = store.recordOutputs(outputs, pending);
+        Optional<List<EscalationRecord>> recorded = store.recordOutputs(seq, outputs, pending);
+        if (recorded.isEmpty()) {
+            return; // applied before a crash cut the outbox's bookkeeping short
+        }
+        List<EscalationRecord> escalations = recorded.get();
         outputs.issues().forEach(issueLog::committed);
 
         metrics.counter("homeostat.issues.opened").inc(outputs.issuesOpened());
         for (DecisionRecord decision : outputs.decisions()) {
             metrics.counter("homeostat.decisions." + decision.outcome()).inc();
-            if (outputs.oldestSignalNanos() != 0) {
+            if (outputs.oldestSignalNanos() != 0 && dispatch) {
                 // From the acceptance of the batch's oldest signal to the commit: an upper bound.
                 latency.update(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - outputs.oldestSignalNanos()));
             }
         }
         metrics.counter("homeostat.escalations").inc(escalations.size());
+        if (!dispatch) {
+            // Replayed at start-up: the restore marks these pending attempts interrupted and the rules decide
+            // again; the notifier sends pending escalations when it starts.
+            return;
+        }
         for (int i = 0; i < pending.size(); i++) {
             executor.submit(pending.get(i), toRun.get(i));
         }

@@ -18,6 +18,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
 
 /**
@@ -59,62 +61,82 @@ public final class Store {
      * escalations that are new (an issue escalates once).
      */
     public List<EscalationRecord> recordOutputs(EngineOutputs outputs, List<RemediationRecord> pending) {
+        return jdbi.inTransaction(handle -> record(handle, outputs, pending));
+    }
+
+    /**
+     * The same, as outbox entry {@code seq}: the entry's number is stored in the same transaction, and
+     * an entry numbered no higher than one already applied is not applied again (empty), so that an
+     * entry a crash left between the commit and the outbox's own bookkeeping is applied once.
+     */
+    public Optional<List<EscalationRecord>> recordOutputs(long seq, EngineOutputs outputs, List<RemediationRecord> pending) {
         return jdbi.inTransaction(handle -> {
-            for (IssueRecord issue : outputs.issues()) {
-                issues.upsert(handle, issue);
-            }
-            for (DecisionRecord decision : outputs.decisions()) {
-                decisions.insert(handle, decision);
-            }
-            for (RemediationRecord remediation : pending) {
-                remediations.insertPending(handle, remediation);
-            }
-            for (ProposalRecord proposal : outputs.proposals()) {
-                proposals.upsert(handle, proposal);
-            }
-            for (BreakerRecord breaker : outputs.breakers()) {
-                gateState.upsert(handle, breaker);
-            }
-            for (ApprovalRecord approval : outputs.approvals()) {
-                approvals.upsert(handle, approval);
-            }
-            for (StatisticsRecord stats : outputs.statistics()) {
-                gateState.upsert(handle, stats);
-            }
-            List<EscalationRecord> fresh = new ArrayList<>();
-            for (EscalationRecord escalation : outputs.escalations()) {
-                if (escalations.insertIfNew(handle, escalation)) {
-                    fresh.add(escalation);
-                }
-            }
-            // Last in the transaction: the audit head is the one lock every writer shares.
-            Instant now = Instant.now();
-            List<AuditEvent> audited = new ArrayList<>();
-            for (DecisionRecord decision : outputs.decisions()) {
-                Map<String, Object> detail = new LinkedHashMap<>();
-                detail.put("issueId", decision.issueId());
-                detail.put("issueType", decision.issueType());
-                detail.put("resource", decision.resource());
-                detail.put("action", decision.actionId());
-                detail.put("outcome", decision.outcome());
-                detail.put("parameters", decision.parameters());
-                audited.add(AuditEvent.of(decision.tenant(), Actor.ENGINE, "decision", decision.id(), decision.reason(), detail));
-            }
-            for (RemediationRecord remediation : pending) {
-                audited.add(AuditEvent.of(remediation.tenant(), Actor.ENGINE, "remediation.pending", remediation.id(), null,
-                        Map.of("decisionId", remediation.decisionId(), "resource", remediation.resource(), "action", remediation.actionId())));
-            }
-            for (RollbackRequest rollback : outputs.rollbacks()) {
-                audited.add(AuditEvent.of(null, Actor.ENGINE, "rollback.requested", rollback.decisionId(), rollback.reason(),
-                        Map.of()));
-            }
-            for (EscalationRecord escalation : fresh) {
-                audited.add(AuditEvent.of(escalation.tenant(), Actor.ENGINE, "escalation", escalation.id(), escalation.reason(),
-                        Map.of("issueId", escalation.issueId(), "issueType", escalation.issueType(), "resource", escalation.resource())));
-            }
-            audit.appendAll(handle, audited, now);
-            return fresh;
+            int advanced = handle.createUpdate("UPDATE outbox_applied SET seq = :seq WHERE id = 1 AND seq < :seq")
+                    .bind("seq", seq).execute();
+            return advanced == 0 ? Optional.<List<EscalationRecord>>empty() : Optional.of(record(handle, outputs, pending));
         });
+    }
+
+    /** The highest outbox entry number applied (0 when none). */
+    public long outboxApplied() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT seq FROM outbox_applied WHERE id = 1").mapTo(Long.class).one());
+    }
+
+    private List<EscalationRecord> record(Handle handle, EngineOutputs outputs, List<RemediationRecord> pending) {
+        for (IssueRecord issue : outputs.issues()) {
+            issues.upsert(handle, issue);
+        }
+        for (DecisionRecord decision : outputs.decisions()) {
+            decisions.insert(handle, decision);
+        }
+        for (RemediationRecord remediation : pending) {
+            remediations.insertPending(handle, remediation);
+        }
+        for (ProposalRecord proposal : outputs.proposals()) {
+            proposals.upsert(handle, proposal);
+        }
+        for (BreakerRecord breaker : outputs.breakers()) {
+            gateState.upsert(handle, breaker);
+        }
+        for (ApprovalRecord approval : outputs.approvals()) {
+            approvals.upsert(handle, approval);
+        }
+        for (StatisticsRecord stats : outputs.statistics()) {
+            gateState.upsert(handle, stats);
+        }
+        List<EscalationRecord> fresh = new ArrayList<>();
+        for (EscalationRecord escalation : outputs.escalations()) {
+            if (escalations.insertIfNew(handle, escalation)) {
+                fresh.add(escalation);
+            }
+        }
+        // Last in the transaction: the audit head is the one lock every writer shares.
+        Instant now = Instant.now();
+        List<AuditEvent> audited = new ArrayList<>();
+        for (DecisionRecord decision : outputs.decisions()) {
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("issueId", decision.issueId());
+            detail.put("issueType", decision.issueType());
+            detail.put("resource", decision.resource());
+            detail.put("action", decision.actionId());
+            detail.put("outcome", decision.outcome());
+            detail.put("parameters", decision.parameters());
+            audited.add(AuditEvent.of(decision.tenant(), Actor.ENGINE, "decision", decision.id(), decision.reason(), detail));
+        }
+        for (RemediationRecord remediation : pending) {
+            audited.add(AuditEvent.of(remediation.tenant(), Actor.ENGINE, "remediation.pending", remediation.id(), null,
+                    Map.of("decisionId", remediation.decisionId(), "resource", remediation.resource(), "action", remediation.actionId())));
+        }
+        for (RollbackRequest rollback : outputs.rollbacks()) {
+            audited.add(AuditEvent.of(null, Actor.ENGINE, "rollback.requested", rollback.decisionId(), rollback.reason(),
+                    Map.of()));
+        }
+        for (EscalationRecord escalation : fresh) {
+            audited.add(AuditEvent.of(escalation.tenant(), Actor.ENGINE, "escalation", escalation.id(), escalation.reason(),
+                    Map.of("issueId", escalation.issueId(), "issueType", escalation.issueType(), "resource", escalation.resource())));
+        }
+        audit.appendAll(handle, audited, now);
+        return fresh;
     }
 
     public IssueStore issues() {

@@ -173,6 +173,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> intake = new LinkedHashMap<>();
         private final Map<String, Object> policy = new LinkedHashMap<>();
         private final Map<String, Object> engine = new LinkedHashMap<>();
+        private final Map<String, Object> outbox = new LinkedHashMap<>();
         private final Map<String, Object> pluginOptions = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
         private final Map<String, Object> tenants = new LinkedHashMap<>();
@@ -205,6 +206,11 @@ public final class TestApp implements AutoCloseable {
 
         public Builder engine(String key, Object value) {
             engine.put(key, value);
+            return this;
+        }
+
+        public Builder outbox(String key, Object value) {
+            outbox.put(key, value);
             return this;
         }
 
@@ -265,6 +271,9 @@ public final class TestApp implements AutoCloseable {
             config.put("engine", engineConfig);
             config.put("intake", intake);
             config.put("recording", Map.of("directory", directory.resolve("signals").toString()));
+            Map<String, Object> outboxConfig = new LinkedHashMap<>(Map.of("directory", directory.resolve("outbox").toString()));
+            outboxConfig.putAll(outbox);
+            config.put("outbox", outboxConfig);
             config.put("policy", policy);
             config.put("execution", execution);
             // notify.webhook validates its url when it loads; tests that do not care send escalations to a closed port.

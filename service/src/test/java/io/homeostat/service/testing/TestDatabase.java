@@ -37,14 +37,18 @@ public final class TestDatabase implements AutoCloseable {
             return new TestDatabase(kind, "jdbc:h2:" + directory.resolve("homeostat").toAbsolutePath()
                     + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH", "sa", "org.h2.Driver", null);
         }
-        String base = System.getProperty("homeostat.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
-        String user = System.getProperty("homeostat.test.postgres.user", "postgres");
+        return postgres(System.getProperty("homeostat.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test"),
+                System.getProperty("homeostat.test.postgres.user", "postgres"));
+    }
+
+    /** A new schema in the PostgreSQL at {@code base} (a {@link PrivatePostgres}, say), as user {@code user}. */
+    public static TestDatabase postgres(String base, String user) throws SQLException {
         String schema = "hs_" + UUID.randomUUID().toString().replace("-", "").substring(0, 16);
         try (Connection connection = DriverManager.getConnection(base, user, "");
              Statement statement = connection.createStatement()) {
             statement.execute("CREATE SCHEMA " + schema);
         }
-        return new TestDatabase(kind, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, user,
+        return new TestDatabase(Kind.POSTGRES, base + (base.contains("?") ? "&" : "?") + "currentSchema=" + schema, user,
                 "org.postgresql.Driver", schema);
     }
 
