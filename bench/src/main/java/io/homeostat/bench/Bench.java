@@ -216,7 +216,7 @@ public final class Bench {
                             "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
                             "requestLog", Map.of("appenders", List.of())),
                     "database", Map.of("driverClass", "org.h2.Driver",
-                            "url", "jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL",
+                            "url", "jdbc:h2:" + directory.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL;WRITE_DELAY=0",
                             "user", "sa", "password", ""),
                     "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString(), "reloadDebounce", "100ms"),
                     "plugins", Map.of("directory", plugins.toAbsolutePath().toString(),

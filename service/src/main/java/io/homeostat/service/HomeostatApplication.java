@@ -193,6 +193,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         }
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");
         LOG.info("database: {}", DatabaseDescription.describe(configuration.getDatabase()));
+        String notDurable = DatabaseDescription.durabilityWarning(configuration.getDatabase());
+        if (notDurable != null) {
+            LOG.warn("database: {}", notDurable);
+        }
         Store store = new Store(jdbi, environment.getObjectMapper());
         LOG.info("API keys: {}", AdminKeyBootstrap.ensure(store.keys(), configuration.getAuth().getAdminKey(), System.out,
                 Clock.systemUTC()));
@@ -237,7 +241,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 Duration.ofMillis(configuration.getEngine().getTick().toMilliseconds()),
                 Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
                 .withWindows(configuration.getPolicy().windows())
-                .restoringFrom(now -> StartupState.load(store, policy, now, recentSignals(configuration, now)))
+                .restoringFrom(now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile))
                 .whenDead(new FatalThreads())
                 .withMaxIterationTime(configuration.getEngine().getMaxIterationTime());
         if (configuration.getRecording().isEnabled()) {

@@ -54,6 +54,10 @@ class LateEvaluationIntegrationTest {
             for (int i = 0; i < 3; i++) {
                 assertThat(app.signals(TestApp.signal("service:trigger", "probe.success", 0)).statusCode()).isEqualTo(202);
             }
+            // Its outputs wait in the outbox; the next batch's outputs do not fit beside them, and the engine waits.
+            await().atMost(Duration.ofSeconds(10)).until(() -> outboxDepth(app) >= 1);
+            String second = TestApp.signal("service:trigger-2", "probe.success", 0);
+            assertThat(app.signals(second, second, second).statusCode()).isEqualTo(202);
             await().atMost(Duration.ofSeconds(10)).until(() -> lagMillis(app) >= 300);
 
             List<String> failing = List.of("service:a", "service:b", "service:c", "service:d", "service:e");
@@ -89,7 +93,7 @@ class LateEvaluationIntegrationTest {
                         resources.add(issue.get("resource").asText());
                     }
                 }
-                assertThat(resources).containsExactlyInAnyOrder("service:trigger", "service:a", "service:b", "service:c", "service:d",
+                assertThat(resources).containsExactlyInAnyOrder("service:trigger", "service:trigger-2", "service:a", "service:b", "service:c", "service:d",
                         "service:e");
             });
             await().atMost(Duration.ofSeconds(10)).until(() -> lagMillis(app) < 1_000);
@@ -100,6 +104,10 @@ class LateEvaluationIntegrationTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> app.get(app.admin("/healthcheck")).statusCode() == 200);
             assertThat(app.get(app.admin("/ready")).statusCode()).isEqualTo(200);
         }
+    }
+
+    private static int outboxDepth(TestApp app) throws Exception {
+        return TestApp.parse(app.get(app.admin("/healthcheck")).body()).get("outbox").get("depth").asInt();
     }
 
     private static long lagMillis(TestApp app) throws Exception {

@@ -45,6 +45,24 @@ public interface RemediationAction extends ExtensionPoint {
     }
 
     /**
+     * Called at start-up for an attempt that a crash of the service cut short while it ran (its
+     * record still says running): looks at the world and finishes the job, under the same remediation
+     * id (the idempotency key) as the attempt. Returns success when the action's effect is in place
+     * (done before the crash, or completed now), failure when it is not and could not be completed,
+     * {@link ActionResult#notApplicable} when the action does not apply, and empty when the action
+     * cannot tell (the default): the service then marks the attempt interrupted and lets
+     * verification judge whether the problem went away, as before 1.5.0. Must not do the work twice:
+     * an effect already in place is reported, not repeated.
+     *
+     * @param startedAt when the interrupted attempt started, so that its effect can be told apart from
+     *     what was there before it (a process started after it, say)
+     * @since 1.5.0
+     */
+    default Optional<ActionResult> reconcile(ActionContext context, java.time.Instant startedAt) throws Exception {
+        return Optional.empty();
+    }
+
+    /**
      * Checks the plugin's settings (its section of config.yml) when its jar loads, so that a bad
      * setting fails then — start-up stops, a hot reload rejects the jar and the last good version
      * keeps working — instead of during an incident. Returns every problem, each naming its path

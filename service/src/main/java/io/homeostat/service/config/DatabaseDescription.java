@@ -11,6 +11,22 @@ public final class DatabaseDescription {
     private DatabaseDescription() {
     }
 
+    /**
+     * Why this database may lose a commit that an action already acted on, or null. An H2 file keeps
+     * the last half-second of commits in memory (WRITE_DELAY, 500 ms by default): a killed process
+     * loses them, though the executor already ran the action they recorded (seen: a restart run
+     * twice after a kill -9). PostgreSQL's commits are durable; so are H2's with WRITE_DELAY=0.
+     */
+    public static String durabilityWarning(DataSourceFactory database) {
+        String url = database.getUrl();
+        if (!url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:mem:")
+                || url.toUpperCase(java.util.Locale.ROOT).replace(" ", "").contains(";WRITE_DELAY=0")) {
+            return null;
+        }
+        return "the H2 database keeps its last commits in memory for up to half a second: a killed process loses them, though "
+                + "an action may already have run on them. Add ;WRITE_DELAY=0 to database.url (config.yml's default has it)";
+    }
+
     public static String describe(DataSourceFactory database) {
         String url = USER_INFO.matcher(database.getUrl()).replaceFirst("//***@");
         url = SECRET_PARAMETER.matcher(url).replaceAll("$1***");

@@ -117,6 +117,85 @@ public final class RemediationExecutor implements Managed {
         });
     }
 
+    /**
+     * At start-up, for an attempt a crash left running: queued behind other work on its resource, its
+     * plugin looks at the world and finishes the job under the attempt's id ({@code reconcile}); the
+     * outcome is stored and fed back as any attempt's. When the plugin cannot tell, or is gone, the
+     * attempt is marked interrupted and verification judges whether it helped.
+     */
+    public void reconcile(RemediationRecord running) {
+        perResource.execute(key(running), () -> {
+            try {
+                runReconcile(running);
+            } catch (RuntimeException e) {
+                LOG.error("reconciling remediation {} failed inside the executor", running.id(), e);
+                interrupted(running, "interrupted by a restart; reconciling it failed: " + e.getMessage());
+            }
+        });
+    }
+
+    private void runReconcile(RemediationRecord attempt) {
+        Optional<LoadedAction> found = plugins.action(attempt.actionId());
+        Optional<DecisionRecord> decision = stores.decisions().find(attempt.decisionId());
+        if (found.isEmpty() || decision.isEmpty()) {
+            interrupted(attempt, "interrupted by a restart; " + (found.isEmpty() ? "no loaded plugin provides " + attempt.actionId()
+                    : "its decision is not stored") + " to tell whether it acted, so verification decides whether it helped");
+            return;
+        }
+        LoadedAction loaded = found.get();
+        Instant started = attempt.startedAt() == null ? attempt.createdAt() : attempt.startedAt();
+        running.incrementAndGet();
+        loaded.enter();
+        try {
+            Duration timeout = timeouts.apply(attempt.actionId());
+            IssueReference issue = new IssueReference(attempt.issueId(), decision.get().issueType(), decision.get().severity(), attempt.tenant());
+            ServiceActionContext context = context(attempt, issue, decision.get().parameters(), settings.apply(loaded.pluginId()), timeout);
+            PluginCaller.Outcome<Optional<ActionResult>> asked = caller.call(loaded, attempt.actionId() + " reconcile", timeout,
+                    () -> loaded.action().reconcile(context, started));
+            if (!asked.ok() || asked.value().isEmpty()) {
+                interrupted(attempt, "interrupted by a restart; " + (asked.ok() ? attempt.actionId() + " cannot tell whether it acted"
+                        : asked.problem()) + ", so verification decides whether it helped");
+                return;
+            }
+            ActionResult result = asked.value().get();
+            Map<String, String> details = new LinkedHashMap<>(result.details());
+            details.putIfAbsent("reconciled", "after a restart");
+            List<String> lines = context.loggedLines();
+            if (!lines.isEmpty()) {
+                details.put("log", String.join("\n", lines));
+            }
+            String message = "reconciled after a restart: " + result.message();
+            boolean snapshot = store.snapshot(attempt.id()).isPresent();
+            if (!result.applicable()) {
+                finish(attempt, RemediationRecord.NOT_APPLICABLE, message, details, started, 1, false);
+            } else {
+                finish(attempt, result.succeeded(), message, details, started, 1, snapshot);
+            }
+        } finally {
+            loaded.exit();
+            running.decrementAndGet();
+        }
+    }
+
+    /** running → interrupted, stored and fed back, so that verification decides whether the attempt helped. */
+    private void interrupted(RemediationRecord attempt, String message) {
+        Instant now = Instant.now();
+        try {
+            STORE_RETRY.call("marking remediation " + attempt.id() + " interrupted", () -> {
+                store.interruptRunning(attempt, message, now);
+                return null;
+            }, this::storeRetry, () -> !stopping);
+        } catch (Backoff.GaveUp e) {
+            LOG.error("could not mark remediation {} interrupted ({}); it is reconciled again at the next start", attempt.id(), e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        LOG.warn("remediation {} ({} on {}): {}", attempt.id(), attempt.actionId(), attempt.resource(), message);
+        feedback.accept(RemediationOutcome.interrupted(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
+                attempt.actionId(), message, now.toEpochMilli(), store.snapshot(attempt.id()).isPresent()));
+    }
+
     private static String key(RemediationRecord remediation) {
         return remediation.tenant() + "\u0000" + remediation.resource();
     }

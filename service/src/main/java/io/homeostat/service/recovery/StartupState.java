@@ -39,6 +39,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,10 +48,11 @@ import org.slf4j.LoggerFactory;
  * their strategies, probations of issues fixed in the last probation period, breakers, approvals,
  * learned statistics, auto-remediation switches,
  * escalations (so that none is sent twice) and the remediation events of the last day (so that
- * rate windows still count them). Attempts a crash left pending or running are reconciled: marked
- * interrupted in the store, then handed to the rules as outcomes, so that a running one is
- * verified (and rolled back if it did not help) and a pending one is decided again. Nothing is
- * forgotten and no attempt runs twice.
+ * rate windows still count them). Attempts a crash left pending are marked interrupted and handed
+ * to the rules as not started, so that they are decided again; attempts it left running go to the
+ * executor, whose plugin looks at the world and finishes the job under the same idempotency key
+ * (or, when it cannot tell, the attempt is marked interrupted and verification judges whether it
+ * helped, rolling back if not). Nothing is forgotten and no attempt runs twice.
  */
 public final class StartupState {
     private static final Logger LOG = LoggerFactory.getLogger(StartupState.class);
@@ -68,12 +70,19 @@ public final class StartupState {
         return decisionId == null ? null : store.decisions().find(decisionId).map(DecisionRecord::blastGroup).orElse(null);
     }
 
-    public static RestoredState load(Store store, PolicySettings policy, long now, List<Signal> recentSignals) {
+    /**
+     * @param reconcile takes each attempt a crash left running: the executor asks its plugin to look at
+     *     the world and finish the job, and feeds the outcome back as any attempt's (or, when the plugin
+     *     cannot tell, marks it interrupted and lets verification judge)
+     */
+    public static RestoredState load(Store store, PolicySettings policy, long now, List<Signal> recentSignals,
+                                     Consumer<RemediationRecord> reconcile) {
         List<Object> facts = new ArrayList<>();
         List<Object> events = new ArrayList<>();
         Instant at = Instant.ofEpochMilli(now);
 
-        List<RemediationRecord> interrupted = store.remediations().interruptUnfinished(at);
+        List<RemediationRecord> interrupted = store.remediations().interruptPending(at);
+        List<RemediationRecord> running = store.remediations().running();
 
         Map<String, IssueRecord> issues = new HashMap<>();
         for (IssueRecord issue : store.issues().active()) {
@@ -133,12 +142,15 @@ public final class StartupState {
             }
         }
         for (RemediationRecord remediation : interrupted) {
-            boolean started = RemediationRecord.RUNNING.equals(remediation.state());
-            boolean snapshot = store.remediations().snapshot(remediation.id()).isPresent();
-            events.add(new RemediationOutcome(remediation.decisionId(), remediation.issueId(), remediation.tenant(), remediation.resource(),
-                    remediation.actionId(), false, "interrupted by a restart", now, started, started, snapshot, true));
-            LOG.warn("remediation {} ({} on {}) was {} when the service stopped: {}", remediation.id(), remediation.actionId(),
-                    remediation.resource(), remediation.state(), started ? "verifying whether it helped" : "deciding it again");
+            events.add(RemediationOutcome.notStarted(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
+                    remediation.resource(), remediation.actionId(), "interrupted by a restart before it started", now));
+            LOG.warn("remediation {} ({} on {}) was pending when the service stopped: deciding it again", remediation.id(),
+                    remediation.actionId(), remediation.resource());
+        }
+        for (RemediationRecord remediation : running) {
+            LOG.warn("remediation {} ({} on {}) was running when the service stopped: asking its plugin whether its effect is in place",
+                    remediation.id(), remediation.actionId(), remediation.resource());
+            reconcile.accept(remediation);
         }
         // Probation after a fix: the same problem back within it escalates instead of looping through the fix.
         Map<String, Probation> probations = new HashMap<>();
@@ -171,7 +183,8 @@ public final class StartupState {
             facts.add(new Escalation(e.id(), e.issueId(), e.tenant(), e.resource(), e.issueType(), e.reason(), e.createdAt().toEpochMilli()));
         }
         LOG.info("restored {} facts from the store ({} recent signals from the recording, {} resolved issues kept as tombstones); "
-                + "{} interrupted attempts reconciled", facts.size(), recentSignals.size(), tombstones, interrupted.size());
+                + "{} pending attempts to decide again, {} running ones to reconcile", facts.size(), recentSignals.size(), tombstones,
+                interrupted.size(), running.size());
         return new RestoredState(facts, events);
     }
 

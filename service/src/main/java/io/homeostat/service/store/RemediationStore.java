@@ -114,29 +114,42 @@ public final class RemediationStore {
     }
 
     /**
-     * Start-up reconciliation: every attempt a crash left pending or running is marked
-     * interrupted, in one statement per state, and returned as it was, so that the engine can
-     * verify it (running) or decide it again (pending). Nothing is ever run again under the same id.
+     * Start-up reconciliation: every attempt a crash left pending is marked interrupted and returned
+     * as it was, so that the gates decide it again. Nothing is ever run again under the same id.
      */
-    public List<RemediationRecord> interruptUnfinished(Instant now) {
+    public List<RemediationRecord> interruptPending(Instant now) {
         return jdbi.inTransaction(handle -> {
-            List<RemediationRecord> unfinished = handle.createQuery("SELECT " + COLUMNS + " FROM remediations "
-                            + "WHERE state IN (:pending, :running) ORDER BY created_at, id")
-                    .bind("pending", RemediationRecord.PENDING).bind("running", RemediationRecord.RUNNING)
-                    .map((rs, ctx) -> read(rs)).list();
-            for (RemediationRecord remediation : unfinished) {
-                String message = RemediationRecord.PENDING.equals(remediation.state())
-                        ? "interrupted by a restart before it started; the gates decide again"
-                        : "interrupted by a restart while running; verification decides whether it helped";
-                handle.createUpdate("UPDATE remediations SET state = :interrupted, message = :message, finished_at = :now "
-                                + "WHERE id = :id AND state = :state")
-                        .bind("interrupted", RemediationRecord.INTERRUPTED).bind("message", message).bind("now", now)
-                        .bind("id", remediation.id()).bind("state", remediation.state()).execute();
-                audited(handle, remediation.id(), "remediation.interrupted", message,
-                        Map.of("before", remediation.state(), "after", RemediationRecord.INTERRUPTED), now, Actor.START_UP);
+            List<RemediationRecord> pending = handle.createQuery("SELECT " + COLUMNS + " FROM remediations "
+                            + "WHERE state = :pending ORDER BY created_at, id")
+                    .bind("pending", RemediationRecord.PENDING).map((rs, ctx) -> read(rs)).list();
+            for (RemediationRecord remediation : pending) {
+                interrupt(handle, remediation, "interrupted by a restart before it started; the gates decide again", now);
             }
-            return unfinished;
+            return pending;
         });
+    }
+
+    /** Attempts a crash left running: the executor asks their plugins to look at the world and finish them (reconcile). */
+    public List<RemediationRecord> running() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE state = :running "
+                        + "ORDER BY created_at, id")
+                .bind("running", RemediationRecord.RUNNING).map((rs, ctx) -> read(rs)).list());
+    }
+
+    /** running → interrupted: its plugin could not tell whether it acted, so verification decides whether it helped. */
+    public void interruptRunning(RemediationRecord remediation, String message, Instant now) {
+        jdbi.useTransaction(handle -> interrupt(handle, remediation, message, now));
+    }
+
+    private void interrupt(org.jdbi.v3.core.Handle handle, RemediationRecord remediation, String message, Instant now) {
+        int updated = handle.createUpdate("UPDATE remediations SET state = :interrupted, message = :message, finished_at = :now "
+                        + "WHERE id = :id AND state = :state")
+                .bind("interrupted", RemediationRecord.INTERRUPTED).bind("message", message).bind("now", now)
+                .bind("id", remediation.id()).bind("state", remediation.state()).execute();
+        if (updated == 1) {
+            audited(handle, remediation.id(), "remediation.interrupted", message,
+                    Map.of("before", remediation.state(), "after", RemediationRecord.INTERRUPTED), now, Actor.START_UP);
+        }
     }
 
     /** Attempts that passed the gates since {@code since}: the rate windows' events, re-asserted at start-up. */

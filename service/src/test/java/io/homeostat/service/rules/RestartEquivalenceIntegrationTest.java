@@ -205,7 +205,9 @@ class RestartEquivalenceIntegrationTest {
             session.close();
             List<Signal> recent = SignalJournal.recent(recording, Instant.ofEpochMilli(now).minus(Signal.LIFETIME),
                     Instant.ofEpochMilli(now + 1));
-            RestoredState restored = StartupState.load(store, policy, now, recent);
+            RestoredState restored = StartupState.load(store, policy, now, recent, running -> {
+                throw new AssertionError("no attempt is left running in this test: " + running);
+            });
             session = newSession(now);
             session.restore(restored.facts());
             session.insertAll(restored.events());

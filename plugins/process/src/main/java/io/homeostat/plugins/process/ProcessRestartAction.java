@@ -71,6 +71,53 @@ public class ProcessRestartAction implements RemediationAction {
         return target.restartCommand().isEmpty() ? restartOwnProcess(target, context) : runRestartCommand(target, context);
     }
 
+    /**
+     * After a crash of the service cut a restart short: a process of the resource that started after
+     * the attempt began is the restart's, and is reported (after its health URL answers, where one is
+     * configured) rather than restarted again; none running means the crash came between stop and
+     * start, and one is started; the old one still running means it was never stopped, and the
+     * restart is done now. With a restart command the plugin cannot tell whether it ran: empty.
+     */
+    @Override
+    public Optional<ActionResult> reconcile(ActionContext context, Instant startedAt) throws Exception {
+        Optional<ProcessTarget> found = ProcessTarget.find(context.settings(), context.resource());
+        if (found.isEmpty()) {
+            return Optional.of(ActionResult.notApplicable("resource " + context.resource() + " is not allow-listed under "
+                    + context.settings().path() + ".resources; nothing was run", Map.of()));
+        }
+        ProcessTarget target = found.get();
+        if (!target.restartCommand().isEmpty()) {
+            return Optional.empty();
+        }
+        Path pidFile = target.pidFile().orElseThrow();
+        Optional<ProcessHandle> current = runningProcess(pidFile, target, context);
+        Optional<Instant> began = current.flatMap(process -> process.info().startInstant());
+        // Start times are kept to the clock tick: a process started in the same instant as the attempt is its own.
+        if (began.isPresent() && !began.get().isBefore(startedAt.minusSeconds(1))) {
+            long pid = current.get().pid();
+            Map<String, String> details = new LinkedHashMap<>(Map.of("newPid", Long.toString(pid), "reconciled", "effect in place"));
+            if (target.healthUrl().isPresent()) {
+                Instant until = earliest(Instant.now().plus(target.startTimeout()), context.deadline());
+                int status = healthProbe.awaitHealthy(target.healthUrl().get(), until, current.get()::isAlive);
+                details.put("healthStatus", Integer.toString(status));
+                if (status < 200 || status >= 300) {
+                    return Optional.of(ActionResult.failure("the interrupted restart had started pid " + pid + ", but "
+                            + target.healthUrl().get() + " did not answer 2xx in time", details));
+                }
+            }
+            return Optional.of(ActionResult.success("the interrupted restart had started pid " + pid + " at " + began.get()
+                    + "; it is running, not restarted again", details));
+        }
+        context.logger().info(current.isPresent()
+                ? "pid " + current.get().pid() + " predates the interrupted restart: restarting it now"
+                : "no process running after the interrupted restart: starting one");
+        ActionResult completed = restartOwnProcess(target, context);
+        Map<String, String> details = new LinkedHashMap<>(completed.details());
+        details.put("reconciled", current.isPresent() ? "restarted" : "started");
+        return Optional.of(completed.succeeded() ? ActionResult.success("completed after an interrupted restart: " + completed.message(),
+                details) : ActionResult.failure("could not complete an interrupted restart: " + completed.message(), details));
+    }
+
     private ActionResult restartOwnProcess(ProcessTarget target, ActionContext context) throws Exception {
         Map<String, String> details = new LinkedHashMap<>();
         Path pidFile = target.pidFile().orElseThrow();
@@ -94,24 +141,19 @@ public class ProcessRestartAction implements RemediationAction {
             builder.redirectOutput(ProcessBuilder.Redirect.DISCARD);
         }
         Process started = builder.start();
+        // Recorded at once, before it settles: if the service dies now, the restart after it must find this
+        // process (reconcile) rather than start a second one. A process that exits at once leaves a pid file
+        // naming a dead process, which reads as "none running", as the stopped old one would.
+        writePid(pidFile, started.pid());
         details.put("newPid", Long.toString(started.pid()));
         context.logger().info("started " + target.command().get(0) + " as pid " + started.pid());
 
         Instant startDeadline = earliest(Instant.now().plus(target.startTimeout()), context.deadline());
-        try {
-            Thread.sleep(Math.min(target.settleTime().toMillis(), context.remaining().toMillis()));
-        } finally {
-            // The pid file names only a process that is alive: one that exited at once (it could not
-            // bind its port, say) must not replace the record of what runs, and one still settling
-            // when the call is interrupted must not run untracked.
-            if (started.isAlive()) {
-                writePid(pidFile, started.pid());
-            }
-        }
+        Thread.sleep(Math.min(target.settleTime().toMillis(), context.remaining().toMillis()));
         if (!started.isAlive()) {
             details.put("exitCode", Integer.toString(started.exitValue()));
             return ActionResult.failure("restarted process exited within " + target.settleTime().toMillis() + " ms (exit code "
-                    + started.exitValue() + "); the pid file was left as it was", details);
+                    + started.exitValue() + ")", details);
         }
         if (target.healthUrl().isPresent()) {
             int status = healthProbe.awaitHealthy(target.healthUrl().get(), startDeadline, started::isAlive);

@@ -108,15 +108,72 @@ class ProcessRestartActionTest {
     }
 
     @Test
-    void reportsAProcessThatDiesRightAfterStartingAndKeepsThePidFile() throws Exception {
+    void reportsAProcessThatDiesRightAfterStartingAndRecordedItAtOnce() throws Exception {
         Files.writeString(directory.resolve("svc.pid"), "999999999");
         Map<String, Object> entry = sleeper();
         entry.put("command", List.of("false"));
         ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(10)));
         assertThat(result.succeeded()).isFalse();
-        assertThat(result.message()).contains("exited").contains("pid file was left as it was");
-        // A process that exited never replaces the record of what runs.
-        assertThat(Files.readString(directory.resolve("svc.pid"))).isEqualTo("999999999");
+        assertThat(result.message()).contains("exited");
+        // Recorded before it settles, so that a crash of the service meanwhile does not start a second one;
+        // a dead pid reads as "none running", as the stopped old one would.
+        assertThat(Files.readString(directory.resolve("svc.pid"))).isEqualTo(result.details().get("newPid"));
+    }
+
+    @Test
+    void reconcileReportsTheProcessAnInterruptedRestartStartedAndStartsNoOther() throws Exception {
+        java.time.Instant attemptStarted = java.time.Instant.now();
+        Process started = new ProcessBuilder("sleep", "300").start();
+        toKill.add(started.toHandle());
+        Files.writeString(directory.resolve("svc.pid"), Long.toString(started.pid()));
+
+        ActionResult result = action.reconcile(new TestActionContext("service:demo", Map.of(), settings(sleeper()), Duration.ofSeconds(20)),
+                attemptStarted).orElseThrow();
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(result.message()).contains("not restarted again");
+        assertThat(result.details()).containsEntry("reconciled", "effect in place");
+        assertThat(started.isAlive()).isTrue();
+        assertThat(Files.readString(directory.resolve("svc.pid"))).isEqualTo(Long.toString(started.pid()));
+    }
+
+    @Test
+    void reconcileStartsTheProcessWhenTheCrashCameBetweenStopAndStart() throws Exception {
+        Process stopped = new ProcessBuilder("sleep", "300").start();
+        Files.writeString(directory.resolve("svc.pid"), Long.toString(stopped.pid()));
+        java.time.Instant attemptStarted = java.time.Instant.now();
+        stopped.destroy();
+        stopped.waitFor();
+
+        ActionResult result = action.reconcile(new TestActionContext("service:demo", Map.of(), settings(sleeper()), Duration.ofSeconds(20)),
+                attemptStarted).orElseThrow();
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(result.details()).containsEntry("reconciled", "started").doesNotContainKey("oldPid");
+        long now = Long.parseLong(Files.readString(directory.resolve("svc.pid")).trim());
+        assertThat(ProcessHandle.of(now)).hasValueSatisfying(handle -> assertThat(handle.isAlive()).isTrue());
+    }
+
+    @Test
+    void reconcileRestartsAProcessThatPredatesTheAttempt() throws Exception {
+        Process old = new ProcessBuilder("sleep", "300").start();
+        toKill.add(old.toHandle());
+        Files.writeString(directory.resolve("svc.pid"), Long.toString(old.pid()));
+        Thread.sleep(2_100); // start times are kept to the second: the attempt began clearly after it
+
+        ActionResult result = action.reconcile(new TestActionContext("service:demo", Map.of(), settings(sleeper()), Duration.ofSeconds(20)),
+                java.time.Instant.now()).orElseThrow();
+
+        assertThat(result.succeeded()).as(result.message()).isTrue();
+        assertThat(result.details()).containsEntry("reconciled", "restarted").containsEntry("oldPid", Long.toString(old.pid()));
+        assertThat(old.waitFor(5, java.util.concurrent.TimeUnit.SECONDS)).as("the old process was stopped").isTrue();
+    }
+
+    @Test
+    void reconcileCannotTellWhetherARestartCommandRan() throws Exception {
+        Map<String, Object> entry = new HashMap<>(Map.of("restartCommand", List.of("true")));
+        assertThat(action.reconcile(new TestActionContext("service:demo", Map.of(), settings(entry), Duration.ofSeconds(5)),
+                java.time.Instant.now())).isEmpty();
     }
 
     @Test

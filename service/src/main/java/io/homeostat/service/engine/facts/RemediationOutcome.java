@@ -34,6 +34,16 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
     }
 
     /** An attempt whose action said it does not apply to the resource: nothing was done. */
+    /**
+     * A crash cut the attempt short while it ran and its plugin cannot tell whether it acted
+     * (or no loaded plugin provides it any more): verification decides whether it helped.
+     */
+    public static RemediationOutcome interrupted(String decisionId, String issueId, String tenant, String resource, String actionId,
+                                                 String message, long time, boolean snapshotTaken) {
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, true, snapshotTaken,
+                true);
+    }
+
     public static RemediationOutcome notApplicable(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                    String message, long time) {
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, false, false, false);
