@@ -39,8 +39,9 @@ import org.slf4j.LoggerFactory;
  * (only if it is still pending: an attempt never runs twice), takes a snapshot when the action is
  * reversible, calls the plugin through {@link PluginCaller}, retries transient failures with
  * exponential backoff under the same idempotency key, rolls back a failed reversible action,
- * records the result and feeds the outcome back to the engine. Rollbacks the rules ask for after
- * a failed verification run here too.
+ * records the result and feeds the outcome back to the engine; everything one attempt carries from
+ * step to step is its {@link Attempt}. Rollbacks the rules ask for after a failed verification run
+ * here too, and so does the reconciliation of attempts a crash left running.
  */
 public final class RemediationExecutor implements Managed {
     /** Marking an attempt running and storing its outcome ride out a database fault of up to two minutes. */
@@ -143,34 +144,28 @@ public final class RemediationExecutor implements Managed {
             return;
         }
         LoadedAction loaded = found.get();
-        Instant started = attempt.startedAt() == null ? attempt.createdAt() : attempt.startedAt();
         running.incrementAndGet();
         loaded.enter();
         try {
-            Duration timeout = timeouts.apply(attempt.actionId());
-            IssueReference issue = new IssueReference(attempt.issueId(), decision.get().issueType(), decision.get().severity(), attempt.tenant());
-            ServiceActionContext context = context(attempt, issue, decision.get().parameters(), settings.apply(loaded.pluginId()), timeout);
-            PluginCaller.Outcome<Optional<ActionResult>> asked = caller.call(loaded, attempt.actionId() + " reconcile", timeout,
-                    () -> loaded.action().reconcile(context, started));
+            Attempt reconciling = new Attempt(attempt, loaded, new IssueReference(attempt.issueId(), decision.get().issueType(),
+                    decision.get().severity(), attempt.tenant()), decision.get().parameters(), settings.apply(loaded.pluginId()),
+                    timeouts.apply(attempt.actionId()), attempt.startedAt() == null ? attempt.createdAt() : attempt.startedAt());
+            ServiceActionContext context = reconciling.context();
+            PluginCaller.Outcome<Optional<ActionResult>> asked = caller.call(loaded, attempt.actionId() + " reconcile", reconciling.timeout(),
+                    () -> loaded.action().reconcile(context, reconciling.started()));
             if (!asked.ok() || asked.value().isEmpty()) {
                 interrupted(attempt, "interrupted by a restart; " + (asked.ok() ? attempt.actionId() + " cannot tell whether it acted"
                         : asked.problem()) + ", so verification decides whether it helped");
                 return;
             }
             ActionResult result = asked.value().get();
-            Map<String, String> details = new LinkedHashMap<>(result.details());
-            details.putIfAbsent("reconciled", "after a restart");
-            List<String> lines = context.loggedLines();
-            if (!lines.isEmpty()) {
-                details.put("log", String.join("\n", lines));
-            }
-            String message = "reconciled after a restart: " + result.message();
-            boolean snapshot = store.snapshot(attempt.id()).isPresent();
-            if (!result.applicable()) {
-                finish(attempt, RemediationRecord.NOT_APPLICABLE, message, details, started, 1, false);
-            } else {
-                finish(attempt, result.succeeded(), message, details, started, 1, snapshot);
-            }
+            reconciling.details().putAll(result.details());
+            reconciling.details().putIfAbsent("reconciled", "after a restart");
+            reconciling.keepLog();
+            store.snapshot(attempt.id()).ifPresent(reconciling::snapshot);
+            String state = !result.applicable() ? RemediationRecord.NOT_APPLICABLE
+                    : result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED;
+            finish(reconciling, state, "reconciled after a restart: " + result.message(), 1);
         } finally {
             loaded.exit();
             running.decrementAndGet();
@@ -203,7 +198,7 @@ public final class RemediationExecutor implements Managed {
     private void run(RemediationRecord pending, DecisionRecord decision) {
         Optional<LoadedAction> found = plugins.action(pending.actionId());
         if (found.isEmpty()) {
-            finish(pending, false, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now(), 0, false);
+            finish(pending, RemediationRecord.FAILED, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now(), 0, false);
             return;
         }
         LoadedAction loaded = found.get();
@@ -230,85 +225,70 @@ public final class RemediationExecutor implements Managed {
         running.incrementAndGet();
         loaded.enter(); // a replaced plugin is unloaded only when this call has returned
         try {
-            Duration timeout = timeouts.apply(pending.actionId());
-            IssueReference issue = new IssueReference(pending.issueId(), decision.issueType(), decision.severity(), pending.tenant());
-            PluginSettings pluginSettings = settings.apply(loaded.pluginId());
-            Map<String, String> details = new LinkedHashMap<>();
-
-            String snapshot = null;
-            if (loaded.action().metadata().reversible()) {
-                ServiceActionContext context = context(pending, issue, decision.parameters(), pluginSettings, timeout);
-                PluginCaller.Outcome<Optional<String>> taken = caller.call(loaded, pending.actionId() + " snapshot", timeout,
-                        () -> loaded.action().snapshot(context));
-                if (!taken.ok()) {
-                    finish(pending, false, "no snapshot, so not acting: " + taken.problem(), details, started, 0, false);
-                    return;
-                }
-                if (taken.value().isPresent()) {
-                    snapshot = taken.value().get();
-                    store.saveSnapshot(pending.id(), snapshot);
-                    details.put("snapshot", "taken");
-                }
-            }
-
-            ServiceActionContext[] last = new ServiceActionContext[1];
-            PluginCaller.Retried retried = PluginCaller.retrying(retries.applyAsInt(pending.actionId()) + 1, backoff, () -> {
-                last[0] = context(pending, issue, decision.parameters(), pluginSettings, timeout);
-                ServiceActionContext call = last[0];
-                return caller.action(loaded, pending.actionId(), timeout, () -> loaded.action().execute(call));
-            }, () -> metrics.counter("homeostat.remediations.retries").inc());
-            if (retried.interrupted()) {
-                // The service is stopping and could not wait: whether the action acted is unknown. The row
-                // stays "running"; start-up reconciliation hands it to verification. Never recorded as failed.
-                LOG.warn("service stopping: remediation {} ({}) left running; it is reconciled at the next start",
-                        pending.id(), pending.actionId());
-                return;
-            }
-            ActionResult result = retried.result();
-            int attempts = retried.attempts();
-            ServiceActionContext context = last[0];
-            details.putAll(result.details());
-            List<String> lines = context.loggedLines();
-            if (!lines.isEmpty()) {
-                details.put("log", String.join("\n", lines));
-            }
-            String message = result.message();
-            if (!result.applicable()) {
-                // It did nothing: recorded as such, and the rules try the next strategy without counting a failure.
-                finish(pending, RemediationRecord.NOT_APPLICABLE, message, details, started, attempts, false);
-                return;
-            }
-            if (!result.succeeded() && snapshot != null) {
-                // It failed partway: put things back as they were before reporting the failure.
-                ActionResult undone = undo(loaded, pending, issue, decision.parameters(), pluginSettings, timeout, snapshot);
-                details.put("rollback", undone.succeeded() ? "succeeded" : "failed");
-                message = message + "; rollback " + (undone.succeeded() ? "succeeded" : "failed: " + undone.message());
-            }
-            finish(pending, result.succeeded(), message, details, started, attempts, snapshot != null);
+            Attempt attempt = new Attempt(pending, loaded, new IssueReference(pending.issueId(), decision.issueType(), decision.severity(),
+                    pending.tenant()), decision.parameters(), settings.apply(loaded.pluginId()), timeouts.apply(pending.actionId()), started);
+            act(attempt);
         } catch (RuntimeException e) {
             LOG.error("remediation {} failed inside the executor", pending.id(), e);
-            finish(pending, false, "executor error: " + e.getMessage(), Map.of(), started, 0, false);
+            finish(pending, RemediationRecord.FAILED, "executor error: " + e.getMessage(), Map.of(), started, 0, false);
         } finally {
             loaded.exit();
             running.decrementAndGet();
         }
     }
 
-    private static ServiceActionContext context(RemediationRecord remediation, IssueReference issue, Map<String, String> parameters,
-                                                PluginSettings pluginSettings, Duration timeout) {
-        return new ServiceActionContext(remediation.id(), remediation.resource(), issue, parameters, pluginSettings,
-                Instant.now().plus(timeout));
+    /** Snapshot (when reversible), execute with retries of transient failures, undo a failure that has a snapshot, finish. */
+    private void act(Attempt attempt) {
+        if (attempt.loaded().action().metadata().reversible()) {
+            ServiceActionContext context = attempt.context();
+            PluginCaller.Outcome<Optional<String>> taken = caller.call(attempt.loaded(), attempt.actionId() + " snapshot", attempt.timeout(),
+                    () -> attempt.loaded().action().snapshot(context));
+            if (!taken.ok()) {
+                finish(attempt, RemediationRecord.FAILED, "no snapshot, so not acting: " + taken.problem(), 0);
+                return;
+            }
+            if (taken.value().isPresent()) {
+                store.saveSnapshot(attempt.record().id(), taken.value().get());
+                attempt.snapshot(taken.value().get());
+            }
+        }
+        PluginCaller.Retried retried = PluginCaller.retrying(retries.applyAsInt(attempt.actionId()) + 1, backoff, () -> {
+            ServiceActionContext call = attempt.context();
+            return caller.action(attempt.loaded(), attempt.actionId(), attempt.timeout(), () -> attempt.loaded().action().execute(call));
+        }, () -> metrics.counter("homeostat.remediations.retries").inc());
+        if (retried.interrupted()) {
+            // The service is stopping and could not wait: whether the action acted is unknown. The row
+            // stays "running"; start-up reconciliation looks at the world. Never recorded as failed.
+            LOG.warn("service stopping: remediation {} ({}) left running; it is reconciled at the next start",
+                    attempt.record().id(), attempt.actionId());
+            return;
+        }
+        ActionResult result = retried.result();
+        attempt.details().putAll(result.details());
+        attempt.keepLog();
+        String message = result.message();
+        if (!result.applicable()) {
+            // It did nothing: recorded as such, and the rules try the next strategy without counting a failure.
+            finish(attempt, RemediationRecord.NOT_APPLICABLE, message, retried.attempts());
+            return;
+        }
+        if (!result.succeeded() && attempt.snapshot() != null) {
+            // It failed partway: put things back as they were before reporting the failure.
+            ActionResult undone = undo(attempt);
+            attempt.details().put("rollback", undone.succeeded() ? "succeeded" : "failed");
+            message = message + "; rollback " + (undone.succeeded() ? "succeeded" : "failed: " + undone.message());
+        }
+        finish(attempt, result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED, message, retried.attempts());
     }
 
-    private ActionResult undo(LoadedAction loaded, RemediationRecord remediation, IssueReference issue, Map<String, String> parameters,
-                              PluginSettings pluginSettings, Duration timeout, String snapshot) {
-        ServiceActionContext context = context(remediation, issue, parameters, pluginSettings, timeout);
-        ActionResult result = caller.action(loaded, remediation.actionId() + " rollback", timeout,
-                () -> loaded.action().rollback(context, snapshot));
-        store.recordRollback(remediation.id(), result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED,
+    private ActionResult undo(Attempt attempt) {
+        ServiceActionContext context = attempt.context();
+        ActionResult result = caller.action(attempt.loaded(), attempt.actionId() + " rollback", attempt.timeout(),
+                () -> attempt.loaded().action().rollback(context, attempt.snapshot()));
+        store.recordRollback(attempt.record().id(), result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED,
                 result.message());
         metrics.counter("homeostat.rollbacks." + (result.succeeded() ? "succeeded" : "failed")).inc();
-        LOG.info("rollback of remediation {} ({}) on {}: {}", remediation.id(), remediation.actionId(), remediation.resource(),
+        LOG.info("rollback of remediation {} ({}) on {}: {}", attempt.record().id(), attempt.actionId(), attempt.record().resource(),
                 result.message());
         return result;
     }
@@ -334,8 +314,10 @@ public final class RemediationExecutor implements Managed {
                 ActionResult result;
                 loaded.get().enter();
                 try {
-                    result = undo(loaded.get(), remediation, issue, decision.map(DecisionRecord::parameters).orElse(Map.of()),
-                            settings.apply(loaded.get().pluginId()), timeouts.apply(remediation.actionId()), snapshot.get());
+                    Attempt attempt = new Attempt(remediation, loaded.get(), issue, decision.map(DecisionRecord::parameters).orElse(Map.of()),
+                            settings.apply(loaded.get().pluginId()), timeouts.apply(remediation.actionId()), Instant.now());
+                    attempt.snapshot(snapshot.get());
+                    result = undo(attempt);
                 } finally {
                     loaded.get().exit();
                 }
@@ -349,10 +331,9 @@ public final class RemediationExecutor implements Managed {
         feedback.accept(new RollbackOutcome(request.decisionId(), succeeded, message));
     }
 
-    private void finish(RemediationRecord pending, boolean succeeded, String message, Map<String, String> details, Instant started,
-                        int attempts, boolean snapshotTaken) {
-        finish(pending, succeeded ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED, message, details, started, attempts,
-                snapshotTaken && succeeded);
+    private void finish(Attempt attempt, String state, String message, int attempts) {
+        finish(attempt.record(), state, message, attempt.details(), attempt.started(), attempts,
+                attempt.snapshot() != null && RemediationRecord.SUCCEEDED.equals(state));
     }
 
     private void finish(RemediationRecord pending, String state, String message, Map<String, String> details, Instant started,
