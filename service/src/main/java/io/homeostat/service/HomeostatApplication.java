@@ -62,6 +62,7 @@ import io.homeostat.service.health.PluginsHealthCheck;
 import io.homeostat.service.health.RuleBaseHealthCheck;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.intake.LagGate;
+import io.homeostat.service.intake.LiveSignalGate;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.recording.SignalJournal;
 import io.homeostat.service.recording.SignalRecorder;
@@ -280,9 +281,13 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
 
         LagGate lag = configuration.getIntake().buildLagGate(queue);
         environment.metrics().gauge("homeostat.engine.lag_seconds", () -> () -> lag.lag().toMillis() / 1000.0);
+        LiveSignalGate live = configuration.getIntake().buildLiveSignalGate(queue);
+        environment.metrics().gauge("homeostat.engine.live_signals", () -> live::live);
+        LOG.info("intake: the engine may hold {} live signals (intake.maxLiveSignals; 0 derives it from the heap of {} MB)", live.bound(),
+                Runtime.getRuntime().maxMemory() >> 20);
         Intake intake = new Intake(environment.getObjectMapper().getFactory(),
                 configuration.getIntake().buildParser(),
-                queue, lag, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
+                queue, lag, live, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
@@ -308,7 +313,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
 
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));
-        environment.healthChecks().register("intake", new IntakeHealthCheck(queue));
+        environment.healthChecks().register("intake", new IntakeHealthCheck(queue, live));
         environment.healthChecks().register("evaluation-lag", new EvaluationLagHealthCheck(lag));
         environment.healthChecks().register("engine-thread", new EngineThreadHealthCheck(engine));
         environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, lag.bound()));

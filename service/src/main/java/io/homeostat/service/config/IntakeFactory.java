@@ -6,6 +6,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.homeostat.service.engine.SignalQueue;
 import io.homeostat.service.intake.LagGate;
+import io.homeostat.service.intake.LiveSignalGate;
 import io.homeostat.service.intake.SignalParser;
 import java.util.concurrent.TimeUnit;
 import jakarta.validation.constraints.Max;
@@ -44,6 +45,16 @@ public class IntakeFactory {
     @JsonProperty
     private Duration maxEvaluationLag = Duration.seconds(30);
 
+    /**
+     * The most signals the engine may hold at once (each lives a signal's lifetime, 15 minutes);
+     * at it, intake answers 503 until signals expire. 0: derived from the heap, 40% of it at 600
+     * bytes a signal (measured: 449, docs/BENCHMARKS.md (g)), so that the live set cannot run the
+     * JVM out of memory whatever the signal rate.
+     */
+    @Min(0)
+    @JsonProperty
+    private long maxLiveSignals = 0;
+
     /** The largest request body any endpoint reads; larger ones answer 413. */
     @JsonProperty
     private DataSize maxRequestBody = DataSize.mebibytes(8);
@@ -65,6 +76,16 @@ public class IntakeFactory {
     /** The signal parser with these bounds. */
     public SignalParser buildParser() {
         return new SignalParser(maxFutureSkew.toJavaDuration(), maxAge.toJavaDuration());
+    }
+
+    /** The live-signal bound in force: the configured one, or the one derived from the heap. */
+    public long liveSignalBound(long maxHeapBytes) {
+        return maxLiveSignals > 0 ? maxLiveSignals : Math.max(10_000, maxHeapBytes * 2 / 5 / 600);
+    }
+
+    /** The gate that refuses signals while the engine holds {@link #liveSignalBound} of them. */
+    public LiveSignalGate buildLiveSignalGate(SignalQueue queue) {
+        return new LiveSignalGate(queue, liveSignalBound(Runtime.getRuntime().maxMemory()));
     }
 
     /** The gate that refuses signals while evaluation lags beyond {@code maxEvaluationLag}. */

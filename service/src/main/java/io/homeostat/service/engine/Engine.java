@@ -254,7 +254,8 @@ public final class Engine implements Managed {
                 ruleErrors.inc();
                 LOG.error("engine iteration failed on a batch of {} signals; continuing", batch.size(), e);
             } finally {
-                queue.evaluated();
+                EngineSession current = session;
+                queue.evaluated(current == null ? 0 : current.liveSignals());
             }
             lastLoopNanos = System.nanoTime();
         }

@@ -358,6 +358,11 @@ public final class EngineSession implements AutoCloseable {
         return session.getSessionClock().getCurrentTime();
     }
 
+    /** Signals the session holds until their lifetime passes. */
+    public long liveSignals() {
+        return expiry.live();
+    }
+
     public long factCount() {
         return session.getFactCount();
     }

@@ -37,6 +37,8 @@ final class SignalExpiry {
     private ArrayList<FactHandle> lastBucket;
     /** Signals past their lifetime when inserted: removed right after the fire that evaluates them. */
     private final ArrayList<FactHandle> late = new ArrayList<>();
+    /** Signals tracked and not yet past their expiry: what the session holds (a rule's own delete is counted until then). */
+    private long live;
 
     SignalExpiry(KieBase kieBase) {
         this.lifetimeMillis = lifetime(kieBase).toMillis();
@@ -55,6 +57,7 @@ final class SignalExpiry {
      * while {@link #expire} before a fire must not take it before the rules have seen it.
      */
     void track(FactHandle handle, long signalTime, long now) {
+        live++;
         long expiresAt = signalTime + lifetimeMillis;
         long key = Math.floorDiv(expiresAt + 999, 1_000) * 1_000;
         if (key <= now) {
@@ -68,6 +71,11 @@ final class SignalExpiry {
         lastBucket.add(handle);
     }
 
+    /** Signals the session holds: the live set that the heap must hold (docs/BENCHMARKS.md (g)). */
+    long live() {
+        return live;
+    }
+
     /** Deletes the late signals of the fire that just ran; returns how many. */
     int expireLate(KieSession session) {
         int removed = 0;
@@ -77,6 +85,7 @@ final class SignalExpiry {
                 removed++;
             }
         }
+        live -= late.size();
         late.clear();
         return removed;
     }
@@ -87,6 +96,7 @@ final class SignalExpiry {
         for (Map.Entry<Long, ArrayList<FactHandle>> first = buckets.firstEntry(); first != null && first.getKey() <= now;
                 first = buckets.firstEntry()) {
             buckets.pollFirstEntry();
+            live -= first.getValue().size();
             if (first.getKey() == lastKey) {
                 lastKey = Long.MIN_VALUE;
                 lastBucket = null;

@@ -50,9 +50,15 @@ public final class SignalQueue {
         return taken;
     }
 
-    /** The engine has evaluated the batch it took last and handed its outputs on. */
-    void evaluated() {
+    /** The engine has evaluated the batch it took last and handed its outputs on; its session now holds {@code live} signals. */
+    void evaluated(long live) {
         inFlightSinceNanos = 0;
+        liveSignals = live;
+    }
+
+    /** Signals the engine's session held after its last batch: what the heap holds, for intake's live-signal bound. */
+    public long liveSignals() {
+        return liveSignals;
     }
 
     /**
@@ -60,6 +66,8 @@ public final class SignalQueue {
      * waited (in the engine's current batch, or else at the head of the queue); zero when there is none.
      * It grows while the engine is stuck, whether or not more signals arrive.
      */
+    private volatile long liveSignals;
+
     public Duration lag() {
         long since = inFlightSinceNanos;
         if (since == 0) {

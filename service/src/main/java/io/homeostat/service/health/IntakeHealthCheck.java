@@ -2,20 +2,32 @@ package io.homeostat.service.health;
 
 import com.codahale.metrics.health.HealthCheck;
 import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.intake.LiveSignalGate;
 
-/** Intake queue depth against capacity: unhealthy from 90% full, when 429s are near. */
+/**
+ * Intake queue depth against capacity (unhealthy from 90% full, when 429s are near) and the live
+ * signals the engine holds against the bound for its heap (unhealthy at it: intake answers 503).
+ */
 public final class IntakeHealthCheck extends HealthCheck {
     private final SignalQueue queue;
+    private final LiveSignalGate live;
 
-    public IntakeHealthCheck(SignalQueue queue) {
+    public IntakeHealthCheck(SignalQueue queue, LiveSignalGate live) {
         this.queue = queue;
+        this.live = live;
     }
 
     @Override
     protected Result check() {
         int depth = queue.depth();
         int capacity = queue.capacity();
-        ResultBuilder result = Result.builder().withDetail("depth", depth).withDetail("capacity", capacity);
+        long held = live.live();
+        ResultBuilder result = Result.builder().withDetail("depth", depth).withDetail("capacity", capacity)
+                .withDetail("liveSignals", held).withDetail("liveSignalBound", live.bound());
+        if (held >= live.bound()) {
+            return result.unhealthy().withMessage("the engine holds " + held + " live signals, the bound for its heap (" + live.bound()
+                    + "): intake refuses signals until they expire").build();
+        }
         String message = depth + " of " + capacity + " signals waiting";
         return depth * 10L >= capacity * 9L ? result.unhealthy().withMessage(message).build() : result.healthy().withMessage(message).build();
     }

@@ -30,8 +30,11 @@ public final class Intake {
     private final Meter rejected;
     private final Meter refusedLagging;
     private final LagGate lag;
+    private final LiveSignalGate live;
+    private final Meter refusedFull;
 
-    public Intake(JsonFactory json, SignalParser parser, SignalQueue queue, LagGate lag, Clock clock, int maxBatch, MetricRegistry metrics) {
+    public Intake(JsonFactory json, SignalParser parser, SignalQueue queue, LagGate lag, LiveSignalGate live, Clock clock, int maxBatch,
+                  MetricRegistry metrics) {
         this.json = Objects.requireNonNull(json, "json");
         this.parser = Objects.requireNonNull(parser, "parser");
         this.queue = Objects.requireNonNull(queue, "queue");
@@ -41,6 +44,8 @@ public final class Intake {
         this.rejected = metrics.meter("homeostat.signals.rejected");
         this.refusedLagging = metrics.meter("homeostat.signals.refused_lagging");
         this.lag = Objects.requireNonNull(lag, "lag");
+        this.live = Objects.requireNonNull(live, "live");
+        this.refusedFull = metrics.meter("homeostat.signals.refused_full");
     }
 
     /**
@@ -50,7 +55,8 @@ public final class Intake {
      * @param keyTenant the sending key's tenant (every signal is of it), or null for an all-tenants key
      * @throws BadBatchException when the body is not a batch or holds too many signals (nothing queued)
      * @throws QueueFullException when the good signals do not fit in the queue (nothing queued)
-     * @throws LaggingException when evaluation lags beyond its bound (nothing read or queued)
+     * @throws LaggingException when evaluation lags beyond its bound, or the engine holds as many live
+     *     signals as its heap is sized for (nothing read or queued)
      * @throws com.fasterxml.jackson.core.JsonParseException when the body is not well-formed JSON
      */
     public IntakeResult submit(InputStream body, boolean atomic, String keyTenant)
@@ -60,6 +66,12 @@ public final class Intake {
             refusedLagging.mark();
             throw new LaggingException("evaluation is " + behind.get().toSeconds() + " s behind (bound " + lag.bound().toSeconds()
                     + " s); nothing was queued, retry the batch");
+        }
+        java.util.Optional<Long> held = live.exceeded();
+        if (held.isPresent()) {
+            refusedFull.mark();
+            throw new LaggingException("the engine holds " + held.get() + " live signals, the bound for its heap (" + live.bound()
+                    + "); nothing was queued, retry the batch once older signals have expired");
         }
         long receivedNanos = System.nanoTime();
         Instant now = clock.instant();
@@ -137,7 +149,10 @@ public final class Intake {
         }
     }
 
-    /** Evaluation lags beyond its bound: a signal accepted now would be evaluated too late; nothing was queued. */
+    /**
+     * Evaluation lags beyond its bound (a signal accepted now would be evaluated too late), or the
+     * engine holds as many live signals as its heap is sized for: 503, retry later; nothing was queued.
+     */
     public static final class LaggingException extends Exception {
         private static final long serialVersionUID = 1L;
 

@@ -63,6 +63,21 @@ class SignalExpiryTest {
     }
 
     @Test
+    void theLiveSignalCountFollowsWhatTheSessionHolds() throws Exception {
+        try (EngineSession session = session(new RuleBaseCompiler().compile(RuleSwapTest.shippedPlus(null, null)))) {
+            session.insert(Signal.of("host:a", "cpu.utilization", 1, T0));
+            session.insert(Signal.of("host:b", "cpu.utilization", 2, T0));
+            // Late: older than its lifetime on arrival, evaluated once and gone.
+            session.insert(Signal.of("host:c", "cpu.utilization", 3, T0 - Duration.ofMinutes(20).toMillis()));
+            assertThat(session.liveSignals()).isEqualTo(3);
+            session.fire();
+            assertThat(session.liveSignals()).isEqualTo(2).isEqualTo(session.facts(Signal.class).size());
+            valuesAt(session, Duration.ofMinutes(15).plusSeconds(1));
+            assertThat(session.liveSignals()).isZero();
+        }
+    }
+
+    @Test
     void aRuleFileMayDeclareALongerLifetime() throws Exception {
         RuleBase rules = new RuleBaseCompiler().compile(RuleSwapTest.shippedPlus("longer.drl", LONGER));
         assertThat(SignalExpiry.lifetime(rules.kieBase())).isEqualTo(Duration.ofHours(1));

@@ -1,0 +1,52 @@
+package io.homeostat.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import io.homeostat.service.testing.TestApp;
+import io.homeostat.service.testing.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Memory bounded by design: the engine holds each signal for its lifetime, so the live set grows
+ * with the signal rate; at the bound (derived from the heap, or intake.maxLiveSignals) intake
+ * answers 503 instead of letting the JVM run out of memory, and says why in the answer, the health
+ * check and a metric.
+ */
+class LiveSignalBoundIntegrationTest {
+    @TempDir
+    Path directory;
+
+    @Test
+    void atItsLiveSignalBoundIntakeRefusesWithA503AndSaysWhy() throws Exception {
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+             TestApp app = TestApp.builder(directory, database).intake("maxLiveSignals", 50).start()) {
+            String[] batch = new String[50];
+            for (int i = 0; i < batch.length; i++) {
+                batch[i] = TestApp.signal("host:h" + i, "cpu.utilization", 10);
+            }
+            assertThat(app.signals(batch).statusCode()).isEqualTo(202);
+            await().atMost(Duration.ofSeconds(10)).until(() -> intake(app).get("liveSignals").asLong() == 50);
+
+            HttpResponse<String> refused = app.signals(TestApp.signal("host:more", "cpu.utilization", 10));
+            assertThat(refused.statusCode()).isEqualTo(503);
+            assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
+            assertThat(TestApp.parse(refused.body()).get("message").asText()).contains("holds 50 live signals").contains("bound");
+            JsonNode intake = intake(app);
+            assertThat(intake.get("healthy").asBoolean()).isFalse();
+            assertThat(intake.get("liveSignalBound").asLong()).isEqualTo(50);
+            assertThat(app.get(app.admin("/ready")).statusCode()).isEqualTo(503);
+            assertThat(app.environment().metrics().meter("homeostat.signals.refused_full").getCount()).isEqualTo(1);
+            assertThat(app.get(app.admin("/live")).statusCode()).as("alive: a restart would not help").isEqualTo(200);
+        }
+    }
+
+    private static JsonNode intake(TestApp app) throws Exception {
+        return TestApp.parse(app.get(app.admin("/healthcheck")).body()).get("intake");
+    }
+}
