@@ -282,9 +282,14 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         LagGate lag = configuration.getIntake().buildLagGate(queue);
         environment.metrics().gauge("homeostat.engine.lag_seconds", () -> () -> lag.lag().toMillis() / 1000.0);
         LiveSignalGate live = configuration.getIntake().buildLiveSignalGate(queue);
-        environment.metrics().gauge("homeostat.engine.live_signals", () -> live::live);
-        LOG.info("intake: the engine may hold {} live signals (intake.maxLiveSignals; 0 derives it from the heap of {} MB)", live.bound(),
-                Runtime.getRuntime().maxMemory() >> 20);
+        environment.metrics().gauge("homeostat.engine.live_signals", () -> live::signals);
+        environment.metrics().gauge("homeostat.engine.live_bytes", () -> live::heldBytes);
+        LOG.info("intake: the engine's signals may take {} MB of the {} MB heap (intake.liveSignalBudget, or derived from the heap)",
+                live.budgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        if (live.budgetBytes() > Runtime.getRuntime().maxMemory()) {
+            LOG.warn("intake.liveSignalBudget ({} MB) is larger than the heap ({} MB): a high enough signal rate runs the JVM out of "
+                    + "memory before intake refuses", live.budgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
+        }
         Intake intake = new Intake(environment.getObjectMapper().getFactory(),
                 configuration.getIntake().buildParser(),
                 queue, lag, live, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Memory bounded by design: the engine holds each signal for its lifetime, so the live set grows
- * with the signal rate; at the bound (derived from the heap, or intake.maxLiveSignals) intake
+ * with the signal rate; at its heap budget (derived from the heap, or intake.liveSignalBudget) intake
  * answers 503 instead of letting the JVM run out of memory, and says why in the answer, the health
  * check and a metric.
  */
@@ -23,9 +23,9 @@ class LiveSignalBoundIntegrationTest {
     Path directory;
 
     @Test
-    void atItsLiveSignalBoundIntakeRefusesWithA503AndSaysWhy() throws Exception {
+    void atItsHeapBudgetIntakeRefusesWithA503AndSaysWhy() throws Exception {
         try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
-             TestApp app = TestApp.builder(directory, database).intake("maxLiveSignals", 50).start()) {
+             TestApp app = TestApp.builder(directory, database).intake("liveSignalBudget", "40KiB").start()) {
             String[] batch = new String[50];
             for (int i = 0; i < batch.length; i++) {
                 batch[i] = TestApp.signal("host:h" + i, "cpu.utilization", 10);
@@ -36,10 +36,13 @@ class LiveSignalBoundIntegrationTest {
             HttpResponse<String> refused = app.signals(TestApp.signal("host:more", "cpu.utilization", 10));
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
-            assertThat(TestApp.parse(refused.body()).get("message").asText()).contains("holds 50 live signals").contains("bound");
+            // 50 signals of 50 resources: 50 x 449 + 50 x 712 bytes, past the 40 KiB budget.
+            assertThat(TestApp.parse(refused.body()).get("message").asText()).contains("holds 50 signals of 50 resources")
+                    .contains("against its heap budget");
             JsonNode intake = intake(app);
             assertThat(intake.get("healthy").asBoolean()).isFalse();
-            assertThat(intake.get("liveSignalBound").asLong()).isEqualTo(50);
+            assertThat(intake.get("liveBytes").asLong()).isEqualTo(50 * 449 + 50 * 712);
+            assertThat(intake.get("liveBudgetBytes").asLong()).isEqualTo(40 * 1024);
             assertThat(app.get(app.admin("/ready")).statusCode()).isEqualTo(503);
             assertThat(app.environment().metrics().meter("homeostat.signals.refused_full").getCount()).isEqualTo(1);
             assertThat(app.get(app.admin("/live")).statusCode()).as("alive: a restart would not help").isEqualTo(200);

@@ -46,16 +46,15 @@ public class IntakeFactory {
     private Duration maxEvaluationLag = Duration.seconds(30);
 
     /**
-     * The most signals the engine may hold at once (each lives a signal's lifetime, 15 minutes);
-     * at it, intake answers 503 until signals expire. 0: derived from the heap, 40% of it at 600
-     * bytes a signal (measured: 449, docs/BENCHMARKS.md (g)), so that the live set cannot run the
-     * JVM out of memory whatever the signal rate.
+     * The heap the engine's signals and resource views may take (estimated from their measured
+     * costs, docs/BENCHMARKS.md (g)); at it, intake answers 503 until signals expire. Unset: derived
+     * from the heap as the sizing rule has it (heap = 1.5 x held + 256 MB, docs/OPERATIONS.md), so that
+     * the live set cannot run the JVM out of memory whatever the signal rate.
      */
-    @Min(0)
     @JsonProperty
-    private long maxLiveSignals = 0;
+    private DataSize liveSignalBudget;
 
-    /** The largest request body any endpoint reads; larger ones answer 413. */
+        /** The largest request body any endpoint reads; larger ones answer 413. */
     @JsonProperty
     private DataSize maxRequestBody = DataSize.mebibytes(8);
 
@@ -78,14 +77,17 @@ public class IntakeFactory {
         return new SignalParser(maxFutureSkew.toJavaDuration(), maxAge.toJavaDuration());
     }
 
-    /** The live-signal bound in force: the configured one, or the one derived from the heap. */
-    public long liveSignalBound(long maxHeapBytes) {
-        return maxLiveSignals > 0 ? maxLiveSignals : Math.max(10_000, maxHeapBytes * 2 / 5 / 600);
+    /** The budget in force: the configured one, or the one derived from a heap of {@code maxHeapBytes}. */
+    public long liveSignalBudget(long maxHeapBytes) {
+        if (liveSignalBudget != null) {
+            return Math.max(1, liveSignalBudget.toBytes());
+        }
+        return Math.max(16L << 20, (maxHeapBytes - (256L << 20)) * 2 / 3);
     }
 
-    /** The gate that refuses signals while the engine holds {@link #liveSignalBound} of them. */
+    /** The gate that refuses signals while the engine holds {@link #liveSignalBudget} of heap in signals. */
     public LiveSignalGate buildLiveSignalGate(SignalQueue queue) {
-        return new LiveSignalGate(queue, liveSignalBound(Runtime.getRuntime().maxMemory()));
+        return new LiveSignalGate(queue, liveSignalBudget(Runtime.getRuntime().maxMemory()));
     }
 
     /** The gate that refuses signals while evaluation lags beyond {@code maxEvaluationLag}. */

@@ -255,7 +255,7 @@ public final class Engine implements Managed {
                 LOG.error("engine iteration failed on a batch of {} signals; continuing", batch.size(), e);
             } finally {
                 EngineSession current = session;
-                queue.evaluated(current == null ? 0 : current.liveSignals());
+                queue.evaluated(current == null ? 0 : current.liveSignals(), current == null ? 0 : current.liveResources());
             }
             lastLoopNanos = System.nanoTime();
         }

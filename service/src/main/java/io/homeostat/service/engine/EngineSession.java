@@ -363,6 +363,11 @@ public final class EngineSession implements AutoCloseable {
         return expiry.live();
     }
 
+    /** Resources the session keeps a view of (with their latest readings). */
+    public long liveResources() {
+        return viewHandles.size();
+    }
+
     public long factCount() {
         return session.getFactCount();
     }

@@ -50,15 +50,24 @@ public final class SignalQueue {
         return taken;
     }
 
-    /** The engine has evaluated the batch it took last and handed its outputs on; its session now holds {@code live} signals. */
-    void evaluated(long live) {
+    /**
+     * The engine has evaluated the batch it took last and handed its outputs on; its session now
+     * holds {@code live} signals and {@code resources} resource views.
+     */
+    void evaluated(long live, long resources) {
         inFlightSinceNanos = 0;
         liveSignals = live;
+        liveResources = resources;
     }
 
     /** Signals the engine's session held after its last batch: what the heap holds, for intake's live-signal bound. */
     public long liveSignals() {
         return liveSignals;
+    }
+
+    /** Resources the engine's session kept a view of after its last batch. */
+    public long liveResources() {
+        return liveResources;
     }
 
     /**
@@ -67,6 +76,7 @@ public final class SignalQueue {
      * It grows while the engine is stuck, whether or not more signals arrive.
      */
     private volatile long liveSignals;
+    private volatile long liveResources;
 
     public Duration lag() {
         long since = inFlightSinceNanos;

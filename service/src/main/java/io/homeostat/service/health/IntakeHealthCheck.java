@@ -5,8 +5,8 @@ import io.homeostat.service.engine.SignalQueue;
 import io.homeostat.service.intake.LiveSignalGate;
 
 /**
- * Intake queue depth against capacity (unhealthy from 90% full, when 429s are near) and the live
- * signals the engine holds against the bound for its heap (unhealthy at it: intake answers 503).
+ * Intake queue depth against capacity (unhealthy from 90% full, when 429s are near) and the heap
+ * the engine's signals take against their budget (unhealthy at it: intake answers 503).
  */
 public final class IntakeHealthCheck extends HealthCheck {
     private final SignalQueue queue;
@@ -21,12 +21,12 @@ public final class IntakeHealthCheck extends HealthCheck {
     protected Result check() {
         int depth = queue.depth();
         int capacity = queue.capacity();
-        long held = live.live();
+        long held = live.heldBytes();
         ResultBuilder result = Result.builder().withDetail("depth", depth).withDetail("capacity", capacity)
-                .withDetail("liveSignals", held).withDetail("liveSignalBound", live.bound());
-        if (held >= live.bound()) {
-            return result.unhealthy().withMessage("the engine holds " + held + " live signals, the bound for its heap (" + live.bound()
-                    + "): intake refuses signals until they expire").build();
+                .withDetail("liveSignals", live.signals()).withDetail("liveResources", live.resources()).withDetail("liveBytes", held)
+                .withDetail("liveBudgetBytes", live.budgetBytes());
+        if (held >= live.budgetBytes()) {
+            return result.unhealthy().withMessage(live.describe() + ": intake refuses signals until they expire").build();
         }
         String message = depth + " of " + capacity + " signals waiting";
         return depth * 10L >= capacity * 9L ? result.unhealthy().withMessage(message).build() : result.healthy().withMessage(message).build();

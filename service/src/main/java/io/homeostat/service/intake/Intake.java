@@ -70,8 +70,7 @@ public final class Intake {
         java.util.Optional<Long> held = live.exceeded();
         if (held.isPresent()) {
             refusedFull.mark();
-            throw new LaggingException("the engine holds " + held.get() + " live signals, the bound for its heap (" + live.bound()
-                    + "); nothing was queued, retry the batch once older signals have expired");
+            throw new LaggingException(live.describe() + "; nothing was queued, retry the batch once older signals have expired");
         }
         long receivedNanos = System.nanoTime();
         Instant now = clock.instant();

@@ -8,47 +8,69 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Refuses new signals while the engine's session holds as many live signals as the heap is sized
- * for. The live set grows with the signal rate times a signal's lifetime; without a bound a high
- * enough rate ran the JVM out of memory (issue 10: a 384 MiB heap under load), and a service that
- * dies takes every detection with it. With it, memory is bounded whatever the rate: intake answers
- * 503 until signals expire. Logs once when the bound is reached and once when it is left.
+ * Refuses new signals while what the engine holds would outgrow the heap. The live set grows with
+ * the signal rate times a signal's lifetime; without a bound a high enough rate ran the JVM out of
+ * memory (issue 10: a 384 MiB heap under load), and a service that dies takes every detection with
+ * it. Held bytes are estimated from the measured costs (docs/BENCHMARKS.md (g)): 449 bytes per live
+ * or queued signal and 712 per resource the engine keeps a view of. At the budget intake answers
+ * 503 until signals expire: memory is bounded whatever the rate. Logs once when the budget is
+ * reached and once when it is left.
  */
 public final class LiveSignalGate {
+    /** Heap per live signal, measured (docs/BENCHMARKS.md (g)). */
+    static final long BYTES_PER_SIGNAL = 449;
+    /** Heap per tracked resource, measured (docs/BENCHMARKS.md (g), per series). */
+    static final long BYTES_PER_RESOURCE = 712;
     private static final Logger LOG = LoggerFactory.getLogger(LiveSignalGate.class);
 
     private final SignalQueue queue;
-    private final long bound;
+    private final long budgetBytes;
     private final AtomicBoolean full = new AtomicBoolean();
 
-    public LiveSignalGate(SignalQueue queue, long bound) {
+    public LiveSignalGate(SignalQueue queue, long budgetBytes) {
         this.queue = Objects.requireNonNull(queue, "queue");
-        if (bound < 1) {
-            throw new IllegalArgumentException("the live-signal bound must be positive, was " + bound);
+        if (budgetBytes < 1) {
+            throw new IllegalArgumentException("the live-signal budget must be positive, was " + budgetBytes);
         }
-        this.bound = bound;
+        this.budgetBytes = budgetBytes;
     }
 
-    public long bound() {
-        return bound;
+    public long budgetBytes() {
+        return budgetBytes;
     }
 
-    public long live() {
-        return queue.liveSignals();
+    /** Signals held: live in the session and waiting in the queue. */
+    public long signals() {
+        return queue.liveSignals() + queue.depth();
     }
 
-    /** The live signals when they are at the bound (intake refuses), empty when intake may accept. */
+    public long resources() {
+        return queue.liveResources();
+    }
+
+    /** The estimated bytes the engine holds for its signals and resources. */
+    public long heldBytes() {
+        return signals() * BYTES_PER_SIGNAL + resources() * BYTES_PER_RESOURCE;
+    }
+
+    /** A sentence on what is held against the budget, for answers, the health check and the log. */
+    public String describe() {
+        return "the engine holds " + signals() + " signals of " + resources() + " resources (about " + (heldBytes() >> 20)
+                + " MB) against its heap budget of " + (budgetBytes >> 20) + " MB";
+    }
+
+    /** The estimated held bytes when they are at the budget (intake refuses), empty when intake may accept. */
     public Optional<Long> exceeded() {
-        long live = queue.liveSignals();
-        boolean over = live >= bound;
+        long held = heldBytes();
+        boolean over = held >= budgetBytes;
         if (full.compareAndSet(!over, over)) {
             if (over) {
-                LOG.warn("the engine holds {} live signals, the bound for this heap ({}): intake answers 503 until signals expire "
-                        + "(raise the heap, or intake.maxLiveSignals, or send fewer signals)", live, bound);
+                LOG.warn("{}: intake answers 503 until signals expire (raise the heap or intake.liveSignalBudget, or send fewer signals)",
+                        describe());
             } else {
-                LOG.info("live signals back under the bound of {} ({}): intake accepts signals again", bound, live);
+                LOG.info("{}: intake accepts signals again", describe());
             }
         }
-        return over ? Optional.of(live) : Optional.empty();
+        return over ? Optional.of(held) : Optional.empty();
     }
 }
