@@ -32,20 +32,18 @@ class KillDuringRestartIntegrationTest {
     Path home;
 
     private PackagedService service;
-    private String scenario = "unstarted";
 
     @AfterEach
     void cleanUp() throws Exception {
         if (service != null) {
             service.close();
-            service.keepLogs("kill-during-restart/" + scenario);
         }
         for (long pid : startedPids()) {
             ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
         }
     }
 
-    private void prepare() throws Exception {
+    private void prepare(KillPoint point) throws Exception {
         Path managed = home.resolve("managed.sh");
         Files.writeString(managed, """
                 #!/usr/bin/env bash
@@ -55,7 +53,8 @@ class KillDuringRestartIntegrationTest {
                 while true; do sleep 0.1; done
                 """.formatted(home.toAbsolutePath()));
         Files.setPosixFilePermissions(managed, PosixFilePermissions.fromString("rwxr-xr-x"));
-        service = new PackagedService(home, PackagedService.plugins("""
+        service = new PackagedService(home, "kill-during-restart/" + point.name().toLowerCase(java.util.Locale.ROOT),
+                PackagedService.plugins("""
                     process:
                       resources:
                         "service:managed":
@@ -87,8 +86,7 @@ class KillDuringRestartIntegrationTest {
     @ParameterizedTest
     @EnumSource(KillPoint.class)
     void aKilledServiceFinishesTheRestartItWasInTheMiddleOfAndRunsTheManagedServiceExactlyOnce(KillPoint point) throws Exception {
-        scenario = point.name().toLowerCase(java.util.Locale.ROOT);
-        prepare();
+        prepare(point);
         Process original = new ProcessBuilder("bash", home.resolve("managed.sh").toAbsolutePath().toString()).start();
         Files.writeString(home.resolve("data/managed.pid"), Long.toString(original.pid()));
         PackagedService.await(Duration.ofSeconds(5), () -> exists("starts.log"), "the managed service started");

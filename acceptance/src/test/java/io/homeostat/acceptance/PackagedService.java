@@ -34,14 +34,19 @@ final class PackagedService implements AutoCloseable {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
     private final Path home;
+    private final String logsUnder;
     private final String key = "hst_" + UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
     private final int apiPort;
     private final int adminPort;
     private final List<Process> started = new ArrayList<>();
 
-    /** Writes config.yml (the given sections after the common ones) and a copy of the shipped rules into {@code home}. */
-    PackagedService(Path home, String extraConfig) throws IOException {
+    /**
+     * Writes config.yml (the given sections after the common ones) and a copy of the shipped rules into
+     * {@code home}; {@link #close} keeps the logs under target/{@code logsUnder}.
+     */
+    PackagedService(Path home, String logsUnder, String extraConfig) throws IOException {
         this.home = home;
+        this.logsUnder = logsUnder;
         this.apiPort = freePort();
         this.adminPort = freePort();
         Path rules = Files.createDirectories(home.resolve("rules"));
@@ -155,17 +160,14 @@ final class PackagedService implements AutoCloseable {
         }
     }
 
-    /** Stops every process started, and keeps the logs under target/{@code keptUnder}. */
+    /** Stops every process started, and keeps their logs under target/, for whoever reads a failure. */
     @Override
     public void close() throws Exception {
         for (Process service : started) {
             service.destroyForcibly();
             service.waitFor(10, TimeUnit.SECONDS);
         }
-    }
-
-    void keepLogs(String keptUnder) throws IOException {
-        Path kept = Files.createDirectories(Path.of("target", keptUnder));
+        Path kept = Files.createDirectories(Path.of("target", logsUnder));
         try (Stream<Path> logs = Files.list(home)) {
             for (Path log : logs.filter(path -> path.toString().endsWith(".log")).toList()) {
                 Files.copy(log, kept.resolve(log.getFileName()), StandardCopyOption.REPLACE_EXISTING);

@@ -34,13 +34,11 @@ class SmallHeapIntegrationTest {
     Path home;
 
     private PackagedService service;
-    private String scenario = "unstarted";
 
     @AfterEach
-    void cleanUp() throws Exception {
+    void stop() throws Exception {
         if (service != null) {
             service.close();
-            service.keepLogs("small-heap/" + scenario);
         }
     }
 
@@ -55,8 +53,7 @@ class SmallHeapIntegrationTest {
 
     @Test
     void withItsDefaultBoundItRefusesWhatItsHeapCannotHoldAndStaysUp() throws Exception {
-        scenario = "bounded";
-        service = new PackagedService(home, PackagedService.plugins(""));
+        service = new PackagedService(home, "small-heap/bounded", PackagedService.plugins(""));
         Process process = service.start("bounded", "-XX:+ExitOnOutOfMemoryError", HEAP);
         Map<Integer, Integer> answers = new TreeMap<>();
         long started = System.nanoTime();
@@ -75,8 +72,7 @@ class SmallHeapIntegrationTest {
 
     @Test
     void withItsBoundBeyondTheHeapItDiesAtOnceAndTheNextStartLosesNoDecision() throws Exception {
-        scenario = "starved";
-        service = new PackagedService(home, PackagedService.plugins("") + "intake: {liveSignalBudget: 10GiB}\n");
+        service = new PackagedService(home, "small-heap/starved", PackagedService.plugins("") + "intake: {liveSignalBudget: 10GiB}\n");
         Process process = service.start("starved", "-XX:+ExitOnOutOfMemoryError", HEAP);
         List<String> failing = new ArrayList<>();
         for (int i = 0; i < 10; i++) {

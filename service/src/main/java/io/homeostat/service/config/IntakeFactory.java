@@ -54,7 +54,7 @@ public class IntakeFactory {
     @JsonProperty
     private DataSize liveSignalBudget;
 
-        /** The largest request body any endpoint reads; larger ones answer 413. */
+    /** The largest request body any endpoint reads; larger ones answer 413. */
     @JsonProperty
     private DataSize maxRequestBody = DataSize.mebibytes(8);
 

@@ -19,8 +19,8 @@ public class OutboxFactory {
 
     /**
      * Unapplied outputs held at most (on disk, and in memory until applied): past it the engine waits
-     * for the database, its lag grows and intake refuses with 503. 32 MiB holds some 10,000 issues
-     * with their decisions.
+     * for the database, its lag grows and intake refuses with 503. 32 MiB holds some 6,000 new issues
+     * (measured: 5.6 KB for an issue with its decision and two strategies).
      */
     @NotNull
     @MinDataSize(1)

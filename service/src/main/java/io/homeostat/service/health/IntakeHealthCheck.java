@@ -21,11 +21,10 @@ public final class IntakeHealthCheck extends HealthCheck {
     protected Result check() {
         int depth = queue.depth();
         int capacity = queue.capacity();
-        long held = live.heldBytes();
         ResultBuilder result = Result.builder().withDetail("depth", depth).withDetail("capacity", capacity)
-                .withDetail("liveSignals", live.signals()).withDetail("liveResources", live.resources()).withDetail("liveBytes", held)
-                .withDetail("liveBudgetBytes", live.budgetBytes());
-        if (held >= live.budgetBytes()) {
+                .withDetail("liveSignals", live.signals()).withDetail("liveResources", live.resources())
+                .withDetail("liveBytes", live.heldBytes()).withDetail("liveBudgetBytes", live.budgetBytes());
+        if (live.atBudget()) {
             return result.unhealthy().withMessage(live.describe() + ": intake refuses signals until they expire").build();
         }
         String message = depth + " of " + capacity + " signals waiting";

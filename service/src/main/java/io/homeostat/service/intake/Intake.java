@@ -55,22 +55,21 @@ public final class Intake {
      * @param keyTenant the sending key's tenant (every signal is of it), or null for an all-tenants key
      * @throws BadBatchException when the body is not a batch or holds too many signals (nothing queued)
      * @throws QueueFullException when the good signals do not fit in the queue (nothing queued)
-     * @throws LaggingException when evaluation lags beyond its bound, or the engine holds as many live
+     * @throws RefusedException when evaluation lags beyond its bound, or the engine holds as many live
      *     signals as its heap is sized for (nothing read or queued)
      * @throws com.fasterxml.jackson.core.JsonParseException when the body is not well-formed JSON
      */
     public IntakeResult submit(InputStream body, boolean atomic, String keyTenant)
-            throws IOException, BadBatchException, QueueFullException, LaggingException {
+            throws IOException, BadBatchException, QueueFullException, RefusedException {
         java.util.Optional<java.time.Duration> behind = lag.exceeded();
         if (behind.isPresent()) {
             refusedLagging.mark();
-            throw new LaggingException("evaluation is " + behind.get().toSeconds() + " s behind (bound " + lag.bound().toSeconds()
+            throw new RefusedException("evaluation is " + behind.get().toSeconds() + " s behind (bound " + lag.bound().toSeconds()
                     + " s); nothing was queued, retry the batch");
         }
-        java.util.Optional<Long> held = live.exceeded();
-        if (held.isPresent()) {
+        if (live.exceeded()) {
             refusedFull.mark();
-            throw new LaggingException(live.describe() + "; nothing was queued, retry the batch once older signals have expired");
+            throw new RefusedException(live.describe() + "; nothing was queued, retry the batch once older signals have expired");
         }
         long receivedNanos = System.nanoTime();
         Instant now = clock.instant();
@@ -149,13 +148,13 @@ public final class Intake {
     }
 
     /**
-     * Evaluation lags beyond its bound (a signal accepted now would be evaluated too late), or the
-     * engine holds as many live signals as its heap is sized for: 503, retry later; nothing was queued.
+     * Refused for now, 503 with Retry-After; nothing was queued: evaluation lags beyond its bound (a
+     * signal accepted now would be evaluated too late), or the engine's signals fill their heap budget.
      */
-    public static final class LaggingException extends Exception {
+    public static final class RefusedException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        LaggingException(String message) {
+        RefusedException(String message) {
             super(message);
         }
     }

@@ -2,7 +2,6 @@ package io.homeostat.service.intake;
 
 import io.homeostat.service.engine.SignalQueue;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +58,14 @@ public final class LiveSignalGate {
                 + " MB) against its heap budget of " + (budgetBytes >> 20) + " MB";
     }
 
-    /** The estimated held bytes when they are at the budget (intake refuses), empty when intake may accept. */
-    public Optional<Long> exceeded() {
-        long held = heldBytes();
-        boolean over = held >= budgetBytes;
+    /** Whether the engine holds its budget already (intake refuses), without logging: for the health check. */
+    public boolean atBudget() {
+        return heldBytes() >= budgetBytes;
+    }
+
+    /** {@link #atBudget}, logging once each time the budget is reached and once each time it is left: for intake. */
+    public boolean exceeded() {
+        boolean over = atBudget();
         if (full.compareAndSet(!over, over)) {
             if (over) {
                 LOG.warn("{}: intake answers 503 until signals expire (raise the heap or intake.liveSignalBudget, or send fewer signals)",
@@ -71,6 +74,6 @@ public final class LiveSignalGate {
                 LOG.info("{}: intake accepts signals again", describe());
             }
         }
-        return over ? Optional.of(held) : Optional.empty();
+        return over;
     }
 }

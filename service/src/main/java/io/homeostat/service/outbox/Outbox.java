@@ -62,6 +62,8 @@ public final class Outbox implements EngineOutputHandler, Managed {
     private volatile long appliedSeq;
     private volatile boolean running;
     private volatile String journalProblem;
+    /** The engine has waited for room since the outbox last had half of it free: the log says so once per episode. */
+    private boolean full;
     private Thread writer;
 
     public Outbox(Path directory, long maxBytes, Duration drainTimeout, ObjectMapper json, Sink sink, MetricRegistry metrics) {
@@ -130,8 +132,13 @@ public final class Outbox implements EngineOutputHandler, Managed {
         byte[] line = journal.encode(seq, outputs);
         synchronized (this) {
             if (pendingBytes > 0 && pendingBytes + line.length > maxBytes) {
+                // Counted each time; logged once per episode (the next fit logs the end), not once per batch of a long outage.
                 fullWaits.inc();
-                LOG.warn("outbox full ({} entries, {} bytes unapplied): the engine waits for the store", waiting.size(), pendingBytes);
+                if (!full) {
+                    full = true;
+                    LOG.warn("outbox full ({} entries, {} bytes unapplied): the engine waits for the store; intake refuses once "
+                            + "evaluation lags", waiting.size(), pendingBytes);
+                }
                 while (running && pendingBytes > 0 && pendingBytes + line.length > maxBytes) {
                     wait(1_000);
                 }
@@ -147,6 +154,10 @@ public final class Outbox implements EngineOutputHandler, Managed {
             failures.threw("writing the outbox journal in " + directory, e);
         }
         synchronized (this) {
+            if (full && pendingBytes + line.length <= maxBytes / 2) {
+                full = false;
+                LOG.info("outbox has room again ({} entries, {} bytes unapplied)", waiting.size(), pendingBytes);
+            }
             waiting.addLast(new Waiting(seq, outputs, line.length, System.nanoTime()));
             pendingBytes += line.length;
             notifyAll();
@@ -247,10 +258,6 @@ public final class Outbox implements EngineOutputHandler, Managed {
     /** Why the last journal write failed, or null while writes succeed. */
     public String journalProblem() {
         return journalProblem;
-    }
-
-    public long appliedSeq() {
-        return appliedSeq;
     }
 
     /** For tests and the health check: whether the writer thread is alive. */

@@ -153,19 +153,6 @@ final class OutboxJournal implements Closeable {
         return deleted;
     }
 
-    /** Bytes of every segment on disk. */
-    synchronized long bytesOnDisk() {
-        long total = 0;
-        for (Path file : segments.values()) {
-            try {
-                total += Files.size(file);
-            } catch (IOException e) {
-                // deleted meanwhile
-            }
-        }
-        return total;
-    }
-
     private void closeCurrent() {
         if (current != null) {
             try {

@@ -44,7 +44,7 @@ public final class SignalsResource {
             result = intake.submit(body, atomic, caller.tenant());
         } catch (Intake.BadBatchException e) {
             throw ApiErrors.error(e.isTooLarge() ? 413 : 400, e.getMessage());
-        } catch (Intake.LaggingException e) {
+        } catch (Intake.RefusedException e) {
             return Response.status(503).header("Retry-After", "5").type(MediaType.APPLICATION_JSON_TYPE)
                     .entity(new ErrorMessage(503, e.getMessage())).build();
         } catch (Intake.QueueFullException e) {

@@ -33,7 +33,6 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true);
     }
 
-    /** An attempt whose action said it does not apply to the resource: nothing was done. */
     /**
      * A crash cut the attempt short while it ran and its plugin cannot tell whether it acted
      * (or no loaded plugin provides it any more): verification decides whether it helped.
@@ -44,6 +43,7 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
                 true);
     }
 
+    /** An attempt whose action said it does not apply to the resource: nothing was done. */
     public static RemediationOutcome notApplicable(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                    String message, long time) {
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, false, false, false);
