@@ -44,7 +44,10 @@ import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.RuleBaseCompiler;
 import io.homeostat.service.engine.RuleCompilationException;
-import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.recording.SignalRecorder;
+import java.util.Optional;
+import java.util.function.ObjLongConsumer;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Signal;
@@ -61,11 +64,8 @@ import io.homeostat.service.health.RecordingHealthCheck;
 import io.homeostat.service.health.PluginsHealthCheck;
 import io.homeostat.service.health.RuleBaseHealthCheck;
 import io.homeostat.service.intake.Intake;
-import io.homeostat.service.intake.LagGate;
-import io.homeostat.service.intake.LiveSignalGate;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.recording.SignalJournal;
-import io.homeostat.service.recording.SignalRecorder;
 import io.homeostat.service.recovery.StartupState;
 import io.homeostat.service.resources.ApprovalsResource;
 import io.homeostat.service.resources.AuditResource;
@@ -96,11 +96,8 @@ import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import net.sourceforge.argparse4j.inf.Namespace;
 import org.jdbi.v3.core.Jdbi;
 
@@ -207,52 +204,25 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
             ruleBase = StartupRules.lastGood(compiler, store.ruleVersions(), brokenOnDisk);
         }
 
-        Path pluginsDirectory = Path.of(configuration.getPlugins().getDirectory());
-        PluginRegistry plugins = new PluginRegistry(pluginsDirectory, configuration.getPlugins()::settingsFor);
-        plugins.setDisabled(store.gateState().disabledPlugins());
-        List<String> pluginProblems = plugins.load();
-        if (!pluginProblems.isEmpty() && configuration.getPlugins().isFailOnError()) {
-            plugins.stop();
-            throw new IllegalStateException("plugins failed to load (set plugins.failOnError: false to start anyway):\n  "
-                    + String.join("\n  ", pluginProblems));
-        } else if (!pluginProblems.isEmpty()) {
-            LOG.error("DEGRADED: starting without {} plugin jar(s) that failed to load (set plugins.failOnError: true to refuse to start):\n  {}",
-                    pluginProblems.size(), String.join("\n  ", pluginProblems));
-        }
-
-        // Facts from outside the engine thread (outcomes, approvals, switches, manual runs) go through this queue.
-        ConcurrentLinkedQueue<Object> feedback = new ConcurrentLinkedQueue<>();
+        PluginRegistry plugins = configuration.getPlugins().build(store.gateState().disabledPlugins());
+        Inbox inbox = configuration.getIntake().buildInbox();
         ExecutionFactory execution = configuration.getExecution();
-        RemediationExecutor executor = new RemediationExecutor(plugins, store, feedback::add, execution::timeoutFor,
-                configuration.getPlugins()::settingsFor, execution::retriesFor, execution.getRetryBackoff(),
-                execution.getShutdownGrace(), execution.getMaxConcurrent(), environment.metrics());
-        EscalationNotifier notifier = new EscalationNotifier(plugins, store, environment.getObjectMapper(),
-                execution.getEscalationAction(), configuration.getPlugins()::settingsFor,
-                execution.timeoutFor(execution.getEscalationAction()), execution.retriesFor(execution.getEscalationAction()),
-                execution.getRetryBackoff(), execution.getEscalationRedelivery());
+        RemediationExecutor executor = execution.buildExecutor(plugins, store, inbox, configuration.getPlugins(), environment.metrics());
+        EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins());
         PolicySettings policy = configuration.buildPolicy();
-        SignalQueue queue = new SignalQueue(configuration.getIntake().getQueueCapacity());
         // Detection never waits on the database: outputs leave the engine through the outbox. What a stop or
         // crash left in it is applied now, before the notifier and the engine's restore read the store.
         Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics()),
                 environment.getObjectMapper(), environment.metrics());
         outbox.recover();
-        Engine engine = new Engine(ruleBase, queue, feedback, outbox,
-                policy, plugins::availableActions, configuration.getEngine().getMaxBatch(),
-                Duration.ofMillis(configuration.getEngine().getTick().toMilliseconds()),
-                Duration.ofMillis(configuration.getEngine().getDrainTimeout().toMilliseconds()), environment.metrics())
-                .withWindows(configuration.getPolicy().windows())
-                .restoringFrom(now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile))
-                .whenDead(new FatalThreads())
-                .withMaxIterationTime(configuration.getEngine().getMaxIterationTime());
-        if (configuration.getRecording().isEnabled()) {
-            SignalRecorder recorder = new SignalRecorder(Path.of(configuration.getRecording().getDirectory()),
-                    configuration.getRecording().retention(), configuration.getRecording().maxBytes(), environment.metrics());
-            environment.lifecycle().manage(recorder);
-            engine.recordingTo(recorder::record);
-            environment.healthChecks().register("recording", new RecordingHealthCheck(recorder));
-        }
-
+        Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics());
+        Engine engine = configuration.getEngine().build(ruleBase, inbox, outbox, plugins::availableActions,
+                now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile),
+                recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), environment.metrics());
+        recorder.ifPresent(r -> {
+            environment.lifecycle().manage(r);
+            environment.healthChecks().register("recording", new RecordingHealthCheck(r));
+        });
         plugins.onChange(engine::refreshActions);
 
         // Stopped in reverse: the engine drains first, then running actions finish, then plugins unload.
@@ -275,24 +245,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         }
         environment.lifecycle().manage(rules);
         if (configuration.getPlugins().isWatch()) {
-            environment.lifecycle().manage(new DirectoryWatcher("plugins", pluginsDirectory, List.of(".jar"),
-                    configuration.getPlugins().getReloadDebounce(), changed -> plugins.rescan(), plugins::reapRetired));
+            environment.lifecycle().manage(new DirectoryWatcher("plugins", Path.of(configuration.getPlugins().getDirectory()),
+                    List.of(".jar"), configuration.getPlugins().getReloadDebounce(), changed -> plugins.rescan(), plugins::reapRetired));
         }
 
-        LagGate lag = configuration.getIntake().buildLagGate(queue);
-        environment.metrics().gauge("homeostat.engine.lag_seconds", () -> () -> lag.lag().toMillis() / 1000.0);
-        LiveSignalGate live = configuration.getIntake().buildLiveSignalGate(queue);
-        environment.metrics().gauge("homeostat.engine.live_signals", () -> live::signals);
-        environment.metrics().gauge("homeostat.engine.live_bytes", () -> live::heldBytes);
-        LOG.info("intake: the engine's signals may take {} MB of the {} MB heap (intake.liveSignalBudget, or derived from the heap)",
-                live.budgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-        if (live.budgetBytes() > Runtime.getRuntime().maxMemory()) {
-            LOG.warn("intake.liveSignalBudget ({} MB) is larger than the heap ({} MB): a high enough signal rate runs the JVM out of "
-                    + "memory before intake refuses", live.budgetBytes() >> 20, Runtime.getRuntime().maxMemory() >> 20);
-        }
-        Intake intake = new Intake(environment.getObjectMapper().getFactory(),
-                configuration.getIntake().buildParser(),
-                queue, lag, live, Clock.systemUTC(), configuration.getIntake().getMaxBatch(), environment.metrics());
+        Intake intake = configuration.getIntake().build(inbox, environment.getObjectMapper().getFactory(), environment.metrics());
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
@@ -304,8 +261,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
         // The API's resources, registered and described from one list: the OpenAPI document cannot miss one.
         List<Object> resources = List.of(new SignalsResource(intake), new IssuesResource(store), new RemediationsResource(store),
-                new DecisionsResource(store), new ApprovalsResource(store, feedback::add, Clock.systemUTC()),
-                new AutoRemediationResource(store, feedback::add, Clock.systemUTC()), new ManualRemediationResource(store, feedback::add),
+                new DecisionsResource(store), new ApprovalsResource(store, inbox, Clock.systemUTC()),
+                new AutoRemediationResource(store, inbox, Clock.systemUTC()), new ManualRemediationResource(store, inbox),
                 new RulesResource(rules, store.audit()), new AuditResource(store.audit()), new PluginsResource(plugins, store, Clock.systemUTC()),
                 new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight), new TenantsResource(policy, store.keys()),
                 new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(), authenticator::invalidateAll));
@@ -318,10 +275,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
 
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));
-        environment.healthChecks().register("intake", new IntakeHealthCheck(queue, live));
-        environment.healthChecks().register("evaluation-lag", new EvaluationLagHealthCheck(lag));
+        environment.healthChecks().register("intake", new IntakeHealthCheck(inbox.signals(), intake.liveGate()));
+        environment.healthChecks().register("evaluation-lag", new EvaluationLagHealthCheck(intake.lagGate()));
         environment.healthChecks().register("engine-thread", new EngineThreadHealthCheck(engine));
-        environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, lag.bound()));
+        environment.healthChecks().register("outbox", new OutboxHealthCheck(outbox, intake.lagGate().bound()));
         // A supervisor restarts on /live; a load balancer routes on /ready; /healthcheck is everything, for alerting.
         environment.admin().addServlet("live", new ProbeServlet(environment.healthChecks(), List.of("engine-thread"),
                 environment.getObjectMapper())).addMapping("/live");

@@ -1,5 +1,21 @@
 package io.homeostat.service.config;
 
+import com.codahale.metrics.MetricRegistry;
+import io.homeostat.service.engine.Engine;
+import io.homeostat.service.engine.EngineOutputHandler;
+import io.homeostat.service.engine.EngineSettings;
+import io.homeostat.service.engine.RestoredState;
+import io.homeostat.service.engine.RuleBase;
+import io.homeostat.service.engine.WindowSchedule;
+import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Signal;
+import io.homeostat.service.inbox.Inbox;
+import java.util.List;
+import java.util.function.LongFunction;
+import java.util.function.ObjLongConsumer;
+import java.util.function.Supplier;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
@@ -65,7 +81,7 @@ public class EngineFactory {
 
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getReloadDebounce() {
-        return java.time.Duration.ofMillis(reloadDebounce.toMilliseconds());
+        return reloadDebounce.toJavaDuration();
     }
 
     public String getRulesDirectory() {
@@ -86,5 +102,18 @@ public class EngineFactory {
 
     public Duration getDrainTimeout() {
         return drainTimeout;
+    }
+
+    /**
+     * The engine thread on {@code rules}: it drains {@code inbox}, hands each batch's outputs to
+     * {@code outputs}, restores its state through {@code restore} when it starts, keeps each batch
+     * with {@code recorder}, and calls {@code whenDead} if it dies.
+     */
+    public Engine build(RuleBase rules, Inbox inbox, EngineOutputHandler outputs, Supplier<List<AvailableAction>> actions,
+                        LongFunction<RestoredState> restore, ObjLongConsumer<List<Signal>> recorder, Thread.UncaughtExceptionHandler whenDead,
+                        PolicySettings policy, List<WindowSchedule> windows, MetricRegistry metrics) {
+        return new Engine(rules, inbox, outputs, actions, restore, recorder, whenDead,
+                new EngineSettings(maxBatch, tick.toJavaDuration(), drainTimeout.toJavaDuration(), maxIterationTime.toJavaDuration(),
+                        policy, windows), metrics);
     }
 }

@@ -1,5 +1,13 @@
 package io.homeostat.service.config;
 
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.homeostat.service.execution.EscalationNotifier;
+import io.homeostat.service.execution.RemediationExecutor;
+import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.store.Store;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
@@ -63,12 +71,12 @@ public class ExecutionFactory {
 
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getEscalationRedelivery() {
-        return java.time.Duration.ofMillis(escalationRedelivery.toMilliseconds());
+        return escalationRedelivery.toJavaDuration();
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getShutdownGrace() {
-        return java.time.Duration.ofMillis(shutdownGrace.toMilliseconds());
+        return shutdownGrace.toJavaDuration();
     }
 
     public int retriesFor(String actionId) {
@@ -77,7 +85,7 @@ public class ExecutionFactory {
 
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getRetryBackoff() {
-        return java.time.Duration.ofMillis(retryBackoff.toMilliseconds());
+        return retryBackoff.toJavaDuration();
     }
 
     public String getEscalationAction() {
@@ -89,7 +97,19 @@ public class ExecutionFactory {
     }
 
     public java.time.Duration timeoutFor(String actionId) {
-        Duration timeout = actionTimeouts.getOrDefault(actionId, actionTimeout);
-        return java.time.Duration.ofMillis(timeout.toMilliseconds());
+        return actionTimeouts.getOrDefault(actionId, actionTimeout).toJavaDuration();
+    }
+
+    /** The executor: plugin calls under these timeouts, retries and concurrency; outcomes reported to {@code inbox}. */
+    public RemediationExecutor buildExecutor(PluginRegistry plugins, Store store, Inbox inbox, PluginsFactory pluginSettings,
+                                             MetricRegistry metrics) {
+        return new RemediationExecutor(plugins, store, inbox, this::timeoutFor, pluginSettings::settingsFor, this::retriesFor,
+                getRetryBackoff(), getShutdownGrace(), maxConcurrent, metrics);
+    }
+
+    /** The notifier: escalations through {@code escalationAction}, re-sent every {@code escalationRedelivery} until delivered. */
+    public EscalationNotifier buildNotifier(PluginRegistry plugins, Store store, ObjectMapper json, PluginsFactory pluginSettings) {
+        return new EscalationNotifier(plugins, store, json, escalationAction, pluginSettings::settingsFor, timeoutFor(escalationAction),
+                retriesFor(escalationAction), getRetryBackoff(), getEscalationRedelivery());
     }
 }

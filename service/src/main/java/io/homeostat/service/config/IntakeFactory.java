@@ -1,10 +1,18 @@
 package io.homeostat.service.config;
 
+import com.codahale.metrics.MetricRegistry;
+import com.fasterxml.jackson.core.JsonFactory;
+import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.intake.Intake;
+import java.time.Clock;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
-import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.inbox.SignalQueue;
 import io.homeostat.service.intake.LagGate;
 import io.homeostat.service.intake.LiveSignalGate;
 import io.homeostat.service.intake.SignalParser;
@@ -14,6 +22,8 @@ import jakarta.validation.constraints.Min;
 
 /** {@code intake:} batch and queue limits. */
 public class IntakeFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(IntakeFactory.class);
+
     /** Largest batch one POST may carry; larger ones get 413. */
     @Min(1)
     @Max(100_000)
@@ -25,6 +35,15 @@ public class IntakeFactory {
     @Max(10_000_000)
     @JsonProperty
     private int queueCapacity = 100_000;
+
+    /**
+     * Alert notifications accepted but not yet handed to the rules; when full, the Alertmanager endpoint
+     * answers 429 (Alertmanager retries). Operators' commands and the executor's reports are never refused.
+     */
+    @Min(1)
+    @Max(1_000_000)
+    @JsonProperty
+    private int maxQueuedNotifications = 1_000;
 
     /** How far in the future a signal's time may be (clock skew) before it is rejected. */
     @JsonProperty
@@ -75,6 +94,31 @@ public class IntakeFactory {
     /** The signal parser with these bounds. */
     public SignalParser buildParser() {
         return new SignalParser(maxFutureSkew.toJavaDuration(), maxAge.toJavaDuration());
+    }
+
+    /** The engine's inbox: signals up to {@code queueCapacity}, notifications up to {@code maxQueuedNotifications}. */
+    public Inbox buildInbox() {
+        return new Inbox(new SignalQueue(queueCapacity), maxQueuedNotifications);
+    }
+
+    /**
+     * Signal intake into {@code inbox}, behind its two gates (evaluation lag, the live signals' heap
+     * budget), whose gauges it registers; logs the budget in force at start-up.
+     */
+    public Intake build(Inbox inbox, JsonFactory json, MetricRegistry metrics) {
+        LagGate lag = buildLagGate(inbox.signals());
+        metrics.gauge("homeostat.engine.lag_seconds", () -> () -> lag.lag().toMillis() / 1000.0);
+        LiveSignalGate live = buildLiveSignalGate(inbox.signals());
+        metrics.gauge("homeostat.engine.live_signals", () -> live::signals);
+        metrics.gauge("homeostat.engine.live_bytes", () -> live::heldBytes);
+        long heap = Runtime.getRuntime().maxMemory();
+        LOG.info("intake: the engine's signals may take {} MB of the {} MB heap (intake.liveSignalBudget, or derived from the heap)",
+                live.budgetBytes() >> 20, heap >> 20);
+        if (live.budgetBytes() > heap) {
+            LOG.warn("intake.liveSignalBudget ({} MB) is larger than the heap ({} MB): a high enough signal rate runs the JVM out of "
+                    + "memory before intake refuses", live.budgetBytes() >> 20, heap >> 20);
+        }
+        return new Intake(json, buildParser(), inbox, lag, live, Clock.systemUTC(), maxBatch, metrics);
     }
 
     /** The budget in force: the configured one, or the one derived from a heap of {@code maxHeapBytes}. */

@@ -1,5 +1,9 @@
 package io.homeostat.service.config;
 
+import io.homeostat.service.plugins.PluginRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.homeostat.plugin.api.PluginSettings;
 import jakarta.validation.constraints.NotEmpty;
@@ -8,6 +12,8 @@ import java.util.Map;
 
 /** {@code plugins:} where plugin jars are and each plugin's settings. */
 public class PluginsFactory {
+    private static final Logger LOG = LoggerFactory.getLogger(PluginsFactory.class);
+
     @NotEmpty
     @JsonProperty
     private String directory = "target/plugins";
@@ -39,7 +45,7 @@ public class PluginsFactory {
 
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getReloadDebounce() {
-        return java.time.Duration.ofMillis(reloadDebounce.toMilliseconds());
+        return reloadDebounce.toJavaDuration();
     }
 
     public String getDirectory() {
@@ -62,5 +68,25 @@ public class PluginsFactory {
         Map<String, Object> values = settings.get(pluginId);
         return values == null ? PluginSettings.empty("plugins.settings." + pluginId)
                 : new PluginSettings("plugins.settings." + pluginId, values);
+    }
+
+    /**
+     * The plugin registry with every jar in {@code directory} loaded, but for the plugins switched off
+     * ({@code disabled}). A jar that fails to load stops start-up with {@code failOnError}, or is left
+     * out, loud (logged, and the plugins health check degraded).
+     */
+    public PluginRegistry build(java.util.Set<String> disabled) {
+        PluginRegistry plugins = new PluginRegistry(java.nio.file.Path.of(directory), this::settingsFor);
+        plugins.setDisabled(disabled);
+        java.util.List<String> problems = plugins.load();
+        if (!problems.isEmpty() && failOnError) {
+            plugins.stop();
+            throw new IllegalStateException("plugins failed to load (set plugins.failOnError: false to start anyway):\n  "
+                    + String.join("\n  ", problems));
+        } else if (!problems.isEmpty()) {
+            LOG.error("DEGRADED: starting without {} plugin jar(s) that failed to load (set plugins.failOnError: true to refuse to start):\n  {}",
+                    problems.size(), String.join("\n  ", problems));
+        }
+        return plugins;
     }
 }

@@ -136,7 +136,7 @@ public class PolicyFactory {
             WindowSettings window = windows.get(i);
             try {
                 out.add(new WindowSchedule(window.name, window.kind, window.cron,
-                        java.time.Duration.ofMillis(window.duration.toMilliseconds()), ZoneId.of(window.timeZone), window.label));
+                        window.duration.toJavaDuration(), ZoneId.of(window.timeZone), window.label));
             } catch (RuntimeException e) {
                 throw new IllegalArgumentException("policy.windows[" + i + "] (" + window.name + "): " + e.getMessage(), e);
             }

@@ -1,5 +1,8 @@
 package io.homeostat.service.config;
 
+import com.codahale.metrics.MetricRegistry;
+import io.homeostat.service.recording.SignalRecorder;
+
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.DataSize;
 import io.dropwizard.util.Duration;
@@ -36,11 +39,17 @@ public class RecordingFactory {
 
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration retention() {
-        return java.time.Duration.ofMillis(retention.toMilliseconds());
+        return retention.toJavaDuration();
     }
 
     @com.fasterxml.jackson.annotation.JsonIgnore
     public long maxBytes() {
         return maxSize.toBytes();
+    }
+
+    /** The signal recorder, or empty when recording is off. */
+    public java.util.Optional<SignalRecorder> build(MetricRegistry metrics) {
+        return enabled ? java.util.Optional.of(new SignalRecorder(java.nio.file.Path.of(directory), retention(), maxBytes(), metrics))
+                : java.util.Optional.empty();
     }
 }

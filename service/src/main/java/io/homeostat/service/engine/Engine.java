@@ -6,15 +6,16 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dropwizard.lifecycle.Managed;
 import io.homeostat.service.engine.facts.AvailableAction;
-import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Signal;
+import io.homeostat.service.inbox.EngineInput;
+import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.inbox.SignalQueue;
 import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.retry.FailureLog;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -38,22 +39,25 @@ public final class Engine implements Managed {
 
     private volatile RuleBase ruleBase;
     private final AtomicReference<PendingSwap> pendingSwap = new AtomicReference<>();
+    private final Inbox inbox;
     private final SignalQueue queue;
     private final EngineOutputHandler handler;
-    private final PolicySettings policy;
     private final Supplier<List<AvailableAction>> actions;
-    private final int maxBatch;
-    private final Duration tick;
-    private final Duration drainTimeout;
-    private final Queue<Object> feedback;
+    private final LongFunction<RestoredState> restore;
+    private final ObjLongConsumer<List<Signal>> recorder;
+    private final Thread.UncaughtExceptionHandler whenDead;
+    private final EngineSettings settings;
     private final Timer batchTimer;
     private final Meter evaluated;
     private final Counter ruleErrors;
+    private final Counter inputErrors;
     private final Counter outputRetries;
     private final Timer swapTimer;
     private final Timer lagTimer;
     private final Counter watchdogHalts;
     private final FailureLog outputFailures = new FailureLog(LOG);
+    /** Outcomes a restart derived (reconciled attempts, rollbacks to ask again): the first iteration inserts them. */
+    private final List<Object> restoredEvents = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean actionsChanged;
     private volatile long lastLoopNanos = System.nanoTime();
@@ -62,31 +66,33 @@ public final class Engine implements Managed {
     private volatile EngineSession session;
     /** When the current insert-and-fire began (System.nanoTime), 0 between them: what the watchdog times. */
     private volatile long firingSinceNanos;
-    private Duration maxIterationTime = Duration.ofSeconds(10);
     private java.util.concurrent.ScheduledExecutorService watchdog;
-    private List<WindowSchedule> windows = List.of();
-    private LongFunction<RestoredState> restore = now -> RestoredState.NONE;
-    private ObjLongConsumer<List<Signal>> recorder = (batch, at) -> { };
-    private Thread.UncaughtExceptionHandler whenDead = (t, e) -> LOG.error("engine thread died", e);
 
     /**
-     * @param feedback facts produced outside the engine (remediation outcomes) that the engine
-     *     thread inserts at its next iteration; other threads only ever add to it
+     * @param inbox where signals and every other input come from; the engine thread alone drains it
+     * @param handler who takes each batch's outputs (the outbox)
+     * @param actions the loaded plugins' actions, read again after {@link #refreshActions}
+     * @param restore where the session's state comes from at start (the store, after a restart)
+     * @param recorder who keeps each evaluated batch (signal recording for backtests); on the engine thread, must not block
+     * @param whenDead what happens when the engine thread dies of an Error no iteration catches, or the
+     *     watchdog finds it stuck beyond halting (the service exits)
      */
-    public Engine(RuleBase ruleBase, SignalQueue queue, Queue<Object> feedback, EngineOutputHandler handler, PolicySettings policy,
-                  Supplier<List<AvailableAction>> actions, int maxBatch, Duration tick, Duration drainTimeout, MetricRegistry metrics) {
+    public Engine(RuleBase ruleBase, Inbox inbox, EngineOutputHandler handler, Supplier<List<AvailableAction>> actions,
+                  LongFunction<RestoredState> restore, ObjLongConsumer<List<Signal>> recorder, Thread.UncaughtExceptionHandler whenDead,
+                  EngineSettings settings, MetricRegistry metrics) {
         this.ruleBase = Objects.requireNonNull(ruleBase, "ruleBase");
-        this.queue = Objects.requireNonNull(queue, "queue");
-        this.feedback = Objects.requireNonNull(feedback, "feedback");
+        this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.queue = inbox.signals();
         this.handler = Objects.requireNonNull(handler, "handler");
-        this.policy = Objects.requireNonNull(policy, "policy");
         this.actions = Objects.requireNonNull(actions, "actions");
-        this.maxBatch = maxBatch;
-        this.tick = tick;
-        this.drainTimeout = drainTimeout;
+        this.restore = Objects.requireNonNull(restore, "restore");
+        this.recorder = Objects.requireNonNull(recorder, "recorder");
+        this.whenDead = Objects.requireNonNull(whenDead, "whenDead");
+        this.settings = Objects.requireNonNull(settings, "settings");
         this.batchTimer = metrics.timer("homeostat.engine.batch");
         this.evaluated = metrics.meter("homeostat.signals.evaluated");
         this.ruleErrors = metrics.counter("homeostat.engine.rule_errors");
+        this.inputErrors = metrics.counter("homeostat.engine.input_errors");
         this.outputRetries = metrics.counter("homeostat.engine.output_retries");
         this.swapTimer = metrics.timer("homeostat.rules.swap");
         this.lagTimer = metrics.timer("homeostat.engine.evaluation_lag");
@@ -146,50 +152,20 @@ public final class Engine implements Managed {
         }
     }
 
-    /** The maintenance and change-freeze windows the session opens and closes; set before start. */
-    public Engine withWindows(List<WindowSchedule> schedules) {
-        this.windows = List.copyOf(schedules);
-        return this;
-    }
 
-    /** Who keeps each evaluated batch (signal recording for backtests); called on the engine thread, must not block. */
-    public Engine recordingTo(ObjLongConsumer<List<Signal>> sink) {
-        this.recorder = Objects.requireNonNull(sink, "sink");
-        return this;
-    }
 
-    /** What to do when the engine thread dies of an Error no iteration catches (the service exits); set before start. */
-    public Engine whenDead(Thread.UncaughtExceptionHandler handler) {
-        this.whenDead = Objects.requireNonNull(handler, "handler");
-        return this;
-    }
 
-    /**
-     * How long one insert-and-fire may take before the watchdog steps in (a rule that loops); set before
-     * start. At half of it the watchdog starts counting firings, at it the iteration is halted and the
-     * rule that fired most is left out until the rules are reloaded; three times it, still stuck (a
-     * consequence that never returns cannot be halted), the engine is declared dead ({@link #whenDead}).
-     */
-    public Engine withMaxIterationTime(Duration limit) {
-        this.maxIterationTime = Objects.requireNonNull(limit, "limit");
-        return this;
-    }
 
-    /** Where the session's state comes from at start (the store, after a restart); set before start. */
-    public Engine restoringFrom(LongFunction<RestoredState> source) {
-        this.restore = Objects.requireNonNull(source, "source");
-        return this;
-    }
 
     @Override
     public synchronized void start() {
         session = EngineSession.realTime(ruleBase);
-        session.setPolicy(policy);
+        session.setPolicy(settings.policy());
         session.setAvailableActions(actions.get());
-        session.setWindows(windows);
+        session.setWindows(settings.windows());
         RestoredState restored = restore.apply(session.now());
         session.restore(restored.facts());
-        feedback.addAll(restored.events());
+        restoredEvents.addAll(restored.events());
         running = true;
         thread = new Thread(this::loop, "homeostat-engine");
         thread.setUncaughtExceptionHandler(whenDead);
@@ -199,7 +175,7 @@ public final class Engine implements Managed {
             watching.setDaemon(true);
             return watching;
         });
-        long period = Math.max(50, maxIterationTime.toMillis() / 10);
+        long period = Math.max(50, settings.maxIterationTime().toMillis() / 10);
         watchdog.scheduleWithFixedDelay(this::watch, period, period, TimeUnit.MILLISECONDS);
         LOG.info("engine started: rules {} ({} rules in {})", ruleBase.shortVersion(), ruleBase.ruleCount(), ruleBase.files());
     }
@@ -216,9 +192,9 @@ public final class Engine implements Managed {
         queue.close();
         running = false;
         if (thread != null) {
-            thread.join(drainTimeout.toMillis());
+            thread.join(settings.drainTimeout().toMillis());
             if (thread.isAlive()) {
-                LOG.warn("engine did not drain {} queued signals within {}; stopping anyway", queue.depth(), drainTimeout);
+                LOG.warn("engine did not drain {} queued signals within {}; stopping anyway", queue.depth(), settings.drainTimeout());
                 thread.interrupt();
                 thread.join(5_000);
             }
@@ -232,11 +208,11 @@ public final class Engine implements Managed {
     }
 
     private void loop() {
-        List<Signal> batch = new ArrayList<>(maxBatch);
-        while (running || queue.depth() > 0 || !feedback.isEmpty()) {
+        List<Signal> batch = new ArrayList<>(settings.maxBatch());
+        while (running || queue.depth() > 0 || inbox.hasInputs()) {
             batch.clear();
             try {
-                queue.take(batch, maxBatch, tick.toMillis(), TimeUnit.MILLISECONDS);
+                queue.take(batch, settings.maxBatch(), settings.tick().toMillis(), TimeUnit.MILLISECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
@@ -262,8 +238,16 @@ public final class Engine implements Managed {
     }
 
     private void process(List<Signal> batch) {
-        for (Object fact = feedback.poll(); fact != null; fact = feedback.poll()) {
-            session.insert(fact);
+        restoredEvents.forEach(session::insert);
+        restoredEvents.clear();
+        for (EngineInput input = inbox.poll(); input != null; input = inbox.poll()) {
+            try {
+                session.insert(InputFacts.of(input));
+            } catch (RuntimeException e) {
+                // One input the rules cannot take (a value a fact refuses) must not cost the others.
+                inputErrors.inc();
+                LOG.error("an input could not be handed to the rules and was dropped: {}", input, e);
+            }
         }
         long oldest = 0;
         for (Signal signal : batch) {
@@ -318,7 +302,7 @@ public final class Engine implements Managed {
 
     private long deadIteration;
 
-    /** The watchdog, every tenth of the limit: see {@link #withMaxIterationTime}. */
+    /** The watchdog, every tenth of the limit: see {@link EngineSettings#maxIterationTime}. */
     private void watch() {
         try {
             long since = firingSinceNanos;
@@ -331,7 +315,7 @@ public final class Engine implements Managed {
                 return;
             }
             long stuck = System.nanoTime() - since;
-            long limit = maxIterationTime.toNanos();
+            long limit = settings.maxIterationTime().toNanos();
             if (stuck > limit / 2) {
                 current.watchFirings(true);
             }

@@ -7,6 +7,7 @@ import io.homeostat.plugin.api.IssueReference;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.service.engine.facts.RemediationOutcome;
 import io.homeostat.service.engine.facts.RollbackOutcome;
+import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.IssueRecord;
@@ -51,7 +52,7 @@ public final class RemediationExecutor implements Managed {
     private final PluginRegistry plugins;
     private final RemediationStore store;
     private final Store stores;
-    private final Consumer<Object> feedback;
+    private final Inbox inbox;
     private final Function<String, Duration> timeouts;
     private final Function<String, PluginSettings> settings;
     private final ToIntFunction<String> retries;
@@ -65,14 +66,14 @@ public final class RemediationExecutor implements Managed {
     private final FailureLog storeFailures = new FailureLog(LOG);
     private volatile boolean stopping;
 
-    public RemediationExecutor(PluginRegistry plugins, Store stores, Consumer<Object> feedback,
+    public RemediationExecutor(PluginRegistry plugins, Store stores, Inbox inbox,
                                Function<String, Duration> timeouts, Function<String, PluginSettings> settings,
                                ToIntFunction<String> retries, Duration backoff, Duration shutdownGrace, int maxConcurrent,
                                MetricRegistry metrics) {
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.stores = Objects.requireNonNull(stores, "stores");
         this.store = stores.remediations();
-        this.feedback = Objects.requireNonNull(feedback, "feedback");
+        this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.timeouts = Objects.requireNonNull(timeouts, "timeouts");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.retries = Objects.requireNonNull(retries, "retries");
@@ -93,7 +94,7 @@ public final class RemediationExecutor implements Managed {
             } catch (RuntimeException e) {
                 // No executor path may end its thread with the attempt left hanging: tell the engine, which decides again.
                 LOG.error("remediation {} failed inside the executor before it could run", pending.id(), e);
-                feedback.accept(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                inbox.report(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
                         pending.actionId(), "executor error: " + e.getMessage(), Instant.now().toEpochMilli()));
             }
         });
@@ -107,7 +108,7 @@ public final class RemediationExecutor implements Managed {
                 found = store.forDecision(request.decisionId());
             } catch (RuntimeException e) {
                 LOG.error("rollback for decision {}: could not read its attempt", request.decisionId(), e);
-                feedback.accept(new RollbackOutcome(request.decisionId(), false, "executor error: " + e.getMessage()));
+                inbox.report(new RollbackOutcome(request.decisionId(), false, "executor error: " + e.getMessage()));
                 return;
             }
             if (found.isEmpty()) {
@@ -187,7 +188,7 @@ public final class RemediationExecutor implements Managed {
             return;
         }
         LOG.warn("remediation {} ({} on {}): {}", attempt.id(), attempt.actionId(), attempt.resource(), message);
-        feedback.accept(RemediationOutcome.interrupted(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
+        inbox.report(RemediationOutcome.interrupted(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
                 attempt.actionId(), message, now.toEpochMilli(), store.snapshot(attempt.id()).isPresent()));
     }
 
@@ -211,7 +212,7 @@ public final class RemediationExecutor implements Managed {
                     () -> store.markRunning(pending.id(), loaded.pluginId(), started), this::storeRetry, () -> !stopping);
         } catch (Backoff.GaveUp e) {
             LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), e.getMessage());
-            feedback.accept(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+            inbox.report(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
                     pending.actionId(), "not started: the database could not record it", Instant.now().toEpochMilli()));
             return;
         } catch (InterruptedException e) {
@@ -328,7 +329,7 @@ public final class RemediationExecutor implements Managed {
             LOG.error("rollback for decision {} failed inside the executor", request.decisionId(), e);
             message = "executor error: " + e.getMessage();
         }
-        feedback.accept(new RollbackOutcome(request.decisionId(), succeeded, message));
+        inbox.report(new RollbackOutcome(request.decisionId(), succeeded, message));
     }
 
     private void finish(Attempt attempt, String state, String message, int attempts) {
@@ -345,7 +346,7 @@ public final class RemediationExecutor implements Managed {
         metrics.counter("homeostat.remediations." + metricAction + "." + state).inc();
         metrics.timer("homeostat.remediations.duration").update(Duration.ofMillis(duration));
         LOG.info("remediation {} {} on {}: {} ({} ms)", pending.id(), state, pending.resource(), message, duration);
-        feedback.accept(RemediationRecord.NOT_APPLICABLE.equals(state)
+        inbox.report(RemediationRecord.NOT_APPLICABLE.equals(state)
                 ? RemediationOutcome.notApplicable(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
                         pending.actionId(), message, finished.toEpochMilli())
                 : RemediationOutcome.finished(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),

@@ -1,7 +1,7 @@
 package io.homeostat.service.health;
 
 import com.codahale.metrics.health.HealthCheck;
-import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.inbox.SignalQueue;
 import io.homeostat.service.intake.LiveSignalGate;
 
 /**

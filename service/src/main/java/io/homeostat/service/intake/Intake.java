@@ -5,7 +5,8 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.inbox.SignalQueue;
 import io.homeostat.service.engine.facts.Signal;
 import java.io.IOException;
 import java.io.InputStream;
@@ -23,6 +24,7 @@ import java.util.Objects;
 public final class Intake {
     private final JsonFactory json;
     private final SignalParser parser;
+    private final Inbox inbox;
     private final SignalQueue queue;
     private final Clock clock;
     private final int maxBatch;
@@ -33,11 +35,12 @@ public final class Intake {
     private final LiveSignalGate live;
     private final Meter refusedFull;
 
-    public Intake(JsonFactory json, SignalParser parser, SignalQueue queue, LagGate lag, LiveSignalGate live, Clock clock, int maxBatch,
+    public Intake(JsonFactory json, SignalParser parser, Inbox inbox, LagGate lag, LiveSignalGate live, Clock clock, int maxBatch,
                   MetricRegistry metrics) {
         this.json = Objects.requireNonNull(json, "json");
         this.parser = Objects.requireNonNull(parser, "parser");
-        this.queue = Objects.requireNonNull(queue, "queue");
+        this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.queue = inbox.signals();
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxBatch = maxBatch;
         this.accepted = metrics.meter("homeostat.signals.accepted");
@@ -113,13 +116,23 @@ public final class Intake {
             rejected.mark(good.size() + bad.size());
             return new IntakeResult(0, bad);
         }
-        if (!good.isEmpty() && !queue.offerAll(good)) {
+        if (!good.isEmpty() && !inbox.offerSignals(good)) {
             throw new QueueFullException(queue.isClosed() ? "the service is shutting down" :
                     "intake queue is full (" + queue.depth() + " of " + queue.capacity() + " signals waiting)");
         }
         accepted.mark(good.size());
         rejected.mark(bad.size());
         return new IntakeResult(good.size(), bad);
+    }
+
+    /** The gate on evaluation lag, for its health check. */
+    public LagGate lagGate() {
+        return lag;
+    }
+
+    /** The gate on the live signals' heap budget, for its health check. */
+    public LiveSignalGate liveGate() {
+        return live;
     }
 
     /** The body is not a usable batch; nothing of it was queued. */

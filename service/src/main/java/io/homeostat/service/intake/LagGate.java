@@ -1,6 +1,6 @@
 package io.homeostat.service.intake;
 
-import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.inbox.SignalQueue;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;

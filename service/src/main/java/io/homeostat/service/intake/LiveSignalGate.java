@@ -1,6 +1,6 @@
 package io.homeostat.service.intake;
 
-import io.homeostat.service.engine.SignalQueue;
+import io.homeostat.service.inbox.SignalQueue;
 import java.util.Objects;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;

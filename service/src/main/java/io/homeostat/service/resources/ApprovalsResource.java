@@ -5,7 +5,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
-import io.homeostat.service.engine.facts.ApprovalVerdict;
+import io.homeostat.service.inbox.EngineInput;
+import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.ApprovalRecord;
@@ -20,7 +21,6 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import java.time.Clock;
 import java.util.Set;
-import java.util.function.Consumer;
 
 /**
  * {@code /api/v1/approvals}: actions at or above the approval risk wait here for a human. Approve
@@ -37,10 +37,10 @@ public final class ApprovalsResource {
     }
 
     private final Store store;
-    private final Consumer<Object> engine;
+    private final Inbox engine;
     private final Clock clock;
 
-    public ApprovalsResource(Store store, Consumer<Object> engine, Clock clock) {
+    public ApprovalsResource(Store store, Inbox engine, Clock clock) {
         this.store = store;
         this.engine = engine;
         this.clock = clock;
@@ -91,7 +91,7 @@ public final class ApprovalsResource {
             throw ApiErrors.error(409, "approval '" + id + "' is " + (now.state().equals("pending") ? "expired" : now.state())
                     + " and cannot be " + (approved ? "approved" : "rejected") + " any more");
         }
-        engine.accept(new ApprovalVerdict(approval.id(), approved, by, reason));
+        engine.submit(new EngineInput.ApprovalAnswer(approval.id(), approved, by, reason));
         return get(caller, id);
     }
 }

@@ -5,7 +5,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
-import io.homeostat.service.engine.facts.AutoRemediation;
+import io.homeostat.service.inbox.EngineInput.AutoRemediationSwitch;
+import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.store.GateStateStore;
 import io.homeostat.service.store.Store;
 import jakarta.annotation.security.RolesAllowed;
@@ -22,7 +23,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
-import java.util.function.Consumer;
 
 /**
  * {@code /api/v1/auto-remediation}: switch automatic remediation off and on, globally or for one
@@ -43,10 +43,10 @@ public final class AutoRemediationResource {
     }
 
     private final Store store;
-    private final Consumer<Object> engine;
+    private final Inbox engine;
     private final Clock clock;
 
-    public AutoRemediationResource(Store store, Consumer<Object> engine, Clock clock) {
+    public AutoRemediationResource(Store store, Inbox engine, Clock clock) {
         this.store = store;
         this.engine = engine;
         this.clock = clock;
@@ -59,10 +59,10 @@ public final class AutoRemediationResource {
         for (GateStateStore.Switch value : store.gateState().switches()) {
             byScope.put(value.scope(), value);
         }
-        GateStateStore.Switch global = byScope.remove(AutoRemediation.GLOBAL);
+        GateStateStore.Switch global = byScope.remove(AutoRemediationSwitch.GLOBAL);
         boolean globalOn = global == null || global.enabled();
         List<State> states = new ArrayList<>();
-        states.add(state(AutoRemediation.GLOBAL, global, globalOn));
+        states.add(state(AutoRemediationSwitch.GLOBAL, global, globalOn));
         if (caller.allTenants()) {
             byScope.forEach((scope, value) -> states.add(state(scope, value, globalOn)));
         } else {
@@ -73,7 +73,7 @@ public final class AutoRemediationResource {
 
     private static State state(String scope, GateStateStore.Switch value, boolean globalOn) {
         boolean enabled = value == null || value.enabled();
-        boolean effective = scope.equals(AutoRemediation.GLOBAL) ? enabled : enabled && globalOn;
+        boolean effective = scope.equals(AutoRemediationSwitch.GLOBAL) ? enabled : enabled && globalOn;
         return value == null ? new State(scope, true, effective, null, null, null)
                 : new State(scope, enabled, effective, value.changedBy(), value.reason(), value.changedAt());
     }
@@ -88,13 +88,13 @@ public final class AutoRemediationResource {
         Operator.noClaimedName(change.by());
         String scope;
         if (change.tenant() == null) {
-            scope = caller.allTenants() ? AutoRemediation.GLOBAL : caller.tenant();
+            scope = caller.allTenants() ? AutoRemediationSwitch.GLOBAL : caller.tenant();
         } else {
             scope = change.tenant().strip();
             if (scope.isEmpty() || scope.length() > 128) {
                 throw ApiErrors.error(422, "field 'tenant' must be 1 to 128 characters, or absent");
             }
-            if (scope.equals(AutoRemediation.GLOBAL)) {
+            if (scope.equals(AutoRemediationSwitch.GLOBAL)) {
                 Tenancy.requireAllTenants(caller, "the global switch");
             } else {
                 Tenancy.filter(caller, scope);
@@ -104,7 +104,7 @@ public final class AutoRemediationResource {
         GateStateStore.Switch value = new GateStateStore.Switch(scope, change.enabled(), caller.name(),
                 Operator.reason(change.reason()), now);
         store.gateState().saveSwitch(value, caller.actor("POST /api/v1/auto-remediation"));
-        engine.accept(new AutoRemediation(scope, value.enabled(), value.changedBy(), value.reason(), now.toEpochMilli()));
+        engine.submit(new AutoRemediationSwitch(scope, value.enabled(), value.changedBy(), value.reason(), now));
         return value;
     }
 }

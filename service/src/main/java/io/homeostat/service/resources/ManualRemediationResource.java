@@ -5,7 +5,8 @@ import io.swagger.v3.oas.annotations.Parameter;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
-import io.homeostat.service.engine.facts.Proposal;
+import io.homeostat.service.inbox.EngineInput;
+import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.model.AuditEvent;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.store.Store;
@@ -19,7 +20,6 @@ import jakarta.ws.rs.core.Response;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.function.Consumer;
 
 /**
  * {@code POST /api/v1/issues/{id}/remediations}: an operator starts a remediation by hand. It goes
@@ -39,9 +39,9 @@ public final class ManualRemediationResource {
     }
 
     private final Store store;
-    private final Consumer<Object> engine;
+    private final Inbox engine;
 
-    public ManualRemediationResource(Store store, Consumer<Object> engine) {
+    public ManualRemediationResource(Store store, Inbox engine) {
         this.store = store;
         this.engine = engine;
     }
@@ -61,17 +61,17 @@ public final class ManualRemediationResource {
         if ("resolved".equals(issue.state())) {
             throw ApiErrors.error(409, "issue '" + issueId + "' is resolved; there is nothing to remediate");
         }
-        Proposal proposal = Proposal.manual(issueId, request.actionId().strip(),
+        EngineInput.ManualRun run = EngineInput.ManualRun.of(issueId, request.actionId().strip(),
                 request.parameters() == null ? Map.of() : request.parameters(), by, override ? reason : null);
         Map<String, Object> detail = new LinkedHashMap<>();
         detail.put("issueId", issueId);
-        detail.put("action", proposal.getActionId());
-        detail.put("parameters", proposal.getParameters());
+        detail.put("action", run.actionId());
+        detail.put("parameters", run.parameters());
         detail.put("override", override);
         // Recorded before the engine sees it: the request is the operator's act, whatever the gates then decide.
         store.audit().append(AuditEvent.of(issue.tenant(), caller.actor("POST /api/v1/issues/{id}/remediations"),
-                "manual-run.requested", proposal.getId(), reason, detail), Instant.now());
-        engine.accept(proposal);
-        return Response.accepted(new Accepted(proposal.getId(), issueId, proposal.getActionId(), override)).build();
+                "manual-run.requested", run.proposalId(), reason, detail), Instant.now());
+        engine.submit(run);
+        return Response.accepted(new Accepted(run.proposalId(), issueId, run.actionId(), override)).build();
     }
 }

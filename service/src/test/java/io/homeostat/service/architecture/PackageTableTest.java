@@ -112,4 +112,28 @@ class PackageTableTest {
         assertThat(violations.stream().distinct().toList()).as("dependencies docs/ARCHITECTURE.md's table does not allow "
                 + "(change the code, or the row's 'may use' on purpose)").isEmpty();
     }
+
+    /**
+     * Resources may read facts (statistics, tenant policy) to show them, but build none: an operator's
+     * command enters the engine as an {@code EngineInput} value, and only the engine makes facts of it.
+     */
+    @Test
+    void resourcesBuildNoRuleFacts() {
+        JavaClasses classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages(ROOT + ".resources");
+        List<String> built = new ArrayList<>();
+        for (JavaClass type : classes) {
+            type.getConstructorCallsFromSelf().stream()
+                    .filter(call -> call.getTargetOwner().getPackageName().equals(ROOT + ".engine.facts"))
+                    .forEach(call -> built.add(call.getDescription()));
+            type.getMethodCallsFromSelf().stream()
+                    .filter(call -> call.getTargetOwner().getPackageName().equals(ROOT + ".engine.facts"))
+                    // A static factory (Proposal.manual): static, and returns a fact. Static arithmetic is not building one.
+                    .filter(call -> call.getTarget().getRawReturnType().getPackageName().equals(ROOT + ".engine.facts"))
+                    .filter(call -> call.getTarget().resolveMember().map(m -> m.getModifiers().contains(
+                            com.tngtech.archunit.core.domain.JavaModifier.STATIC)).orElse(false))
+                    .forEach(call -> built.add(call.getDescription()));
+        }
+        assertThat(built).as("rule facts constructed in resources (send an EngineInput to the Inbox instead)").isEmpty();
+    }
 }

@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.codahale.metrics.MetricRegistry;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Signal;
+import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.inbox.SignalQueue;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
@@ -134,8 +135,7 @@ class EngineTest {
         SignalQueue queue = new SignalQueue(1_000);
         MetricRegistry metrics = new MetricRegistry();
         java.util.concurrent.CompletableFuture<Throwable> died = new java.util.concurrent.CompletableFuture<>();
-        Engine engine = engine(rules, queue, outputs -> { }, metrics)
-                .whenDead((thread, error) -> died.complete(error));
+        Engine engine = engine(rules, queue, outputs -> { }, metrics, (thread, error) -> died.complete(error), Duration.ofSeconds(10));
         engine.start();
         try {
             long now = System.currentTimeMillis();
@@ -198,8 +198,7 @@ class EngineTest {
         SignalQueue queue = new SignalQueue(1_000);
         MetricRegistry metrics = new MetricRegistry();
         List<EngineOutputs> outputs = new CopyOnWriteArrayList<>();
-        Engine engine = engine(rules, queue, outputs::add, metrics)
-                .withMaxIterationTime(Duration.ofMillis(500));
+        Engine engine = engine(rules, queue, outputs::add, metrics, (thread, error) -> { }, Duration.ofMillis(500));
         engine.start();
         try {
             long now = System.currentTimeMillis();
@@ -221,8 +220,14 @@ class EngineTest {
 
     /** An engine on {@code rules} as the tests run it: 50 ms ticks, batches of 500, a 30 s drain; not started. */
     private static Engine engine(RuleBase rules, SignalQueue queue, EngineOutputHandler outputs, MetricRegistry metrics) {
-        return new Engine(rules, queue, new ConcurrentLinkedQueue<>(), outputs, PolicySettings.defaults(), List::of, 500,
-                Duration.ofMillis(50), Duration.ofSeconds(30), metrics);
+        return engine(rules, queue, outputs, metrics, (thread, error) -> { }, Duration.ofSeconds(10));
+    }
+
+    private static Engine engine(RuleBase rules, SignalQueue queue, EngineOutputHandler outputs, MetricRegistry metrics,
+                                 Thread.UncaughtExceptionHandler whenDead, Duration maxIterationTime) {
+        return new Engine(rules, new Inbox(queue, 100), outputs, List::of, now -> RestoredState.NONE, (batch, at) -> { }, whenDead,
+                new EngineSettings(500, Duration.ofMillis(50), Duration.ofSeconds(30), maxIterationTime, PolicySettings.defaults(), List.of()),
+                metrics);
     }
 
     private static Signal signal(String resource, String metric, long now) {

@@ -61,7 +61,13 @@ public final class Proposal implements Rescheduled {
      * {@code overrideReason} set, a gate that would stop it is recorded but does not.
      */
     public static Proposal manual(String issueId, String actionId, Map<String, String> parameters, String by, String overrideReason) {
-        Proposal proposal = new Proposal(UUID.randomUUID().toString(), issueId, actionId, parameters, 0, "operator " + by,
+        return manual(UUID.randomUUID().toString(), issueId, actionId, parameters, by, overrideReason);
+    }
+
+    /** {@link #manual(String, String, Map, String, String)} under an id chosen by the caller (the API answers with it). */
+    public static Proposal manual(String id, String issueId, String actionId, Map<String, String> parameters, String by,
+                                  String overrideReason) {
+        Proposal proposal = new Proposal(id, issueId, actionId, parameters, 0, "operator " + by,
                 ProposalState.NEW);
         proposal.manualBy = FactText.identifier("by", by, 128);
         proposal.overrideReason = overrideReason;

@@ -1,4 +1,4 @@
-package io.homeostat.service.engine;
+package io.homeostat.service.inbox;
 
 import io.homeostat.service.engine.facts.Signal;
 import java.time.Duration;
@@ -38,7 +38,7 @@ public final class SignalQueue {
     }
 
     /** Waits up to {@code timeout} for a first signal, then takes up to {@code max} signals into {@code into}. */
-    int take(List<Signal> into, int max, long timeout, TimeUnit unit) throws InterruptedException {
+    public int take(List<Signal> into, int max, long timeout, TimeUnit unit) throws InterruptedException {
         Signal first = queue.poll(timeout, unit);
         if (first == null) {
             return 0;
@@ -54,7 +54,7 @@ public final class SignalQueue {
      * The engine has evaluated the batch it took last and handed its outputs on; its session now
      * holds {@code live} signals and {@code resources} resource views.
      */
-    void evaluated(long live, long resources) {
+    public void evaluated(long live, long resources) {
         inFlightSinceNanos = 0;
         liveSignals = live;
         liveResources = resources;
@@ -88,7 +88,7 @@ public final class SignalQueue {
     }
 
     /** Stops admitting signals; those already admitted are still taken by the engine. */
-    void close() {
+    public void close() {
         closed = true;
     }
 

@@ -1,0 +1,30 @@
+package io.homeostat.service.engine;
+
+import io.homeostat.service.engine.facts.ApprovalVerdict;
+import io.homeostat.service.engine.facts.AutoRemediation;
+import io.homeostat.service.engine.facts.Proposal;
+import io.homeostat.service.inbox.EngineInput;
+
+/**
+ * The one place where inputs from outside become rule facts (on the engine thread). A new kind of
+ * {@link EngineInput} does not compile until it is translated here.
+ */
+final class InputFacts {
+    private InputFacts() {
+    }
+
+    static Object of(EngineInput input) {
+        if (input instanceof EngineInput.ApprovalAnswer answer) {
+            return new ApprovalVerdict(answer.approvalId(), answer.approved(), answer.by(), answer.reason());
+        } else if (input instanceof EngineInput.AutoRemediationSwitch change) {
+            return new AutoRemediation(change.scope(), change.enabled(), change.by(), change.reason(), change.at().toEpochMilli());
+        } else if (input instanceof EngineInput.ManualRun run) {
+            return Proposal.manual(run.proposalId(), run.issueId(), run.actionId(), run.parameters(), run.by(), run.overrideReason());
+        } else if (input instanceof EngineInput.AttemptReport report) {
+            return report.outcome();
+        } else if (input instanceof EngineInput.RollbackReport report) {
+            return report.outcome();
+        }
+        throw new IllegalArgumentException("no facts for " + input.getClass().getName());
+    }
+}

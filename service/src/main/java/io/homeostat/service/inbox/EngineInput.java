@@ -1,0 +1,69 @@
+package io.homeostat.service.inbox;
+
+import io.homeostat.service.engine.facts.RemediationOutcome;
+import io.homeostat.service.engine.facts.RollbackOutcome;
+import java.time.Instant;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/**
+ * Everything but signals that enters the engine: operators' commands, the executor's reports and
+ * alert notifications. Plain values, not rule facts: whoever sends one knows nothing of Drools; the
+ * engine thread turns each into the facts its rules read ({@code engine.InputFacts}). Sealed, so
+ * that a new kind of input is a compile error where it is translated, not a fact the rules ignore.
+ * (Signals are the other lane of the {@link Inbox}: bounded and admitted whole, see {@link SignalQueue}.)
+ */
+public sealed interface EngineInput {
+
+    /** An operator approved or rejected a pending approval (already stored). */
+    record ApprovalAnswer(String approvalId, boolean approved, String by, String reason) implements EngineInput {
+        public ApprovalAnswer {
+            Objects.requireNonNull(approvalId, "approvalId");
+            Objects.requireNonNull(by, "by");
+        }
+    }
+
+    /** Automatic remediation switched on or off, globally ({@code scope} "*") or for one tenant (already stored). */
+    record AutoRemediationSwitch(String scope, boolean enabled, String by, String reason, Instant at) implements EngineInput {
+        /** The scope of the switch that covers every tenant. */
+        public static final String GLOBAL = "*";
+
+        public AutoRemediationSwitch {
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * An operator asks for {@code actionId} on an issue now; with {@code overrideReason} a gate that would
+     * stop it is recorded but does not. The proposal id is chosen here so the API can answer with it.
+     */
+    record ManualRun(String proposalId, String issueId, String actionId, Map<String, String> parameters, String by,
+                     String overrideReason) implements EngineInput {
+        public ManualRun {
+            Objects.requireNonNull(proposalId, "proposalId");
+            Objects.requireNonNull(issueId, "issueId");
+            Objects.requireNonNull(actionId, "actionId");
+            parameters = Map.copyOf(parameters);
+        }
+
+        public static ManualRun of(String issueId, String actionId, Map<String, String> parameters, String by, String overrideReason) {
+            return new ManualRun(UUID.randomUUID().toString(), issueId, actionId, parameters, by, overrideReason);
+        }
+    }
+
+    /** The executor's report on an attempt: finished, did not apply, never started, or interrupted. */
+    record AttemptReport(RemediationOutcome outcome) implements EngineInput {
+        public AttemptReport {
+            Objects.requireNonNull(outcome, "outcome");
+        }
+    }
+
+    /** The executor's report on a rollback. */
+    record RollbackReport(RollbackOutcome outcome) implements EngineInput {
+        public RollbackReport {
+            Objects.requireNonNull(outcome, "outcome");
+        }
+    }
+}

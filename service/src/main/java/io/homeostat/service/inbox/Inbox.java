@@ -1,0 +1,101 @@
+package io.homeostat.service.inbox;
+
+import io.homeostat.service.engine.facts.RemediationOutcome;
+import io.homeostat.service.engine.facts.RollbackOutcome;
+import io.homeostat.service.engine.facts.Signal;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine's one way in. Two lanes, both drained by the engine thread only: signals (bounded,
+ * admitted a batch whole or not at all: the API's 429), and every other {@link EngineInput}.
+ * Machine-sent inputs (alert notifications) are bounded too and may be refused, like signals.
+ * Operators' commands and the executor's reports never are: a command is stored before it is
+ * submitted (refusing it then would leave store and rules disagreeing), and an outcome dropped would
+ * leave an attempt running forever in the rules. Both are bounded by what causes them (humans, and
+ * the attempts in flight).
+ */
+public final class Inbox {
+    private final SignalQueue signals;
+    private final ConcurrentLinkedQueue<Waiting> inputs = new ConcurrentLinkedQueue<>();
+    private final AtomicInteger external = new AtomicInteger();
+    private final int inputCapacity;
+
+    /**
+     * @param inputCapacity how many machine-sent inputs (alert notifications) may wait at once
+     */
+    public Inbox(SignalQueue signals, int inputCapacity) {
+        this.signals = Objects.requireNonNull(signals, "signals");
+        if (inputCapacity < 1) {
+            throw new IllegalArgumentException("inputCapacity must be positive");
+        }
+        this.inputCapacity = inputCapacity;
+    }
+
+    /** The signal lane, for the gates and health checks that measure it. */
+    public SignalQueue signals() {
+        return signals;
+    }
+
+    /** Admits all signals, or none when they do not fit or the engine is stopping. */
+    public boolean offerSignals(List<Signal> batch) {
+        return signals.offerAll(batch);
+    }
+
+    /** Admits a machine-sent input, or refuses it (false) when {@code inputCapacity} wait already or the engine is stopping. */
+    public boolean offer(EngineInput input) {
+        Objects.requireNonNull(input, "input");
+        if (signals.isClosed()) {
+            return false;
+        }
+        if (external.incrementAndGet() > inputCapacity) {
+            external.decrementAndGet();
+            return false;
+        }
+        inputs.add(new Waiting(input, true));
+        return true;
+    }
+
+    /** An operator's command, already stored: always admitted. */
+    public void submit(EngineInput command) {
+        inputs.add(new Waiting(Objects.requireNonNull(command, "command"), false));
+    }
+
+    /** The executor's report on an attempt: always admitted. */
+    public void report(RemediationOutcome outcome) {
+        inputs.add(new Waiting(new EngineInput.AttemptReport(outcome), false));
+    }
+
+    /** The executor's report on a rollback: always admitted. */
+    public void report(RollbackOutcome outcome) {
+        inputs.add(new Waiting(new EngineInput.RollbackReport(outcome), false));
+    }
+
+    /** The next input waiting, or null; engine thread only. */
+    public EngineInput poll() {
+        Waiting next = inputs.poll();
+        if (next == null) {
+            return null;
+        }
+        if (next.external()) {
+            external.decrementAndGet();
+        }
+        return next.input();
+    }
+
+    /** True while inputs other than signals wait. */
+    public boolean hasInputs() {
+        return !inputs.isEmpty();
+    }
+
+    /** An input in the lane, and whether it counts against the capacity for inputs from outside. */
+    private record Waiting(EngineInput input, boolean external) {
+    }
+
+    /** Inputs other than signals waiting now. */
+    public int inputDepth() {
+        return inputs.size();
+    }
+}
