@@ -6,6 +6,8 @@ import com.github.benmanes.caffeine.cache.Caffeine;
 import io.dropwizard.auth.AuthValueFactoryProvider;
 import io.dropwizard.auth.CachingAuthenticator;
 import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
+import io.homeostat.service.alertmanager.AlertIntake;
+import io.homeostat.service.alertmanager.AlertRetention;
 import io.homeostat.service.auth.AdminKeyBootstrap;
 import io.homeostat.service.auth.ApiKeys;
 import io.homeostat.service.auth.Caller;
@@ -67,6 +69,8 @@ import io.homeostat.service.intake.Intake;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.recording.SignalJournal;
 import io.homeostat.service.recovery.StartupState;
+import io.homeostat.service.resources.AlertmanagerResource;
+import io.homeostat.service.resources.AlertsResource;
 import io.homeostat.service.resources.ApprovalsResource;
 import io.homeostat.service.resources.AuditResource;
 import io.homeostat.service.resources.AutoRemediationResource;
@@ -250,6 +254,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         }
 
         Intake intake = configuration.getIntake().build(inbox, environment.getObjectMapper().getFactory(), environment.metrics());
+        AlertIntake alerts = configuration.getAlertmanager().build(inbox, intake, store.alerts(), environment.metrics());
+        environment.lifecycle().manage(new AlertRetention(store.alerts(), configuration.getAlertmanager().getDuplicateWindow()));
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
@@ -260,7 +266,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.admin().addFilter("query-check", new QueryCheckFilter())
                 .addMappingForUrlPatterns(java.util.EnumSet.of(jakarta.servlet.DispatcherType.REQUEST), true, "/*");
         // The API's resources, registered and described from one list: the OpenAPI document cannot miss one.
-        List<Object> resources = List.of(new SignalsResource(intake), new IssuesResource(store), new RemediationsResource(store),
+        List<Object> resources = List.of(new SignalsResource(intake), new AlertmanagerResource(alerts), new AlertsResource(store.alerts()),
+                new IssuesResource(store), new RemediationsResource(store),
                 new DecisionsResource(store), new ApprovalsResource(store, inbox, Clock.systemUTC()),
                 new AutoRemediationResource(store, inbox, Clock.systemUTC()), new ManualRemediationResource(store, inbox),
                 new RulesResource(rules, store.audit()), new AuditResource(store.audit()), new PluginsResource(plugins, store, Clock.systemUTC()),

@@ -3,6 +3,7 @@ package io.homeostat.service;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
+import io.homeostat.service.config.AlertmanagerFactory;
 import io.homeostat.service.config.AuthFactory;
 import io.homeostat.service.config.EngineFactory;
 import io.homeostat.service.config.ExecutionFactory;
@@ -75,6 +76,11 @@ public class HomeostatConfiguration extends Configuration {
     @JsonProperty
     private AuthFactory auth = new AuthFactory();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private AlertmanagerFactory alertmanager = new AlertmanagerFactory();
+
     /** Per-tenant overrides of the policy (rate, approval risk, dry-run, auto-remediation default, allowed actions). */
     @Valid
     @NotNull
@@ -100,6 +106,10 @@ public class HomeostatConfiguration extends Configuration {
 
     public AuthFactory getAuth() {
         return auth;
+    }
+
+    public AlertmanagerFactory getAlertmanager() {
+        return alertmanager;
     }
 
     public OutboxFactory getOutbox() {

@@ -242,7 +242,7 @@ public final class Engine implements Managed {
         restoredEvents.clear();
         for (EngineInput input = inbox.poll(); input != null; input = inbox.poll()) {
             try {
-                session.insert(InputFacts.of(input));
+                InputFacts.of(input, session.now()).forEach(session::insert);
             } catch (RuntimeException e) {
                 // One input the rules cannot take (a value a fact refuses) must not cost the others.
                 inputErrors.inc();

@@ -1,6 +1,7 @@
 package io.homeostat.service.engine;
 
 import io.homeostat.service.engine.facts.RollbackRequest;
+import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
@@ -13,7 +14,7 @@ import java.util.List;
 /**
  * What one engine batch changed: issues opened or updated, decisions that reached an outcome, and
  * the gate state that must survive a restart (proposals, breakers, approvals, learned statistics),
- * plus escalations and rollbacks to carry out. Immutable copies, safe to hand to other threads.
+ * plus escalations and rollbacks to carry out, and the alerts whose state changed. Immutable copies, safe to hand to other threads.
  *
  * @param issuesOpened how many of {@code issues} were opened in this batch
  * @param oldestSignalNanos {@link System#nanoTime()} at which the oldest signal of the batch was
@@ -22,9 +23,9 @@ import java.util.List;
 public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<DecisionRecord> decisions,
                             List<ProposalRecord> proposals, List<BreakerRecord> breakers, List<ApprovalRecord> approvals,
                             List<StatisticsRecord> statistics, List<EscalationRecord> escalations, List<RollbackRequest> rollbacks,
-                            long oldestSignalNanos) {
+                            List<AlertRecord> alerts, long oldestSignalNanos) {
     public static final EngineOutputs EMPTY = new EngineOutputs(List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of(), 0);
+            List.of(), List.of(), List.of(), 0);
 
     public EngineOutputs {
         issues = List.copyOf(issues);
@@ -35,10 +36,12 @@ public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<Dec
         statistics = List.copyOf(statistics);
         escalations = List.copyOf(escalations);
         rollbacks = List.copyOf(rollbacks);
+        // An outbox entry journaled before alerts existed has none.
+        alerts = alerts == null ? List.of() : List.copyOf(alerts);
     }
 
     public boolean isEmpty() {
         return issues.isEmpty() && decisions.isEmpty() && proposals.isEmpty() && breakers.isEmpty() && approvals.isEmpty()
-                && statistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty();
+                && statistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty() && alerts.isEmpty();
     }
 }

@@ -5,6 +5,7 @@ import io.homeostat.service.engine.facts.AutoRemediation;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Rescheduled;
+import io.homeostat.service.engine.facts.Alert;
 import io.homeostat.service.engine.facts.ResourceView;
 import io.homeostat.service.engine.facts.Signal;
 import java.time.Duration;
@@ -48,6 +49,8 @@ public final class EngineSession implements AutoCloseable {
     private final Map<String, Map<String, ResourceView>> views = new HashMap<>();
     private final Map<ResourceView, FactHandle> viewHandles = new IdentityHashMap<>();
     private final Map<String, FactHandle> switchHandles = new HashMap<>();
+    /** The one Alert fact per (tenant, fingerprint), updated in place as its notifications arrive. */
+    private final Map<String, FactHandle> alertHandles = new HashMap<>();
     private final Map<String, FactHandle> windowHandles = new HashMap<>();
     private final Map<String, ActiveWindow> openWindows = new HashMap<>();
     private List<WindowSchedule> windows = List.of();
@@ -167,12 +170,16 @@ public final class EngineSession implements AutoCloseable {
 
     /**
      * Inserts a fact. A signal also updates the {@link ResourceView} of its resource (only when a
-     * new source or new labels appear); an auto-remediation switch replaces the one of its scope.
+     * new source or new labels appear); an auto-remediation switch replaces the one of its scope; an
+     * alert updates the one of its fingerprint.
      */
     public void insert(Object fact) {
         if (fact instanceof Signal signal) {
             observe(signal);
             expiry.track(session.insert(fact), signal.getTime(), now());
+            return;
+        } else if (fact instanceof Alert alert) {
+            insertAlert(alert);
             return;
         } else if (fact instanceof AutoRemediation toggle) {
             FactHandle previous = switchHandles.put(toggle.scope(), session.insert(fact));
@@ -183,6 +190,25 @@ public final class EngineSession implements AutoCloseable {
         }
         session.insert(fact);
     }
+
+    /** A new alert, or the next state of one the session holds (the rules may have forgotten it: then it is new again). */
+    private void insertAlert(Alert alert) {
+        FactHandle handle = alertHandles.get(alert.getKey());
+        Object held = handle == null ? null : session.getObject(handle);
+        if (held instanceof Alert existing) {
+            existing.update(alert);
+            session.update(handle, existing);
+        } else {
+            alertHandles.put(alert.getKey(), session.insert(alert));
+        }
+        if (alertHandles.size() > 2 * alertsHeld + 1_000) {
+            // Handles of alerts the rules deleted: dropped now and then, so the map holds what the session holds.
+            alertHandles.values().removeIf(stale -> session.getObject(stale) == null);
+            alertsHeld = alertHandles.size();
+        }
+    }
+
+    private int alertsHeld;
 
     public void insertAll(Collection<?> facts) {
         for (Object fact : facts) {

@@ -1,9 +1,14 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.engine.facts.Alert;
 import io.homeostat.service.engine.facts.ApprovalVerdict;
 import io.homeostat.service.engine.facts.AutoRemediation;
 import io.homeostat.service.engine.facts.Proposal;
+import io.homeostat.service.engine.facts.Severity;
 import io.homeostat.service.inbox.EngineInput;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 
 /**
  * The one place where inputs from outside become rule facts (on the engine thread). A new kind of
@@ -13,7 +18,21 @@ final class InputFacts {
     private InputFacts() {
     }
 
-    static Object of(EngineInput input) {
+    static List<Object> of(EngineInput input, long now) {
+        if (input instanceof EngineInput.AlertNotice notice) {
+            List<Object> alerts = new ArrayList<>(notice.alerts().size());
+            for (EngineInput.AlertState alert : notice.alerts()) {
+                alerts.add(new Alert(alert.tenant(), alert.fingerprint(), alert.alertname(), alert.resource(), alert.issueType(),
+                        alert.severity() == null ? null : Severity.valueOf(alert.severity().toUpperCase(Locale.ROOT)), alert.labels(),
+                        alert.annotations(), alert.source(), alert.firing(), alert.startsAt().toEpochMilli(),
+                        alert.endsAt() == null ? 0 : alert.endsAt().toEpochMilli(), alert.holdOff().toMillis(), now));
+            }
+            return alerts;
+        }
+        return List.of(one(input));
+    }
+
+    private static Object one(EngineInput input) {
         if (input instanceof EngineInput.ApprovalAnswer answer) {
             return new ApprovalVerdict(answer.approvalId(), answer.approved(), answer.by(), answer.reason());
         } else if (input instanceof EngineInput.AutoRemediationSwitch change) {

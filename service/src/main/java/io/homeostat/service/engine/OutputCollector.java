@@ -1,6 +1,7 @@
 package io.homeostat.service.engine;
 
 import io.homeostat.service.engine.facts.ActionStats;
+import io.homeostat.service.engine.facts.Alert;
 import io.homeostat.service.engine.facts.Approval;
 import io.homeostat.service.engine.facts.Breaker;
 import io.homeostat.service.engine.facts.Decision;
@@ -10,6 +11,7 @@ import io.homeostat.service.engine.facts.ExplanationStep;
 import io.homeostat.service.engine.facts.Issue;
 import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.engine.facts.RollbackRequest;
+import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
@@ -30,7 +32,7 @@ import org.kie.api.event.rule.RuleRuntimeEventListener;
 
 /**
  * The session's one output path. Watches inserts and updates of the facts that leave the session
- * (issues, decisions, proposals, breakers, approvals, statistics, escalations, rollback requests)
+ * (issues, decisions, proposals, breakers, approvals, statistics, escalations, rollback requests, alerts)
  * during a batch and, after the batch, turns them into immutable records: rules only write facts,
  * and this is how those facts leave the session. Runs on the engine thread only.
  */
@@ -43,6 +45,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
     private final Map<ActionStats, Boolean> changedStatistics = new IdentityHashMap<>();
     private final List<Escalation> escalations = new ArrayList<>();
     private final List<RollbackRequest> rollbacks = new ArrayList<>();
+    private final Map<Alert, Boolean> changedAlerts = new IdentityHashMap<>();
     private boolean restoring;
     private int issuesOpened;
 
@@ -91,13 +94,16 @@ final class OutputCollector implements RuleRuntimeEventListener {
             changedApprovals.put(approval.getId(), approval);
         } else if (fact instanceof ActionStats stats) {
             changedStatistics.put(stats, Boolean.TRUE);
+        } else if (fact instanceof Alert alert) {
+            changedAlerts.put(alert, Boolean.TRUE);
         }
     }
 
     /** The records of everything that changed since the last call; {@code now} is session time. */
     EngineOutputs drain(long now, long oldestSignalNanos) {
         if (changedIssues.isEmpty() && changedDecisions.isEmpty() && changedProposals.isEmpty() && changedBreakers.isEmpty()
-                && changedApprovals.isEmpty() && changedStatistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty()) {
+                && changedApprovals.isEmpty() && changedStatistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty()
+                && changedAlerts.isEmpty()) {
             return EngineOutputs.EMPTY;
         }
         Instant at = Instant.ofEpochMilli(now);
@@ -149,8 +155,16 @@ final class OutputCollector implements RuleRuntimeEventListener {
                     escalation.issueType(), escalation.reason(), Instant.ofEpochMilli(escalation.time()), EscalationRecord.PENDING,
                     "waiting for the notifier", null));
         }
+        List<AlertRecord> alerts = new ArrayList<>();
+        for (Alert alert : changedAlerts.keySet()) {
+            alerts.add(new AlertRecord(alert.getTenant(), alert.getFingerprint(), alert.getAlertname(), alert.getResource(),
+                    alert.getIssueType(), alert.getSeverity() == null ? null : alert.getSeverity().label(),
+                    alert.isFiring() ? AlertRecord.FIRING : AlertRecord.RESOLVED, Instant.ofEpochMilli(alert.getStartsAt()),
+                    alert.getEndsAt() == 0 ? null : Instant.ofEpochMilli(alert.getEndsAt()), alert.getHoldOffMillis(), alert.getLabels(),
+                    alert.getAnnotations(), alert.getSource(), Instant.ofEpochMilli(alert.getUpdatedAt())));
+        }
         EngineOutputs outputs = new EngineOutputs(issues, issuesOpened, decisions, proposals, breakers, approvals, statistics, escalated,
-                rollbacks, oldestSignalNanos);
+                rollbacks, alerts, oldestSignalNanos);
         changedIssues.clear();
         changedDecisions.clear();
         changedProposals.clear();
@@ -159,6 +173,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
         changedStatistics.clear();
         escalations.clear();
         rollbacks.clear();
+        changedAlerts.clear();
         issuesOpened = 0;
         return outputs;
     }

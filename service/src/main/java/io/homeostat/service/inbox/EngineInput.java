@@ -2,14 +2,16 @@ package io.homeostat.service.inbox;
 
 import io.homeostat.service.engine.facts.RemediationOutcome;
 import io.homeostat.service.engine.facts.RollbackOutcome;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
 
 /**
  * Everything but signals that enters the engine: operators' commands, the executor's reports and
- * alert notifications. Plain values, not rule facts: whoever sends one knows nothing of Drools; the
+ * Alertmanager's alert notifications. Plain values, not rule facts: whoever sends one knows nothing of Drools; the
  * engine thread turns each into the facts its rules read ({@code engine.InputFacts}). Sealed, so
  * that a new kind of input is a compile error where it is translated, not a fact the rules ignore.
  * (Signals are the other lane of the {@link Inbox}: bounded and admitted whole, see {@link SignalQueue}.)
@@ -64,6 +66,39 @@ public sealed interface EngineInput {
     record RollbackReport(RollbackOutcome outcome) implements EngineInput {
         public RollbackReport {
             Objects.requireNonNull(outcome, "outcome");
+        }
+    }
+
+    /**
+     * The alerts of one Alertmanager notification that are news (not duplicates), mapped: each is the
+     * next state of the alert of its fingerprint.
+     */
+    record AlertNotice(List<AlertState> alerts) implements EngineInput {
+        public AlertNotice {
+            alerts = List.copyOf(alerts);
+        }
+    }
+
+    /**
+     * One alert as a notification reported it.
+     *
+     * @param issueType the issue it is evidence of, by its mapping; null when no mapping matched
+     * @param severity low, medium, high or critical (null when unmapped)
+     * @param endsAt when it resolved; null while it fires
+     * @param holdOff act only if the alert still fires this long after {@code startsAt}
+     * @param source the reporter recorded on the issue's evidence
+     */
+    record AlertState(String tenant, String fingerprint, String alertname, String resource, String issueType, String severity,
+                      boolean firing, Instant startsAt, Instant endsAt, Duration holdOff, Map<String, String> labels,
+                      Map<String, String> annotations, String source) {
+        public AlertState {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(fingerprint, "fingerprint");
+            Objects.requireNonNull(resource, "resource");
+            Objects.requireNonNull(startsAt, "startsAt");
+            Objects.requireNonNull(holdOff, "holdOff");
+            labels = Map.copyOf(labels);
+            annotations = Map.copyOf(annotations);
         }
     }
 }

@@ -64,16 +64,7 @@ public final class Intake {
      */
     public IntakeResult submit(InputStream body, boolean atomic, String keyTenant)
             throws IOException, BadBatchException, QueueFullException, RefusedException {
-        java.util.Optional<java.time.Duration> behind = lag.exceeded();
-        if (behind.isPresent()) {
-            refusedLagging.mark();
-            throw new RefusedException("evaluation is " + behind.get().toSeconds() + " s behind (bound " + lag.bound().toSeconds()
-                    + " s); nothing was queued, retry the batch");
-        }
-        if (live.exceeded()) {
-            refusedFull.mark();
-            throw new RefusedException(live.describe() + "; nothing was queued, retry the batch once older signals have expired");
-        }
+        admit();
         long receivedNanos = System.nanoTime();
         Instant now = clock.instant();
         List<Signal> good = new ArrayList<>();
@@ -125,6 +116,24 @@ public final class Intake {
         return new IntakeResult(good.size(), bad);
     }
 
+    /**
+     * Whether the engine may be given more now: refused while evaluation lags beyond its bound, or
+     * while the engine holds as many live signals as its heap is sized for. Every intake path
+     * (signals, alert notifications) asks before it reads a body.
+     */
+    public void admit() throws RefusedException {
+        java.util.Optional<java.time.Duration> behind = lag.exceeded();
+        if (behind.isPresent()) {
+            refusedLagging.mark();
+            throw new RefusedException("evaluation is " + behind.get().toSeconds() + " s behind (bound " + lag.bound().toSeconds()
+                    + " s); nothing was queued, retry the batch");
+        }
+        if (live.exceeded()) {
+            refusedFull.mark();
+            throw new RefusedException(live.describe() + "; nothing was queued, retry the batch once older signals have expired");
+        }
+    }
+
     /** The gate on evaluation lag, for its health check. */
     public LagGate lagGate() {
         return lag;
@@ -167,7 +176,7 @@ public final class Intake {
     public static final class RefusedException extends Exception {
         private static final long serialVersionUID = 1L;
 
-        RefusedException(String message) {
+        public RefusedException(String message) {
             super(message);
         }
     }

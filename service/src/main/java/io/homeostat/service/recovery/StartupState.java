@@ -3,6 +3,7 @@ package io.homeostat.service.recovery;
 import io.homeostat.service.engine.RestoredState;
 import io.homeostat.service.engine.facts.ActionStats;
 import io.homeostat.service.engine.facts.ActiveRemediation;
+import io.homeostat.service.engine.facts.Alert;
 import io.homeostat.service.engine.facts.Approval;
 import io.homeostat.service.engine.facts.ApprovalState;
 import io.homeostat.service.engine.facts.AutoRemediation;
@@ -21,6 +22,7 @@ import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.engine.facts.Severity;
 import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.engine.facts.Verification;
+import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
@@ -178,6 +180,16 @@ public final class StartupState {
         }
         for (GateStateStore.Switch s : store.gateState().switches()) {
             facts.add(new AutoRemediation(s.scope(), s.enabled(), s.changedBy(), s.reason(), s.changedAt().toEpochMilli()));
+        }
+        // Firing mapped alerts: their hold-offs still count. Already counted as evidence before the restart.
+        for (AlertRecord a : store.alerts().firing()) {
+            if (a.issueType() != null) {
+                Alert alert = new Alert(a.tenant(), a.fingerprint(), a.alertname(), a.resource(), a.issueType(),
+                        a.severity() == null ? Severity.MEDIUM : Severity.valueOf(a.severity().toUpperCase(java.util.Locale.ROOT)), a.labels(),
+                        a.annotations(), a.source(), true, a.startsAt().toEpochMilli(), 0, a.holdOffMillis(), a.updatedAt().toEpochMilli());
+                alert.setCounted(true);
+                facts.add(alert);
+            }
         }
         for (EscalationRecord e : store.escalations().ofActiveIssues()) {
             facts.add(new Escalation(e.id(), e.issueId(), e.tenant(), e.resource(), e.issueType(), e.reason(), e.createdAt().toEpochMilli()));

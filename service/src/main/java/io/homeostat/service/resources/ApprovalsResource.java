@@ -30,7 +30,7 @@ import java.util.Set;
 @Path("/api/v1/approvals")
 @Produces(MediaType.APPLICATION_JSON)
 public final class ApprovalsResource {
-    private static final Set<String> STATES = Set.of("pending", "approved", "rejected", "expired");
+    private static final Set<String> STATES = Set.of("pending", "approved", "rejected", "expired", "cancelled");
 
     /** The body of approve and reject. */
     public record Answer(String by, String reason) {

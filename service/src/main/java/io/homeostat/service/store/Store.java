@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.homeostat.service.engine.EngineOutputs;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.Actor;
+import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.AuditEvent;
 import io.homeostat.service.model.BreakerRecord;
@@ -39,6 +40,7 @@ public final class Store {
     private final RuleVersionStore ruleVersions;
     private final KeyStore keys;
     private final AuditStore audit;
+    private final AlertStore alerts;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -53,6 +55,7 @@ public final class Store {
         this.escalations = new EscalationStore(jdbi);
         this.ruleVersions = new RuleVersionStore(jdbi, json, audit);
         this.keys = new KeyStore(jdbi, audit);
+        this.alerts = new AlertStore(jdbi, json);
     }
 
     /**
@@ -103,6 +106,9 @@ public final class Store {
         }
         for (StatisticsRecord stats : outputs.statistics()) {
             gateState.upsert(handle, stats);
+        }
+        for (AlertRecord alert : outputs.alerts()) {
+            alerts.upsert(handle, alert);
         }
         List<EscalationRecord> fresh = new ArrayList<>();
         for (EscalationRecord escalation : outputs.escalations()) {
@@ -173,6 +179,10 @@ public final class Store {
 
     public AuditStore audit() {
         return audit;
+    }
+
+    public AlertStore alerts() {
+        return alerts;
     }
 
     public KeyStore keys() {

@@ -64,6 +64,14 @@ public final class Approval implements Rescheduled {
         decidedAt = now;
     }
 
+    /** No answer is wanted any more; {@code reason} says why (the alert resolved). */
+    public void cancel(long now, String why) {
+        state = ApprovalState.CANCELLED;
+        decidedBy = "homeostat";
+        reason = why;
+        decidedAt = now;
+    }
+
     public void expire(long now) {
         state = ApprovalState.EXPIRED;
         decidedAt = now;

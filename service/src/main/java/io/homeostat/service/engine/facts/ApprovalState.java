@@ -6,7 +6,9 @@ public enum ApprovalState {
     PENDING,
     APPROVED,
     REJECTED,
-    EXPIRED;
+    EXPIRED,
+    /** What it was asked for stopped mattering (the alert resolved) before anyone answered. */
+    CANCELLED;
 
     public String label() {
         return name().toLowerCase(Locale.ROOT);
