@@ -11,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -234,7 +235,8 @@ public final class AlertIntake {
             return null;
         }
         try {
-            Instant time = OffsetDateTime.parse(text).toInstant();
+            // Milliseconds, as the engine and the store keep it: a resend after a restart must compare equal.
+            Instant time = OffsetDateTime.parse(text).toInstant().truncatedTo(ChronoUnit.MILLIS);
             return time.equals(GO_ZERO) ? null : time;
         } catch (DateTimeParseException e) {
             throw new IllegalArgumentException("'" + field + "': '" + AlertMapper.abbreviate(text) + "' is not an RFC 3339 time", e);

@@ -4,7 +4,7 @@ import com.sun.net.httpserver.HttpServer;
 import java.net.InetSocketAddress;
 
 /**
- * A real process to heal: an HTTP server answering 200 on /health. Tests start it as a child JVM;
+ * A real process to heal: an HTTP server answering 200 on /health, and /metrics for Prometheus. Tests start it as a child JVM;
  * the process plugin kills and restarts it.
  */
 public final class DemoService {
@@ -15,6 +15,15 @@ public final class DemoService {
         HttpServer server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), Integer.parseInt(args[0])), 0);
         server.createContext("/health", exchange -> {
             byte[] body = ("ok " + ProcessHandle.current().pid()).getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        // What Prometheus scrapes: while this process lives, its target is up.
+        server.createContext("/metrics", exchange -> {
+            byte[] body = ("# TYPE demo_pid gauge\ndemo_pid " + ProcessHandle.current().pid() + "\n")
+                    .getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.getResponseHeaders().set("Content-Type", "text/plain; version=0.0.4");
             exchange.sendResponseHeaders(200, body.length);
             exchange.getResponseBody().write(body);
             exchange.close();

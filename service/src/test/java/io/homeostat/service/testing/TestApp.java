@@ -174,6 +174,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> policy = new LinkedHashMap<>();
         private final Map<String, Object> engine = new LinkedHashMap<>();
         private final Map<String, Object> outbox = new LinkedHashMap<>();
+        private final Map<String, Object> alertmanager = new LinkedHashMap<>();
         private final Map<String, Object> pluginOptions = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
         private final Map<String, Object> tenants = new LinkedHashMap<>();
@@ -211,6 +212,12 @@ public final class TestApp implements AutoCloseable {
 
         public Builder outbox(String key, Object value) {
             outbox.put(key, value);
+            return this;
+        }
+
+        /** config.yml {@code alertmanager.<key>}. */
+        public Builder alertmanager(String key, Object value) {
+            alertmanager.put(key, value);
             return this;
         }
 
@@ -275,6 +282,7 @@ public final class TestApp implements AutoCloseable {
             outboxConfig.putAll(outbox);
             config.put("outbox", outboxConfig);
             config.put("policy", policy);
+            config.put("alertmanager", alertmanager);
             config.put("execution", execution);
             // notify.webhook validates its url when it loads; tests that do not care send escalations to a closed port.
             Map<String, Object> settings = new LinkedHashMap<>(pluginSettings);
