@@ -37,10 +37,26 @@ class PrometheusAlertmanagerIntegrationTest {
 
     private final List<Process> started = new ArrayList<>();
 
-    private Process start(Path log, String... command) throws Exception {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
-        started.add(process);
-        return process;
+    /**
+     * Starts a server on a free port, {@code command} given the port; again on another port if the one
+     * chosen was taken meanwhile (an outgoing connection can take an ephemeral port between the two).
+     */
+    private int startListening(Path log, java.util.function.IntFunction<List<String>> command) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            int port = freePort();
+            Process process = new ProcessBuilder(command.apply(port)).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+            started.add(process);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (System.nanoTime() < deadline && process.isAlive()) {
+                try (java.net.Socket socket = new java.net.Socket("127.0.0.1", port)) {
+                    return port;
+                } catch (java.io.IOException notYet) {
+                    Thread.sleep(100);
+                }
+            }
+            assertThat(attempt).as("could not start " + command.apply(port) + ":\n" + Files.readString(log)).isLessThan(2);
+            process.destroyForcibly();
+        }
     }
 
     @ParameterizedTest
@@ -50,8 +66,6 @@ class PrometheusAlertmanagerIntegrationTest {
         assumeTrue(DeployAssetsIntegrationTest.installed("prometheus-alertmanager"),
                 "prometheus-alertmanager is not installed (Debian package prometheus-alertmanager)");
         int demoPort = freePort();
-        int prometheusPort = freePort();
-        int alertmanagerPort = freePort();
         Path pidFile = directory.resolve("demo.pid");
         List<String> command = DemoService.command(demoPort);
         Process original = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
@@ -100,6 +114,9 @@ class PrometheusAlertmanagerIntegrationTest {
                             annotations:
                               summary: "demo does not answer its scrape"
                     """);
+            int alertmanagerPort = startListening(directory.resolve("alertmanager.log"), port -> List.of("prometheus-alertmanager",
+                    "--config.file=" + alertmanagerYml, "--storage.path=" + directory.resolve("am-data"),
+                    "--web.listen-address=127.0.0.1:" + port, "--cluster.listen-address="));
             Path prometheusYml = directory.resolve("prometheus.yml");
             Files.writeString(prometheusYml, """
                     global:
@@ -116,12 +133,9 @@ class PrometheusAlertmanagerIntegrationTest {
                         static_configs:
                           - targets: ['127.0.0.1:%d']
                     """.formatted(directory.resolve("rules.yml"), alertmanagerPort, demoPort));
-            start(directory.resolve("alertmanager.log"), "prometheus-alertmanager", "--config.file=" + alertmanagerYml,
-                    "--storage.path=" + Files.createDirectories(directory.resolve("am-data")),
-                    "--web.listen-address=127.0.0.1:" + alertmanagerPort, "--cluster.listen-address=");
-            start(directory.resolve("prometheus.log"), "prometheus", "--config.file=" + prometheusYml,
-                    "--storage.tsdb.path=" + Files.createDirectories(directory.resolve("prom-data")),
-                    "--web.listen-address=127.0.0.1:" + prometheusPort);
+            int prometheusPort = startListening(directory.resolve("prometheus.log"), port -> List.of("prometheus",
+                    "--config.file=" + prometheusYml, "--storage.tsdb.path=" + directory.resolve("prom-data"),
+                    "--web.listen-address=127.0.0.1:" + port));
             String up = "http://127.0.0.1:" + prometheusPort + "/api/v1/query?query="
                     + URLEncoder.encode("up{job=\"demo\"}", StandardCharsets.UTF_8);
             await().atMost(Duration.ofSeconds(60)).ignoreExceptions().untilAsserted(() -> assertThat(
