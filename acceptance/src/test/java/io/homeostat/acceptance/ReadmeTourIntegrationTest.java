@@ -133,6 +133,8 @@ class ReadmeTourIntegrationTest {
             assertThat(output.split("\\{\"accepted\":1,\"rejected\":\\[]}", -1)).as(output).hasSizeGreaterThanOrEqualTo(4);
             assertThat(output).contains("\"state\":\"verifying\"").contains("process.restart").contains("\"state\":\"succeeded\"");
             assertThat(output).contains("\"secret\":\"hst_").contains("unknown field 'valeu'");
+            assertThat(output).contains("{\"accepted\":1,\"duplicates\":0,\"unmapped\":0,\"rejected\":[]}")
+                    .contains("{\"accepted\":0,\"duplicates\":1,\"unmapped\":0,\"rejected\":[]}");
 
             // The demo process was restarted: the pid file names a new, live process.
             originalPid = output.lines().filter(line -> line.startsWith("+ echo ")).findFirst().orElse("");
