@@ -9,6 +9,8 @@ import io.dropwizard.auth.oauth.OAuthCredentialAuthFilter;
 import io.homeostat.service.alertmanager.AlertIntake;
 import io.homeostat.service.alertmanager.AlertRetention;
 import io.homeostat.service.auth.AdminKeyBootstrap;
+import io.homeostat.service.collection.CollectorScheduler;
+import io.homeostat.service.health.CollectorsHealthCheck;
 import io.homeostat.service.auth.ApiKeys;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.JsonUnauthorizedHandler;
@@ -256,6 +258,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Intake intake = configuration.getIntake().build(inbox, environment.getObjectMapper().getFactory(), environment.metrics());
         AlertIntake alerts = configuration.getAlertmanager().build(inbox, intake, store.alerts(), environment.metrics());
         environment.lifecycle().manage(new AlertRetention(store.alerts(), configuration.getAlertmanager().getDuplicateWindow()));
+        // After the engine: collections start once it runs, and stop before it drains.
+        CollectorScheduler collectors = configuration.getCollectors().build(plugins, inbox, intake, environment.metrics());
+        environment.lifecycle().manage(collectors);
+        environment.healthChecks().register("collectors", new CollectorsHealthCheck(collectors, Clock.systemUTC()));
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());

@@ -5,6 +5,7 @@ import io.dropwizard.core.Configuration;
 import io.dropwizard.db.DataSourceFactory;
 import io.homeostat.service.config.AlertmanagerFactory;
 import io.homeostat.service.config.AuthFactory;
+import io.homeostat.service.config.CollectorsFactory;
 import io.homeostat.service.config.EngineFactory;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.config.IntakeFactory;
@@ -81,6 +82,11 @@ public class HomeostatConfiguration extends Configuration {
     @JsonProperty
     private AlertmanagerFactory alertmanager = new AlertmanagerFactory();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private CollectorsFactory collectors = new CollectorsFactory();
+
     /** Per-tenant overrides of the policy (rate, approval risk, dry-run, auto-remediation default, allowed actions). */
     @Valid
     @NotNull
@@ -106,6 +112,10 @@ public class HomeostatConfiguration extends Configuration {
 
     public AuthFactory getAuth() {
         return auth;
+    }
+
+    public CollectorsFactory getCollectors() {
+        return collectors;
     }
 
     public AlertmanagerFactory getAlertmanager() {

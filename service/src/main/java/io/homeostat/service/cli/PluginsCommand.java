@@ -40,6 +40,9 @@ public final class PluginsCommand extends ConfiguredCommand<HomeostatConfigurati
                     System.out.println("  " + action.id() + ": " + action.description() + " [risk " + action.risk() + ", cost "
                             + action.cost() + (action.reversible() ? ", reversible" : "") + ", prior " + action.priorSuccessRate() + "]");
                 }
+                for (PluginInfo.CollectorInfo collector : plugin.collectors()) {
+                    System.out.println("  collector " + collector.id() + ": " + collector.description());
+                }
             }
             problems.forEach(problem -> System.out.println("REJECTED " + problem));
             if (!problems.isEmpty()) {

@@ -9,6 +9,7 @@ import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.plugins.LoadedAction;
+import io.homeostat.service.plugins.PluginCaller;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.store.Store;
 import java.time.Duration;

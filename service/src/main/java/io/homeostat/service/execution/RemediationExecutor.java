@@ -13,6 +13,7 @@ import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.plugins.LoadedAction;
+import io.homeostat.service.plugins.PluginCaller;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.retry.FailureLog;

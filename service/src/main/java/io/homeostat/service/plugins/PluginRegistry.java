@@ -3,6 +3,7 @@ package io.homeostat.service.plugins;
 import io.homeostat.plugin.api.ActionMetadata;
 import io.homeostat.plugin.api.PluginApi;
 import io.homeostat.plugin.api.PluginSettings;
+import io.homeostat.plugin.api.Collector;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.service.engine.facts.AvailableAction;
 import java.io.IOException;
@@ -42,9 +43,11 @@ public final class PluginRegistry {
     private static final Logger LOG = LoggerFactory.getLogger(PluginRegistry.class);
 
     /** One loaded jar. */
-    private record Loaded(Path jar, String fingerprint, PluginManager manager, PluginWrapper plugin, List<LoadedAction> actions) {
+    private record Loaded(Path jar, String fingerprint, PluginManager manager, PluginWrapper plugin, List<LoadedAction> actions,
+                          List<LoadedCollector> collectors) {
         boolean idle() {
-            return actions.stream().allMatch(action -> action.inFlight().get() == 0);
+            return actions.stream().allMatch(action -> action.inFlight().get() == 0)
+                    && collectors.stream().allMatch(collector -> collector.inFlight().get() == 0);
         }
     }
 
@@ -58,6 +61,7 @@ public final class PluginRegistry {
     private final List<Loaded> retiring = new ArrayList<>();
     private final Set<String> disabled = new HashSet<>();
     private volatile Map<String, LoadedAction> actions = Map.of();
+    private volatile Map<String, LoadedCollector> collectors = Map.of();
     private volatile List<String> failures = List.of();
     private final List<Runnable> listeners = new java.util.concurrent.CopyOnWriteArrayList<>();
 
@@ -218,9 +222,25 @@ public final class PluginRegistry {
                     + " (it requires plugin API " + plugin.getDescriptor().getRequires() + ", this service has " + PluginApi.VERSION + ")");
         }
         List<RemediationAction> extensions = manager.getExtensions(RemediationAction.class, pluginId);
-        if (extensions.isEmpty()) {
+        List<Collector> observers = manager.getExtensions(Collector.class, pluginId);
+        if (extensions.isEmpty() && observers.isEmpty()) {
             unload(manager, pluginId);
-            throw new Rejected(name + ": " + pluginId + " provides no RemediationAction extension");
+            throw new Rejected(name + ": " + pluginId + " provides no RemediationAction and no Collector extension");
+        }
+        List<LoadedCollector> offeredCollectors = new ArrayList<>();
+        for (Collector collector : observers) {
+            for (Loaded other : loaded.values()) {
+                if (other.plugin().getPluginId().equals(pluginId)) {
+                    continue;
+                }
+                if (other.collectors().stream().anyMatch(c -> c.collector().id().equals(collector.id()))) {
+                    unload(manager, pluginId);
+                    throw new Rejected(name + ": collector " + collector.id() + " is already provided by plugin "
+                            + other.plugin().getPluginId());
+                }
+            }
+            offeredCollectors.add(new LoadedCollector(collector, pluginId, plugin.getDescriptor().getVersion(),
+                    plugin.getPluginClassLoader()));
         }
         List<LoadedAction> offered = new ArrayList<>();
         for (RemediationAction action : extensions) {
@@ -237,7 +257,7 @@ public final class PluginRegistry {
             unload(manager, pluginId);
             throw new Rejected(name + ": " + pluginId + " has unusable settings: " + String.join("; ", problems));
         }
-        return new Loaded(jar, fingerprint, manager, plugin, List.copyOf(offered));
+        return new Loaded(jar, fingerprint, manager, plugin, List.copyOf(offered), List.copyOf(offeredCollectors));
     }
 
     /** Why a jar cannot be a plugin before any of it is loaded (not a zip, no descriptor), or null. */
@@ -280,6 +300,7 @@ public final class PluginRegistry {
     }
 
     private void reindex() {
+        Map<String, LoadedCollector> observing = new LinkedHashMap<>();
         Map<String, LoadedAction> index = new LinkedHashMap<>();
         List<Loaded> ordered = new ArrayList<>(loaded.values());
         ordered.sort(Comparator.comparing(l -> l.plugin().getPluginId()));
@@ -288,7 +309,9 @@ public final class PluginRegistry {
                 continue;
             }
             plugin.actions().forEach(action -> index.putIfAbsent(action.action().id(), action));
+            plugin.collectors().forEach(collector -> observing.putIfAbsent(collector.collector().id(), collector));
         }
+        collectors = Map.copyOf(observing);
         boolean changed = !index.keySet().equals(actions.keySet())
                 || index.entrySet().stream().anyMatch(e -> actions.get(e.getKey()) != e.getValue());
         actions = Map.copyOf(index);
@@ -313,6 +336,16 @@ public final class PluginRegistry {
 
     private static String describe(Throwable failure) {
         return failure == null ? "" : ": " + failure.getMessage();
+    }
+
+    /** The collector of that id, from the plugin version loaded now (a reloaded jar's collector is used from its next run). */
+    public Optional<LoadedCollector> collector(String id) {
+        return Optional.ofNullable(collectors.get(id));
+    }
+
+    /** The ids of the collectors loaded now. */
+    public java.util.Set<String> collectorIds() {
+        return new java.util.TreeSet<>(collectors.keySet());
     }
 
     public Optional<LoadedAction> action(String id) {
@@ -352,7 +385,8 @@ public final class PluginRegistry {
             }
             out.add(new PluginInfo(plugin.plugin().getPluginId(), plugin.plugin().getDescriptor().getVersion(),
                     plugin.jar().getFileName().toString(), plugin.plugin().getPluginState().toString().toLowerCase(java.util.Locale.ROOT),
-                    !disabled.contains(plugin.plugin().getPluginId()), offered));
+                    !disabled.contains(plugin.plugin().getPluginId()), offered, plugin.collectors().stream()
+                    .map(c -> new PluginInfo.CollectorInfo(c.collector().id(), c.collector().description())).toList()));
         }
         out.sort(Comparator.comparing(PluginInfo::id));
         return out;

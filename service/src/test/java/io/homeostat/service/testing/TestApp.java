@@ -175,6 +175,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> engine = new LinkedHashMap<>();
         private final Map<String, Object> outbox = new LinkedHashMap<>();
         private final Map<String, Object> alertmanager = new LinkedHashMap<>();
+        private final List<Object> collectorTargets = new java.util.ArrayList<>();
         private final Map<String, Object> pluginOptions = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
         private final Map<String, Object> tenants = new LinkedHashMap<>();
@@ -218,6 +219,12 @@ public final class TestApp implements AutoCloseable {
         /** config.yml {@code alertmanager.<key>}. */
         public Builder alertmanager(String key, Object value) {
             alertmanager.put(key, value);
+            return this;
+        }
+
+        /** One of config.yml's {@code collectors.targets}. */
+        public Builder collector(Map<String, Object> target) {
+            collectorTargets.add(target);
             return this;
         }
 
@@ -283,6 +290,7 @@ public final class TestApp implements AutoCloseable {
             config.put("outbox", outboxConfig);
             config.put("policy", policy);
             config.put("alertmanager", alertmanager);
+            config.put("collectors", Map.of("targets", collectorTargets));
             config.put("execution", execution);
             // notify.webhook validates its url when it loads; tests that do not care send escalations to a closed port.
             Map<String, Object> settings = new LinkedHashMap<>(pluginSettings);

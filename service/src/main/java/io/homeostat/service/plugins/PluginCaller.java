@@ -1,7 +1,6 @@
-package io.homeostat.service.execution;
+package io.homeostat.service.plugins;
 
 import io.homeostat.plugin.api.ActionResult;
-import io.homeostat.service.plugins.LoadedAction;
 import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.retry.FailureLog;
 import java.time.Duration;
@@ -23,12 +22,12 @@ import org.slf4j.LoggerFactory;
  * class loader, waiting at most until a timeout. A plugin that throws, hangs or returns nothing
  * yields a failed result; a hung call's thread is abandoned, never waited for again.
  */
-final class PluginCaller implements AutoCloseable {
+public final class PluginCaller implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(PluginCaller.class);
 
     /** What a call produced: a result, or why there is none. */
-    record Outcome<T>(T value, String problem, boolean timedOut) {
-        boolean ok() {
+    public record Outcome<T>(T value, String problem, boolean timedOut) {
+        public boolean ok() {
             return problem == null;
         }
     }
@@ -36,11 +35,16 @@ final class PluginCaller implements AutoCloseable {
     private final ExecutorService calls = Executors.newCachedThreadPool(named("homeostat-plugin-call-"));
     private final FailureLog failures = new FailureLog(LOG);
 
-    <T> Outcome<T> call(LoadedAction loaded, String what, Duration timeout, Callable<T> body) {
+    public <T> Outcome<T> call(LoadedAction loaded, String what, Duration timeout, Callable<T> body) {
+        return call(loaded.classLoader(), what, timeout, body);
+    }
+
+    /** Calls plugin code on a thread of its own, with {@code loader} as its context class loader, abandoned after {@code timeout}. */
+    public <T> Outcome<T> call(ClassLoader loader, String what, Duration timeout, Callable<T> body) {
         Future<T> call = calls.submit(() -> {
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();
-            current.setContextClassLoader(loaded.classLoader());
+            current.setContextClassLoader(loader);
             try {
                 return body.call();
             } finally {
@@ -65,13 +69,13 @@ final class PluginCaller implements AutoCloseable {
     }
 
     /** An action call: the plugin's result, or a failure describing what went wrong. */
-    ActionResult action(LoadedAction loaded, String what, Duration timeout, Callable<ActionResult> body) {
+    public ActionResult action(LoadedAction loaded, String what, Duration timeout, Callable<ActionResult> body) {
         Outcome<ActionResult> outcome = call(loaded, what, timeout, body);
         return outcome.ok() ? outcome.value() : ActionResult.failure(outcome.problem(), Map.of());
     }
 
     /** What {@link #retrying} ended with: the last result, how many calls, and whether the service is stopping. */
-    record Retried(ActionResult result, int attempts, boolean interrupted) {
+    public record Retried(ActionResult result, int attempts, boolean interrupted) {
     }
 
     /**
@@ -80,7 +84,7 @@ final class PluginCaller implements AutoCloseable {
      * at most 64×) after each transient (retryable) failure. Stops at once when the thread is
      * interrupted (the service is stopping).
      */
-    static Retried retrying(int maxAttempts, Duration backoff, java.util.function.Supplier<ActionResult> attempt, Runnable onRetry) {
+    public static Retried retrying(int maxAttempts, Duration backoff, java.util.function.Supplier<ActionResult> attempt, Runnable onRetry) {
         Backoff schedule = new Backoff(backoff, backoff.multipliedBy(64), Duration.ofDays(1));
         int attempts = 0;
         while (true) {
@@ -107,7 +111,7 @@ final class PluginCaller implements AutoCloseable {
         calls.shutdownNow();
     }
 
-    static ThreadFactory named(String prefix) {
+    public static ThreadFactory named(String prefix) {
         AtomicInteger counter = new AtomicInteger();
         return runnable -> {
             Thread thread = new Thread(runnable, prefix + counter.incrementAndGet());
