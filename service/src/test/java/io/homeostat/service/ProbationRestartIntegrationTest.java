@@ -54,7 +54,8 @@ class ProbationRestartIntegrationTest {
         return TestApp.builder(directory, database).withFaultyPlugin()
                 .rule("probation-test.drl", RULES)
                 .policy("resolveQuietPeriod", "1s")
-                .policy("probation", "1h");
+                .policy("probation", "1h")
+                .policy("probationReturns", 1);
     }
 
     private static String probe(int value) {

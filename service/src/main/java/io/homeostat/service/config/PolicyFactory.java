@@ -96,6 +96,20 @@ public class PolicyFactory {
     private Duration probation = Duration.milliseconds(DEFAULTS.getProbationMillis());
 
     /**
+     * The return of a fixed problem within the probation period at which automation gives up and a
+     * human takes over (like Monit's "N restarts within M cycles"); earlier returns are fixed again.
+     */
+    @Min(1)
+    @Max(1000)
+    @JsonProperty
+    private int probationReturns = DEFAULTS.getProbationReturns();
+
+    /** The wait before acting on the second return, doubling with each further one (none on the first). */
+    @MinDuration(value = 0, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration returnBackoff = Duration.milliseconds(DEFAULTS.getReturnBackoffMillis());
+
+    /**
      * How long evidence must stay clear before an issue resolves. Keep it at least as long as the
      * longest evidence window of the rules (2 minutes in the shipped rules).
      */
@@ -125,6 +139,7 @@ public class PolicyFactory {
                 .deferral(deferral.retry.toMilliseconds(), deferral.maxWait.toMilliseconds())
                 .verification(verification.deadline.toMilliseconds(), perAction)
                 .probationMillis(probation.toMilliseconds())
+                .probationReturns(probationReturns, returnBackoff.toMilliseconds())
                 .resolveQuietPeriodMillis(resolveQuietPeriod.toMilliseconds())
                 .build();
     }

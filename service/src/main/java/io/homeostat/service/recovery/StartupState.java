@@ -154,13 +154,19 @@ public final class StartupState {
                     remediation.id(), remediation.actionId(), remediation.resource());
             reconcile.accept(remediation);
         }
-        // Probation after a fix: the same problem back within it escalates instead of looping through the fix.
+        // Probation after a fix: the same problem back within it is fixed again, until its probationReturns-th return
+        // escalates. It runs from the first fix in the period; each later fix within it was a return.
         Map<String, Probation> probations = new HashMap<>();
-        for (IssueStore.Fixed fixed : store.issues().fixedSince(at.minusMillis(policy.getProbationMillis()))) {
+        List<IssueStore.Fixed> fixes = new ArrayList<>(store.issues().fixedSince(at.minusMillis(policy.getProbationMillis())));
+        fixes.sort(java.util.Comparator.comparing(IssueStore.Fixed::resolvedAt));
+        for (IssueStore.Fixed fixed : fixes) {
             long until = fixed.resolvedAt().toEpochMilli() + policy.getProbationMillis();
-            if (until > now) {
-                probations.put(fixed.tenant() + "\u0000" + fixed.resource() + "\u0000" + fixed.type(),
-                        new Probation(fixed.tenant(), fixed.resource(), fixed.type(), fixed.fixedBy(), until - now, until));
+            String key = fixed.tenant() + "\u0000" + fixed.resource() + "\u0000" + fixed.type();
+            Probation first = probations.get(key);
+            if (first != null) {
+                probations.put(key, first.returned("", first.returns() + 1, 0, now));
+            } else if (until > now) {
+                probations.put(key, new Probation(fixed.tenant(), fixed.resource(), fixed.type(), fixed.fixedBy(), until - now, until));
             }
         }
         facts.addAll(probations.values());

@@ -135,9 +135,45 @@ class LifecycleTest {
         }
     }
 
+    /** Fixes a service_down on service:web: restarted, verified, resolved after the quiet period. */
+    private static void fixed(RuleTestSession rules) {
+        down(rules, "service:web");
+        rules.outcome(rules.lastDecision(), true).advance(Duration.ofSeconds(10)).signal("service:web", "probe.success", 1)
+                .advance(Duration.ofMinutes(3));
+    }
+
     @Test
-    void theSameProblemBackWithinProbationEscalatesInsteadOfLooping() {
+    void aProblemBackWithinProbationIsFixedAgainAfterADoublingBackoffUntilItsFifthReturnEscalates() {
         try (RuleTestSession rules = new RuleTestSession()) {
+            fixed(rules);
+            // Returns 1 to 4: fixed again. The first at once, then after 10 s, 20 s, 40 s.
+            long[] waits = {0, 10, 20, 40};
+            for (int i = 0; i < waits.length; i++) {
+                rules.advance(Duration.ofMinutes(1));
+                int runs = (int) rules.decisions().stream().filter(d -> d.outcome().equals("run")).count();
+                down(rules, "service:web");
+                if (waits[i] > 0) {
+                    assertThat(rules.lastDecision().outcome()).as(rules.dump()).isEqualTo("deferred");
+                    assertThat(rules.lastDecision().reason()).startsWith("backoff: back " + (i + 1) + " times after process.restart fixed it");
+                    rules.advance(Duration.ofSeconds(waits[i] - 1));
+                    assertThat(rules.decisions().stream().filter(d -> d.outcome().equals("run")).count()).as(rules.dump()).isEqualTo(runs);
+                    rules.advance(Duration.ofSeconds(16));
+                }
+                assertThat(rules.lastDecision().outcome()).as("return " + (i + 1) + rules.dump()).isEqualTo("run");
+                assertThat(rules.escalations()).isEmpty();
+                rules.outcome(rules.lastDecision(), true).advance(Duration.ofSeconds(10)).signal("service:web", "probe.success", 1)
+                        .advance(Duration.ofMinutes(3));
+            }
+            rules.advance(Duration.ofMinutes(1));
+            down(rules, "service:web");
+            assertThat(rules.escalations()).singleElement().satisfies(escalation -> assertThat(escalation.reason())
+                    .isEqualTo("service_down came back 5 times within the probation period after process.restart fixed it"));
+        }
+    }
+
+    @Test
+    void theSameProblemBackWithinProbationEscalatesAtOnceWhenOneReturnIsTooMany() {
+        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().probationReturns(1, 10_000).build())) {
             down(rules, "service:web");
             rules.outcome(rules.lastDecision(), true).advance(Duration.ofSeconds(10)).signal("service:web", "probe.success", 1)
                     .advance(Duration.ofMinutes(3));
@@ -151,7 +187,7 @@ class LifecycleTest {
                     .isEqualTo("service_down came back within the probation period after process.restart fixed it"));
             assertThat(rules.decisions()).hasSize(1);
         }
-        try (RuleTestSession rules = new RuleTestSession()) {
+        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().probationReturns(1, 10_000).build())) {
             down(rules, "service:web");
             rules.outcome(rules.lastDecision(), true).advance(Duration.ofSeconds(10)).signal("service:web", "probe.success", 1)
                     .advance(Duration.ofMinutes(3)).advance(Duration.ofMinutes(61));

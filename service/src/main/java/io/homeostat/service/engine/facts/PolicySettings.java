@@ -231,6 +231,28 @@ public final class PolicySettings {
         return b.probationMillis;
     }
 
+    /** The return within probation at which a fix is given up on and a human takes over (1: the first). */
+    public int getProbationReturns() {
+        return b.probationReturns;
+    }
+
+    public long getReturnBackoffMillis() {
+        return b.returnBackoffMillis;
+    }
+
+    /**
+     * How long to wait before acting on the {@code returns}-th return within probation: none after
+     * the first (a crash right after a restart is restarted at once), then the backoff, doubling
+     * (10 s, 20 s, 40 s, ... by default), at most the probation period.
+     */
+    public long returnBackoffMillis(int returns) {
+        if (returns <= 1 || b.returnBackoffMillis <= 0) {
+            return 0;
+        }
+        long wait = b.returnBackoffMillis << Math.min(30, returns - 2);
+        return Math.min(wait, Math.max(b.returnBackoffMillis, b.probationMillis));
+    }
+
     public long getResolveQuietPeriodMillis() {
         return b.resolveQuietPeriodMillis;
     }
@@ -269,6 +291,8 @@ public final class PolicySettings {
         private Map<String, Long> verificationMillis = new LinkedHashMap<>();
         private long defaultVerificationMillis = 120_000;
         private long probationMillis = 3_600_000;
+        private int probationReturns = 5;
+        private long returnBackoffMillis = 10_000;
         private long resolveQuietPeriodMillis = 120_000;
         private Map<String, TenantPolicy> tenants = new LinkedHashMap<>();
 
@@ -309,6 +333,8 @@ public final class PolicySettings {
             copy.verificationMillis = new LinkedHashMap<>(verificationMillis);
             copy.defaultVerificationMillis = defaultVerificationMillis;
             copy.probationMillis = probationMillis;
+            copy.probationReturns = probationReturns;
+            copy.returnBackoffMillis = returnBackoffMillis;
             copy.resolveQuietPeriodMillis = resolveQuietPeriodMillis;
             copy.tenants = new LinkedHashMap<>(tenants);
             return copy;
@@ -402,6 +428,16 @@ public final class PolicySettings {
 
         public Builder probationMillis(long value) {
             this.probationMillis = value;
+            return this;
+        }
+
+        /** Escalate at the {@code returns}-th return within probation; before that, act again after {@code backoffMillis} (doubling). */
+        public Builder probationReturns(int returns, long backoffMillis) {
+            if (returns < 1) {
+                throw new IllegalArgumentException("probationReturns must be at least 1");
+            }
+            this.probationReturns = returns;
+            this.returnBackoffMillis = Math.max(0, backoffMillis);
             return this;
         }
 
