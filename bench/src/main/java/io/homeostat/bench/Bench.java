@@ -65,6 +65,14 @@ public final class Bench {
             MemoryBench.run(rules);
             return;
         }
+        if ("collectors".equals(System.getProperty("bench.only"))) {
+            CollectorBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"), 200);
+            return;
+        }
+        if ("watchdog".equals(System.getProperty("bench.only"))) {
+            WatchdogBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"), Integer.getInteger("bench.kills", 9));
+            return;
+        }
         if ("backtest".equals(System.getProperty("bench.only"))) {
             BacktestBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"));
             return;
@@ -107,6 +115,8 @@ public final class Bench {
             ReloadBench.run(rules, session, work.resolve("reload"), plugins, medianB / 2);
         }
         BacktestBench.run(rules, plugins, work.resolve("backtest"));
+        WatchdogBench.run(rules, plugins, work.resolve("watchdog"), Integer.getInteger("bench.kills", 9));
+        CollectorBench.run(rules, plugins, work.resolve("collectors"), 200);
     }
 
     private static double median(double[] values) {

@@ -57,6 +57,8 @@ public final class CollectorScheduler implements Managed {
     private final Map<Integer, TargetState> states = new ConcurrentHashMap<>();
     private final Counter dropped;
     private ScheduledExecutorService scheduler;
+    /** Set when the service stops: a collection the stop interrupts is neither a failure nor a reading. */
+    private volatile boolean stopping;
 
     public CollectorScheduler(PluginRegistry plugins, List<CollectionTarget> targets, Inbox inbox, Intake gates, Clock clock, int threads,
                               MetricRegistry metrics) {
@@ -116,6 +118,7 @@ public final class CollectorScheduler implements Managed {
 
     @Override
     public void stop() {
+        stopping = true;
         if (scheduler != null) {
             scheduler.shutdownNow();
         }
@@ -164,6 +167,9 @@ public final class CollectorScheduler implements Managed {
                     loaded.exit();
                 }
             }
+            if (stopping) {
+                return;
+            }
             readings.add(Reading.of(UP, problem == null ? 1 : 0));
             hand(target, readings, state);
             metrics.counter("homeostat.collectors." + metricName(id) + ".cpu_nanos").inc(cpuNanos[0]);
@@ -173,6 +179,9 @@ public final class CollectorScheduler implements Managed {
             }
             state.ran(clock.instant(), problem);
         } catch (RuntimeException | LinkageError e) {
+            if (stopping) {
+                return;
+            }
             LOG.error("{}: collection failed unexpectedly", target.name(), e);
             state.ran(clock.instant(), "unexpected: " + e);
         } finally {
