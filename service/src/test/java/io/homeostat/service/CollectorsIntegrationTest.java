@@ -155,6 +155,66 @@ class CollectorsIntegrationTest {
     }
 
     @Test
+    void thePostgresCollectorSeesARealLongQueryAndARealLockChainWithTheirPids() throws Exception {
+        String url = System.getProperty("homeostat.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+        String user = System.getProperty("homeostat.test.postgres.user", "postgres");
+        String table = "lock_probe_" + Long.toHexString(System.nanoTime());
+        java.util.concurrent.ExecutorService sessions = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try (java.sql.Connection holder = java.sql.DriverManager.getConnection(url, user, "");
+             java.sql.Connection sleeper = java.sql.DriverManager.getConnection(url, user, "");
+             java.sql.Connection waiter = java.sql.DriverManager.getConnection(url, user, "")) {
+            try (java.sql.Statement statement = holder.createStatement()) {
+                statement.execute("CREATE TABLE " + table + " (id int)");
+            }
+            long holderPid = pid(holder);
+            long sleeperPid = pid(sleeper);
+            long waiterPid = pid(waiter);
+            holder.setAutoCommit(false);
+            try (java.sql.Statement statement = holder.createStatement()) {
+                statement.execute("LOCK TABLE " + table + " IN ACCESS EXCLUSIVE MODE");
+            }
+            sessions.submit(() -> sleeper.createStatement().execute("SELECT pg_sleep(60)"));
+            sessions.submit(() -> waiter.createStatement().executeQuery("SELECT count(*) FROM " + table));
+            try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+                 TestApp app = TestApp.builder(directory, database).rule("collected.drl", RULES)
+                         .collector(Map.of("collector", "postgres.stats", "resource", "db:test", "interval", "500ms", "timeout", "450ms",
+                                 "settings", Map.of("url", url, "user", user, "longQuerySeconds", 1)))
+                         .start()) {
+                await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
+                    assertThat(seen(app, "db:test", "pg.up")).startsWith("pg.up=1.0 collector:postgres.stats");
+                    assertThat(value(seen(app, "db:test", "pg.connections.used"))).isGreaterThanOrEqualTo(3);
+                    assertThat(value(seen(app, "db:test", "pg.connections.max"))).isPositive();
+                    assertThat(value(seen(app, "db:test", "pg.queries.long_running"))).isGreaterThanOrEqualTo(1);
+                    assertThat(value(seen(app, "db:test", "pg.queries.blocked"))).isGreaterThanOrEqualTo(1);
+                    assertThat(seen(app, "db:test", "pg.query.blocked_seconds")).contains("pid=" + waiterPid)
+                            .contains("blocked_by=" + holderPid);
+                });
+                // The latest pg.query.seconds reading is of one of the long queries: the sleeper or the waiter, with its pid.
+                assertThat(seen(app, "db:test", "pg.query.seconds")).containsAnyOf("pid=" + sleeperPid, "pid=" + waiterPid);
+            } finally {
+                holder.rollback();
+                try (java.sql.Statement statement = holder.createStatement()) {
+                    statement.execute("SELECT pg_cancel_backend(" + sleeperPid + ")");
+                }
+                holder.setAutoCommit(true);
+                try (java.sql.Statement statement = holder.createStatement()) {
+                    statement.execute("DROP TABLE IF EXISTS " + table);
+                }
+            }
+        } finally {
+            sessions.shutdownNow();
+        }
+    }
+
+    private static long pid(java.sql.Connection connection) throws Exception {
+        try (java.sql.Statement statement = connection.createStatement();
+             java.sql.ResultSet rows = statement.executeQuery("SELECT pg_backend_pid()")) {
+            rows.next();
+            return rows.getLong(1);
+        }
+    }
+
+    @Test
     void aTargetWhoseCollectorIsNotLoadedOrWhoseSettingsAreWrongStopsStartUpNamingIt() throws Exception {
         try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory)) {
             assertThatThrownBy(() -> TestApp.builder(directory, database)
