@@ -38,7 +38,7 @@ import org.junit.jupiter.api.io.TempDir;
  * that expires in 3 days.
  */
 class CollectorsIntegrationTest {
-    private static final String RULES = """
+    static final String RULES = """
             package homeostat.rules;
             import io.homeostat.service.engine.facts.*;
 
@@ -65,7 +65,7 @@ class CollectorsIntegrationTest {
     Path directory;
 
     /** What the rules last saw of {@code metric} on {@code resource}: "metric=value source labels", or null. */
-    private static String seen(TestApp app, String resource, String metric) throws Exception {
+    static String seen(TestApp app, String resource, String metric) throws Exception {
         for (JsonNode issue : app.getJson("/api/v1/issues?resource=" + resource + "&limit=500").get("items")) {
             if (issue.get("type").asText().equals("seen." + metric)) {
                 return issue.get("summary").asText();
@@ -74,7 +74,7 @@ class CollectorsIntegrationTest {
         return null;
     }
 
-    private static double value(String seen) {
+    static double value(String seen) {
         return Double.parseDouble(seen.substring(seen.indexOf('=') + 1, seen.indexOf(' ')));
     }
 

@@ -174,4 +174,50 @@ class PrometheusAlertmanagerIntegrationTest {
             }
         }
     }
+
+    @org.junit.jupiter.api.Test
+    void thePrometheusQueryCollectorReportsOneReadingPerSeriesWithItsResourceFromItsLabels() throws Exception {
+        assumeTrue(DeployAssetsIntegrationTest.installed("prometheus"), "prometheus is not installed (Debian package prometheus)");
+        int demoPort = freePort();
+        Process demo = new ProcessBuilder(DemoService.command(demoPort)).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        started.add(demo);
+        try {
+            Path prometheusYml = directory.resolve("prometheus.yml");
+            Files.writeString(prometheusYml, """
+                    global:
+                      scrape_interval: 1s
+                      scrape_timeout: 500ms
+                    scrape_configs:
+                      - job_name: demo
+                        static_configs:
+                          - targets: ['127.0.0.1:%d']
+                    """.formatted(demoPort));
+            int prometheusPort = startListening(directory.resolve("prometheus.log"), port -> List.of("prometheus",
+                    "--config.file=" + prometheusYml, "--storage.tsdb.path=" + directory.resolve("prom-data"),
+                    "--web.listen-address=127.0.0.1:" + port));
+            String prometheus = "http://127.0.0.1:" + prometheusPort;
+            try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+                 TestApp app = TestApp.builder(directory, database).rule("collected.drl", CollectorsIntegrationTest.RULES)
+                         .collector(Map.of("collector", "prometheus.query", "resource", "service:prometheus", "interval", "500ms",
+                                 "timeout", "450ms", "settings", Map.of("url", prometheus, "query", "demo_pid",
+                                         "metric", "demo.pid", "resource", "service:{{labels.job}}")))
+                         .collector(Map.of("collector", "prometheus.query", "resource", "service:prometheus-bad", "interval", "500ms",
+                                 "timeout", "450ms", "settings", Map.of("url", prometheus, "query", "demo_pid{", "metric", "demo.bad")))
+                         .start()) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(CollectorsIntegrationTest.seen(app, "service:demo", "demo.pid"))
+                            .startsWith("demo.pid=" + (double) demo.pid() + " collector:prometheus.query")
+                            .contains("instance=127.0.0.1:" + demoPort);
+                    assertThat(CollectorsIntegrationTest.seen(app, "service:prometheus", "prometheus.up")).startsWith("prometheus.up=1.0");
+                    assertThat(CollectorsIntegrationTest.seen(app, "service:prometheus-bad", "prometheus.up"))
+                            .as("a query Prometheus refuses is a failed collection").startsWith("prometheus.up=0.0");
+                });
+            }
+        } finally {
+            for (Process process : started) {
+                process.destroyForcibly();
+            }
+        }
+    }
 }
