@@ -109,6 +109,7 @@ class CollectorsIntegrationTest {
                      .collector(target("probe.tcp", "service:tcp-closed", Map.of("host", "127.0.0.1", "port", closedPort)))
                      .collector(target("process.alive", "service:child", Map.of("pidFile", pidFile.toString())))
                      .collector(target("probe.tls", "cert:local", Map.of("host", "127.0.0.1", "port", tls.port())))
+                     .collector(Map.of("collector", "host.metrics", "resource", "host:this", "interval", "1s", "timeout", "900ms"))
                      .start()) {
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> {
                 assertThat(seen(app, "service:web", "probe.success")).startsWith("probe.success=1.0 collector:probe.http");
@@ -122,7 +123,23 @@ class CollectorsIntegrationTest {
                 assertThat(seen(app, "service:tcp-closed", "collector.up")).startsWith("collector.up=0.0");
                 assertThat(seen(app, "service:child", "process.alive")).startsWith("process.alive=1.0").contains("pid=" + child.pid());
                 assertThat(seen(app, "cert:local", "cert.days_left")).contains("CN=homeostat-test");
+                assertThat(seen(app, "host:this", "cpu.utilization")).startsWith("cpu.utilization=").contains("collector:host.metrics");
+                assertThat(seen(app, "host:this", "memory.used_percent")).startsWith("memory.used_percent=");
             });
+            assertThat(value(seen(app, "host:this", "cpu.utilization"))).isBetween(0.0, 100.0);
+            assertThat(value(seen(app, "host:this", "memory.used_percent"))).isBetween(0.1, 100.0);
+            // The file system the test directory is on: its use as the OS reports it.
+            java.nio.file.FileStore store = Files.getFileStore(directory);
+            double used = 100.0 * (store.getTotalSpace() - store.getUsableSpace()) / store.getTotalSpace();
+            List<String> disks = new java.util.ArrayList<>();
+            for (JsonNode issue : app.getJson("/api/v1/issues?limit=500").get("items")) {
+                if (issue.get("type").asText().equals("seen.disk.used_percent")) {
+                    disks.add(issue.get("resource").asText() + " " + issue.get("summary").asText());
+                }
+            }
+            assertThat(disks).as("disk readings of disk:this:<mount>").isNotEmpty().allSatisfy(disk -> assertThat(disk).startsWith("disk:this:"));
+            assertThat(disks).anySatisfy(disk -> assertThat(Math.abs(value(disk.substring(disk.indexOf(' ') + 1)) - used))
+                    .as("some mount's use is that of the test directory's file system (%.1f%%): %s", used, disks).isLessThan(1.0));
             assertThat(value(seen(app, "service:web", "probe.latency_ms"))).isGreaterThan(0).isLessThan(5_000);
             assertThat(value(seen(app, "cert:local", "cert.days_left"))).as("the certificate made for 3 days").isBetween(2.9, 3.01);
 
