@@ -219,4 +219,27 @@ class AlertmanagerIntegrationTest {
             assertThat(metrics.get("meters").get("homeostat.alerts.rejected").get("count").asInt()).isEqualTo(3);
         }
     }
+
+    @Test
+    void aFloodOfDistinctAlertsIsRefusedAtTheHeapBudgetNotHeldWithoutBound() throws Exception {
+        Path callLog = directory.resolve("calls.log");
+        Files.writeString(callLog, "");
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+             TestApp app = app(database, callLog).intake("liveSignalBudget", "200KiB").start()) {
+            int accepted = 0;
+            HttpResponse<String> answer = null;
+            for (int i = 0; i < 400; i++) {
+                answer = app.post("/api/v1/alertmanager", notification("firing", "TestDown", "flood" + i, "f" + i, Instant.now(), null));
+                if (answer.statusCode() != 200) {
+                    break;
+                }
+                accepted++;
+                Thread.sleep(20);
+            }
+            assertThat(answer.statusCode()).as("refused after %d alerts: %s", accepted, answer.body()).isEqualTo(503);
+            assertThat(answer.body()).contains("alerts").contains("heap budget");
+            assertThat(accepted).as("200 KiB at 2 KiB an alert").isBetween(60, 110);
+            assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
 }

@@ -231,7 +231,8 @@ public final class Engine implements Managed {
                 LOG.error("engine iteration failed on a batch of {} signals; continuing", batch.size(), e);
             } finally {
                 EngineSession current = session;
-                queue.evaluated(current == null ? 0 : current.liveSignals(), current == null ? 0 : current.liveResources());
+                queue.evaluated(current == null ? 0 : current.liveSignals(), current == null ? 0 : current.liveResources(),
+                        current == null ? 0 : current.liveAlerts());
             }
             lastLoopNanos = System.nanoTime();
         }

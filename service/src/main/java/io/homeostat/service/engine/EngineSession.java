@@ -390,6 +390,11 @@ public final class EngineSession implements AutoCloseable {
     }
 
     /** Resources the session keeps a view of (with their latest readings). */
+    /** Alerts the session holds (an upper bound: handles of alerts the rules deleted are dropped now and then). */
+    public long liveAlerts() {
+        return alertHandles.size();
+    }
+
     public long liveResources() {
         return viewHandles.size();
     }

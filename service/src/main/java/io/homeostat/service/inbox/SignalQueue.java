@@ -52,12 +52,18 @@ public final class SignalQueue {
 
     /**
      * The engine has evaluated the batch it took last and handed its outputs on; its session now
-     * holds {@code live} signals and {@code resources} resource views.
+     * holds {@code live} signals, {@code resources} resource views and {@code alerts} alerts.
      */
-    public void evaluated(long live, long resources) {
+    public void evaluated(long live, long resources, long alerts) {
         inFlightSinceNanos = 0;
         liveSignals = live;
         liveResources = resources;
+        liveAlerts = alerts;
+    }
+
+    /** Alertmanager alerts the engine's session held after its last batch. */
+    public long liveAlerts() {
+        return liveAlerts;
     }
 
     /** Signals the engine's session held after its last batch: what the heap holds, for intake's live-signal bound. */
@@ -77,6 +83,7 @@ public final class SignalQueue {
      */
     private volatile long liveSignals;
     private volatile long liveResources;
+    private volatile long liveAlerts;
 
     public Duration lag() {
         long since = inFlightSinceNanos;

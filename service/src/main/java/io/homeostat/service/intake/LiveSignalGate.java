@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
  * the signal rate times a signal's lifetime; without a bound a high enough rate ran the JVM out of
  * memory (issue 10: a 384 MiB heap under load), and a service that dies takes every detection with
  * it. Held bytes are estimated from the measured costs (docs/BENCHMARKS.md (g)): 449 bytes per live
- * or queued signal and 712 per resource the engine keeps a view of. At the budget intake answers
+ * or queued signal and 712 per resource the engine keeps a view of (and an estimated 2 KB per alert).
+ * At the budget intake answers
  * 503 until signals expire: memory is bounded whatever the rate. Logs once when the budget is
  * reached and once when it is left.
  */
@@ -20,6 +21,12 @@ public final class LiveSignalGate {
     static final long BYTES_PER_SIGNAL = 449;
     /** Heap per tracked resource, measured (docs/BENCHMARKS.md (g), per series). */
     static final long BYTES_PER_RESOURCE = 712;
+    /**
+     * Heap per Alertmanager alert the engine holds: an estimate, not measured (the fact, its handle, a
+     * dozen labels and a few annotations). Counted so that a flood of distinct alerts through an ingest
+     * key is refused like a flood of signals.
+     */
+    static final long BYTES_PER_ALERT = 2_048;
     private static final Logger LOG = LoggerFactory.getLogger(LiveSignalGate.class);
 
     private final SignalQueue queue;
@@ -49,12 +56,13 @@ public final class LiveSignalGate {
 
     /** The estimated bytes the engine holds for its signals and resources. */
     public long heldBytes() {
-        return signals() * BYTES_PER_SIGNAL + resources() * BYTES_PER_RESOURCE;
+        return signals() * BYTES_PER_SIGNAL + resources() * BYTES_PER_RESOURCE + queue.liveAlerts() * BYTES_PER_ALERT;
     }
 
     /** A sentence on what is held against the budget, for answers, the health check and the log. */
     public String describe() {
-        return "the engine holds " + signals() + " signals of " + resources() + " resources (about " + (heldBytes() >> 20)
+        return "the engine holds " + signals() + " signals of " + resources() + " resources and " + queue.liveAlerts()
+                + " alerts (about " + (heldBytes() >> 20)
                 + " MB) against its heap budget of " + (budgetBytes >> 20) + " MB";
     }
 
