@@ -34,6 +34,14 @@ class AlertmanagerIntegrationTest {
             package homeostat.rules;
             import io.homeostat.service.engine.facts.*;
 
+            rule "test: a slow alerted issue is fixed by faulty.slow"
+            when
+                $i : Issue( type == "test_slow", active )
+                not Proposal( issueId == $i.id, manual == false )
+            then
+                insert( Proposal.strategy( $i, 1, "faulty.slow", drools.getRule().getName() ) );
+            end
+
             rule "test: an alerted test issue is fixed by faulty.flaky"
             when
                 $i : Issue( type == "test_alert", active )
@@ -49,11 +57,12 @@ class AlertmanagerIntegrationTest {
     private TestApp.Builder app(TestDatabase database, Path callLog) {
         return TestApp.builder(directory, database).withFaultyPlugin()
                 .rule("alert-test.drl", RULES)
-                .pluginSettings("faulty-test", Map.of("callLog", callLog.toString(), "transientFailures", 0))
+                .pluginSettings("faulty-test", Map.of("callLog", callLog.toString(), "transientFailures", 0, "slowMillis", 4_000))
                 .alertmanager("mappings", List.of(
                         Map.of("matchers", List.of("alertname=\"TestDown\""), "resource", "service:{{labels.job}}", "issueType", "test_alert"),
                         Map.of("matchers", List.of("alertname=\"TestHeld\""), "resource", "service:{{labels.job}}", "issueType", "test_alert",
-                                "holdOff", "8s")));
+                                "holdOff", "8s"),
+                        Map.of("matchers", List.of("alertname=\"TestSlow\""), "resource", "service:{{labels.job}}", "issueType", "test_slow")));
     }
 
     /** A notification as Alertmanager 0.25 sends it, with one alert. */
@@ -240,6 +249,33 @@ class AlertmanagerIntegrationTest {
             assertThat(answer.body()).contains("alerts").contains("heap budget");
             assertThat(accepted).as("200 KiB at 2 KiB an alert").isBetween(60, 110);
             assertThat(answer.headers().firstValue("Retry-After")).isPresent();
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void anAttemptWaitingInTheExecutorWhenItsAlertResolvesIsCalledOffNotRun(TestDatabase.Kind kind) throws Exception {
+        Path callLog = directory.resolve("calls.log");
+        Files.writeString(callLog, "");
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = app(database, callLog).execution("maxConcurrent", 1).start()) {
+            // The one supervisor is busy for 4 s with a slow action on another resource.
+            assertThat(app.post("/api/v1/alertmanager", notification("firing", "TestSlow", "busy", "51a0", Instant.now(), null))
+                    .statusCode()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(callLog).contains("faulty.slow"));
+            Instant started = Instant.now();
+            app.post("/api/v1/alertmanager", notification("firing", "TestDown", "queued", "9e0e", started, null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> decisions(app, "service:queued", "outcome").contains("run"));
+            app.post("/api/v1/alertmanager", notification("resolved", "TestDown", "queued", "9e0e", started, Instant.now()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(decisionReasons(app, "service:queued"))
+                    .anySatisfy(reason -> assertThat(reason).startsWith("alert: cancelled: the alert resolved at ")));
+            JsonNode attempt = app.getJson("/api/v1/remediations?resource=service:queued").get("items").get(0);
+            assertThat(attempt.get("state").asText()).isEqualTo("cancelled");
+            assertThat(attempt.get("message").asText()).startsWith("cancelled: the alert resolved at ");
+            Thread.sleep(5_000);
+            assertThat(Files.readString(callLog)).as("the slow one ran; the called-off one never did").contains("faulty.slow")
+                    .doesNotContain("faulty.flaky");
+            assertThat(app.getJson("/api/v1/remediations?state=cancelled").get("total").asInt()).isEqualTo(1);
         }
     }
 }

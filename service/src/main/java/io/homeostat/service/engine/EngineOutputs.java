@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.engine.facts.CancelRequest;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
@@ -23,9 +24,9 @@ import java.util.List;
 public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<DecisionRecord> decisions,
                             List<ProposalRecord> proposals, List<BreakerRecord> breakers, List<ApprovalRecord> approvals,
                             List<StatisticsRecord> statistics, List<EscalationRecord> escalations, List<RollbackRequest> rollbacks,
-                            List<AlertRecord> alerts, long oldestSignalNanos) {
+                            List<AlertRecord> alerts, List<CancelRequest> cancellations, long oldestSignalNanos) {
     public static final EngineOutputs EMPTY = new EngineOutputs(List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of(), List.of(), 0);
+            List.of(), List.of(), List.of(), List.of(), 0);
 
     public EngineOutputs {
         issues = List.copyOf(issues);
@@ -38,10 +39,12 @@ public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<Dec
         rollbacks = List.copyOf(rollbacks);
         // An outbox entry journaled before alerts existed has none.
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
+        cancellations = cancellations == null ? List.of() : List.copyOf(cancellations);
     }
 
     public boolean isEmpty() {
         return issues.isEmpty() && decisions.isEmpty() && proposals.isEmpty() && breakers.isEmpty() && approvals.isEmpty()
-                && statistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty() && alerts.isEmpty();
+                && statistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty() && alerts.isEmpty()
+                && cancellations.isEmpty();
     }
 }

@@ -4,6 +4,7 @@ import io.homeostat.service.engine.facts.ActionStats;
 import io.homeostat.service.engine.facts.Alert;
 import io.homeostat.service.engine.facts.Approval;
 import io.homeostat.service.engine.facts.Breaker;
+import io.homeostat.service.engine.facts.CancelRequest;
 import io.homeostat.service.engine.facts.Decision;
 import io.homeostat.service.engine.facts.DecisionOutcome;
 import io.homeostat.service.engine.facts.Escalation;
@@ -46,6 +47,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
     private final List<Escalation> escalations = new ArrayList<>();
     private final List<RollbackRequest> rollbacks = new ArrayList<>();
     private final Map<Alert, Boolean> changedAlerts = new IdentityHashMap<>();
+    private final List<CancelRequest> cancellations = new ArrayList<>();
     private boolean restoring;
     private int issuesOpened;
 
@@ -67,6 +69,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
             escalations.add(escalation);
         } else if (fact instanceof RollbackRequest rollback) {
             rollbacks.add(rollback);
+        } else if (fact instanceof CancelRequest cancel) {
+            cancellations.add(cancel);
         }
         track(fact);
     }
@@ -103,7 +107,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
     EngineOutputs drain(long now, long oldestSignalNanos) {
         if (changedIssues.isEmpty() && changedDecisions.isEmpty() && changedProposals.isEmpty() && changedBreakers.isEmpty()
                 && changedApprovals.isEmpty() && changedStatistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty()
-                && changedAlerts.isEmpty()) {
+                && changedAlerts.isEmpty() && cancellations.isEmpty()) {
             return EngineOutputs.EMPTY;
         }
         Instant at = Instant.ofEpochMilli(now);
@@ -164,7 +168,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
                     alert.getAnnotations(), alert.getSource(), Instant.ofEpochMilli(alert.getUpdatedAt())));
         }
         EngineOutputs outputs = new EngineOutputs(issues, issuesOpened, decisions, proposals, breakers, approvals, statistics, escalated,
-                rollbacks, alerts, oldestSignalNanos);
+                rollbacks, alerts, cancellations, oldestSignalNanos);
         changedIssues.clear();
         changedDecisions.clear();
         changedProposals.clear();
@@ -174,6 +178,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
         escalations.clear();
         rollbacks.clear();
         changedAlerts.clear();
+        cancellations.clear();
         issuesOpened = 0;
         return outputs;
     }

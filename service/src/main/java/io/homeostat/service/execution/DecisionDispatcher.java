@@ -5,6 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.SlidingTimeWindowArrayReservoir;
 import io.homeostat.service.engine.EngineOutputs;
 import io.homeostat.service.engine.facts.DecisionOutcome;
+import io.homeostat.service.engine.facts.CancelRequest;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
@@ -83,6 +84,9 @@ public final class DecisionDispatcher implements Outbox.Sink {
         }
         for (RollbackRequest rollback : outputs.rollbacks()) {
             executor.rollback(rollback);
+        }
+        for (CancelRequest cancel : outputs.cancellations()) {
+            executor.cancel(cancel);
         }
         escalations.forEach(notifier::submit);
     }

@@ -6,6 +6,7 @@ import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.IssueReference;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.service.engine.facts.RemediationOutcome;
+import io.homeostat.service.engine.facts.CancelRequest;
 import io.homeostat.service.engine.facts.RollbackOutcome;
 import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.engine.facts.RollbackRequest;
@@ -99,6 +100,33 @@ public final class RemediationExecutor implements Managed {
                         pending.actionId(), "executor error: " + e.getMessage(), Instant.now().toEpochMilli()));
             }
         });
+    }
+
+    /**
+     * Calls off the attempt of a decision if it has not started: recorded {@code cancelled} (then it is
+     * never run: marking it running fails) and reported. Started already: nothing changes. Returns at once.
+     */
+    public void cancel(CancelRequest request) {
+        onItsOwnThread(() -> {
+            try {
+                Optional<RemediationRecord> cancelled = store.cancelPending(request.decisionId(), request.reason(), Instant.now());
+                cancelled.ifPresent(attempt -> {
+                    LOG.info("remediation {} on {} called off before it started: {}", attempt.id(), attempt.resource(), request.reason());
+                    inbox.report(RemediationOutcome.cancelled(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
+                            attempt.actionId(), request.reason(), Instant.now().toEpochMilli()));
+                });
+            } catch (RuntimeException e) {
+                // It runs then, and verification follows as for any attempt.
+                LOG.warn("could not call off the attempt of decision {}: {}", request.decisionId(), e.toString());
+            }
+        });
+    }
+
+    /** The cancellation must not wait behind the very attempts it calls off (all supervisors busy): its own short-lived thread. */
+    private static void onItsOwnThread(Runnable work) {
+        Thread thread = new Thread(work, "homeostat-cancel");
+        thread.setDaemon(true);
+        thread.start();
     }
 
     /** Queues the rollback of the attempt of a decision behind any other work on its resource; returns at once. */

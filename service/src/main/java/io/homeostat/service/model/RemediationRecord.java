@@ -36,6 +36,8 @@ public record RemediationRecord(
     public static final String NOT_APPLICABLE = "not_applicable";
     /** A crash stopped it; start-up reconciliation handed it to verification or back to the gates. */
     public static final String INTERRUPTED = "interrupted";
+    /** Called off before it started: what it was for went away (its alert resolved while it waited). */
+    public static final String CANCELLED = "cancelled";
 
     /** A pending remediation for a RUN decision. */
     public static RemediationRecord pending(String id, DecisionRecord decision, Instant now) {

@@ -22,7 +22,8 @@ import java.util.Set;
 @Produces(MediaType.APPLICATION_JSON)
 public final class RemediationsResource {
     private static final Set<String> STATES = Set.of(RemediationRecord.PENDING, RemediationRecord.RUNNING,
-            RemediationRecord.SUCCEEDED, RemediationRecord.FAILED, RemediationRecord.INTERRUPTED);
+            RemediationRecord.SUCCEEDED, RemediationRecord.FAILED, RemediationRecord.INTERRUPTED, RemediationRecord.NOT_APPLICABLE,
+            RemediationRecord.CANCELLED);
 
     private final Store store;
 

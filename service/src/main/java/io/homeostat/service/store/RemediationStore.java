@@ -58,6 +58,31 @@ public final class RemediationStore {
                 .execute();
     }
 
+    /**
+     * pending → cancelled for the attempt of {@code decisionId}, with why; empty when it is not pending
+     * (it started, or there is none): then nothing changes.
+     */
+    public Optional<RemediationRecord> cancelPending(String decisionId, String reason, Instant at) {
+        return jdbi.inTransaction(handle -> {
+            Optional<RemediationRecord> pending = handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE decision_id = :did "
+                    + "AND state = :pending").bind("did", decisionId).bind("pending", RemediationRecord.PENDING)
+                    .map((rs, ctx) -> read(rs)).findOne();
+            if (pending.isEmpty()) {
+                return Optional.empty();
+            }
+            boolean cancelled = handle.createUpdate("UPDATE remediations SET state = :cancelled, message = :message, finished_at = :at "
+                            + "WHERE id = :id AND state = :pending")
+                    .bind("cancelled", RemediationRecord.CANCELLED).bind("pending", RemediationRecord.PENDING)
+                    .bind("message", DecisionStore.truncate(reason, 4000)).bind("at", at).bind("id", pending.get().id()).execute() == 1;
+            if (!cancelled) {
+                return Optional.empty();
+            }
+            audited(handle, pending.get().id(), "remediation.cancelled", reason, Map.of("before", "pending", "after", "cancelled"), at,
+                    Actor.EXECUTOR);
+            return pending;
+        });
+    }
+
     /** pending → running; false when the attempt is not pending any more (it already ran). */
     public boolean markRunning(String id, String pluginId, Instant startedAt) {
         return jdbi.inTransaction(handle -> {

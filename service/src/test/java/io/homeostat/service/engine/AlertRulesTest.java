@@ -132,4 +132,28 @@ class AlertRulesTest {
             assertThat(rules.escalations()).singleElement().satisfies(e -> assertThat(e.reason()).contains("no rule proposes a strategy"));
         }
     }
+
+    @Test
+    void resolvedWhileItsAttemptWaitsInTheExecutorTheAttemptIsCalledOff() {
+        try (RuleTestSession rules = new RuleTestSession()) {
+            long start = rules.engine().now();
+            rules.insert(alert(rules, "f9", "service:web", "service_down", true, start, Duration.ZERO));
+            DecisionRecord run = rules.lastDecision();
+            assertThat(run.outcome()).isEqualTo("run");
+            rules.advance(Duration.ofSeconds(2)).insert(alert(rules, "f9", "service:web", "service_down", false, start, Duration.ZERO));
+            assertThat(rules.cancellations()).singleElement().satisfies(cancel -> {
+                assertThat(cancel.decisionId()).isEqualTo(run.id());
+                assertThat(cancel.reason()).startsWith("cancelled: the alert resolved at ");
+            });
+            // The executor had not started it: it says so, and that is the decision.
+            rules.insert(io.homeostat.service.engine.facts.RemediationOutcome.cancelled(run.id(), run.issueId(), run.tenant(), run.resource(),
+                    run.actionId(), rules.cancellations().get(0).reason(), rules.engine().now()));
+            assertThat(rules.lastDecision().reason()).startsWith("alert: cancelled: the alert resolved at ");
+            assertThat(rules.lastDecision().outcome()).isEqualTo("blocked");
+            rules.advance(Duration.ofMinutes(10));
+            assertThat(runs(rules)).as("decided once, called off, never decided again" + rules.dump()).hasSize(1);
+            assertThat(rules.issue().state()).isEqualTo("resolved");
+            assertThat(rules.statistics()).as("a called-off attempt is not learned from").isEmpty();
+        }
+    }
 }

@@ -42,6 +42,7 @@ final class RuleTestSession implements AutoCloseable {
     private final Map<String, StatisticsRecord> statistics = new LinkedHashMap<>();
     private final List<EscalationRecord> escalations = new ArrayList<>();
     private final List<RollbackRequest> rollbacks = new ArrayList<>();
+    private final List<io.homeostat.service.engine.facts.CancelRequest> cancellations = new ArrayList<>();
 
     RuleTestSession(PolicySettings policy) {
         this(shippedRules(), policy);
@@ -115,6 +116,7 @@ final class RuleTestSession implements AutoCloseable {
         outputs.statistics().forEach(stats -> statistics.put(stats.issueType() + "|" + stats.actionId() + "|" + stats.resourceKind(), stats));
         escalations.addAll(outputs.escalations());
         rollbacks.addAll(outputs.rollbacks());
+        cancellations.addAll(outputs.cancellations());
         return this;
     }
 
@@ -162,6 +164,10 @@ final class RuleTestSession implements AutoCloseable {
 
     List<EscalationRecord> escalations() {
         return List.copyOf(escalations);
+    }
+
+    List<io.homeostat.service.engine.facts.CancelRequest> cancellations() {
+        return List.copyOf(cancellations);
     }
 
     List<RollbackRequest> rollbacks() {

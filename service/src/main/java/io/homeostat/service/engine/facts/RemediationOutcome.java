@@ -13,24 +13,25 @@ import org.kie.api.definition.type.Timestamp;
  * @param snapshotTaken whether a snapshot exists, so that a failed verification can roll back
  * @param applicable false when the action did not apply to the resource and did nothing: the next
  *     strategy is tried, and neither learning nor the breaker counts it as the action failing
+ * @param cancelled true when it was called off before it started (see {@link #cancelled})
  */
 @Role(Role.Type.EVENT)
 @Timestamp("time")
 @Expires("1h")
 public record RemediationOutcome(String decisionId, String issueId, String tenant, String resource, String actionId,
                                  boolean succeeded, String message, long time, boolean started, boolean interrupted,
-                                 boolean snapshotTaken, boolean applicable) {
+                                 boolean snapshotTaken, boolean applicable, boolean cancelled) {
     /** An attempt that ran to its end. */
     public static RemediationOutcome finished(String decisionId, String issueId, String tenant, String resource, String actionId,
                                               boolean succeeded, String message, long time, boolean snapshotTaken) {
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, succeeded, message, time, true, false,
-                snapshotTaken, true);
+                snapshotTaken, true, false);
     }
 
     /** An attempt that never ran (the executor could not record or start it): the gates decide it again. */
     public static RemediationOutcome notStarted(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                 String message, long time) {
-        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true);
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true, false);
     }
 
     /**
@@ -40,13 +41,26 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
     public static RemediationOutcome interrupted(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                  String message, long time, boolean snapshotTaken) {
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, true, snapshotTaken,
-                true);
+                true, false);
     }
 
     /** An attempt whose action said it does not apply to the resource: nothing was done. */
     public static RemediationOutcome notApplicable(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                    String message, long time) {
-        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, false, false, false);
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, false, false, false, false);
+    }
+
+    /**
+     * An attempt called off before it started (what it was for went away: its alert resolved while it
+     * waited in the executor). Neither decided again nor counted by learning or the breaker.
+     */
+    public static RemediationOutcome cancelled(String decisionId, String issueId, String tenant, String resource, String actionId,
+                                               String message, long time) {
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true, true);
+    }
+
+    public boolean isCancelled() {
+        return cancelled;
     }
 
     public boolean isApplicable() {
