@@ -227,21 +227,6 @@ public final class PluginRegistry {
             unload(manager, pluginId);
             throw new Rejected(name + ": " + pluginId + " provides no RemediationAction and no Collector extension");
         }
-        List<LoadedCollector> offeredCollectors = new ArrayList<>();
-        for (Collector collector : observers) {
-            for (Loaded other : loaded.values()) {
-                if (other.plugin().getPluginId().equals(pluginId)) {
-                    continue;
-                }
-                if (other.collectors().stream().anyMatch(c -> c.collector().id().equals(collector.id()))) {
-                    unload(manager, pluginId);
-                    throw new Rejected(name + ": collector " + collector.id() + " is already provided by plugin "
-                            + other.plugin().getPluginId());
-                }
-            }
-            offeredCollectors.add(new LoadedCollector(collector, pluginId, plugin.getDescriptor().getVersion(),
-                    plugin.getPluginClassLoader()));
-        }
         List<LoadedAction> offered = new ArrayList<>();
         for (RemediationAction action : extensions) {
             for (Loaded other : loaded.values()) {
@@ -251,6 +236,18 @@ public final class PluginRegistry {
                 }
             }
             offered.add(new LoadedAction(action, pluginId, plugin.getDescriptor().getVersion(), plugin.getPluginClassLoader()));
+        }
+        List<LoadedCollector> offeredCollectors = new ArrayList<>();
+        for (Collector collector : observers) {
+            for (Loaded other : loaded.values()) {
+                if (other.collectors().stream().anyMatch(c -> c.collector().id().equals(collector.id()))) {
+                    unload(manager, pluginId);
+                    throw new Rejected(name + ": collector " + collector.id() + " is already provided by plugin "
+                            + other.plugin().getPluginId());
+                }
+            }
+            offeredCollectors.add(new LoadedCollector(collector, pluginId, plugin.getDescriptor().getVersion(),
+                    plugin.getPluginClassLoader()));
         }
         List<String> problems = validate(pluginId, offered, plugin.getPluginClassLoader());
         if (!problems.isEmpty()) {

@@ -59,7 +59,7 @@ class PluginRegistryTest {
             // Jars load in name order; the first to claim an action id keeps it, a later jar is rejected whole.
             assertThat(registry.load()).containsExactlyInAnyOrder(
                     "b-copy.jar: action process.restart is already provided by plugin process",
-                    "c-empty.jar: empty provides no RemediationAction extension");
+                    "c-empty.jar: empty provides no RemediationAction and no Collector extension");
             assertThat(registry.action("process.restart")).hasValueSatisfying(action -> assertThat(action.pluginId()).isEqualTo("process"));
         } finally {
             registry.stop();
