@@ -42,6 +42,14 @@ class AlertmanagerIntegrationTest {
                 insert( Proposal.strategy( $i, 1, "faulty.slow", drools.getRule().getName() ) );
             end
 
+            rule "test: a risky alerted issue needs faulty.risky"
+            when
+                $i : Issue( type == "test_risky", active )
+                not Proposal( issueId == $i.id, manual == false )
+            then
+                insert( Proposal.strategy( $i, 1, "faulty.risky", drools.getRule().getName() ) );
+            end
+
             rule "test: an alerted test issue is fixed by faulty.flaky"
             when
                 $i : Issue( type == "test_alert", active )
@@ -62,7 +70,8 @@ class AlertmanagerIntegrationTest {
                         Map.of("matchers", List.of("alertname=\"TestDown\""), "resource", "service:{{labels.job}}", "issueType", "test_alert"),
                         Map.of("matchers", List.of("alertname=\"TestHeld\""), "resource", "service:{{labels.job}}", "issueType", "test_alert",
                                 "holdOff", "8s"),
-                        Map.of("matchers", List.of("alertname=\"TestSlow\""), "resource", "service:{{labels.job}}", "issueType", "test_slow")));
+                        Map.of("matchers", List.of("alertname=\"TestSlow\""), "resource", "service:{{labels.job}}", "issueType", "test_slow"),
+                        Map.of("matchers", List.of("alertname=\"TestRisky\""), "resource", "service:{{labels.job}}", "issueType", "test_risky")));
     }
 
     /** A notification as Alertmanager 0.25 sends it, with one alert. */
@@ -276,6 +285,44 @@ class AlertmanagerIntegrationTest {
             assertThat(Files.readString(callLog)).as("the slow one ran; the called-off one never did").contains("faulty.slow")
                     .doesNotContain("faulty.flaky");
             assertThat(app.getJson("/api/v1/remediations?state=cancelled").get("total").asInt()).isEqualTo(1);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
+    void resolvedWhileAnApprovalWaitsOrWhileARateLimitDefersItNothingRunsAndTheDecisionsSayWhy(TestDatabase.Kind kind) throws Exception {
+        Path callLog = directory.resolve("calls.log");
+        Files.writeString(callLog, "");
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = app(database, callLog).policy("rateLimits", Map.of("globalPerHour", 1)).start()) {
+            // A risky action waits for a human; the alert resolves first: the approval is cancelled and cannot be given any more.
+            Instant risky = Instant.now();
+            app.post("/api/v1/alertmanager", notification("firing", "TestRisky", "vault", "7a11", risky, null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> app.getJson("/api/v1/approvals").get("total").asInt() == 1);
+            String approvalId = app.getJson("/api/v1/approvals").get("items").get(0).get("id").asText();
+            app.post("/api/v1/alertmanager", notification("resolved", "TestRisky", "vault", "7a11", risky, Instant.now()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                    app.getJson("/api/v1/approvals/" + approvalId).get("state").asText()).isEqualTo("cancelled"));
+            assertThat(decisionReasons(app, "service:vault")).anySatisfy(reason ->
+                    assertThat(reason).startsWith("alert: cancelled: the alert resolved at "));
+            HttpResponse<String> late = app.post("/api/v1/approvals/" + approvalId + "/approve", "{\"reason\":\"looked fine\"}");
+            assertThat(late.statusCode()).as(late.body()).isEqualTo(409);
+            assertThat(late.body()).contains("cancelled");
+
+            // One remediation an hour in all: the first alert's runs, the second's is deferred; it resolves meanwhile.
+            app.post("/api/v1/alertmanager", notification("firing", "TestDown", "first", "a001", Instant.now(), null));
+            await().atMost(Duration.ofSeconds(10)).until(() -> Files.readString(callLog).contains("faulty.flaky"));
+            Instant second = Instant.now();
+            app.post("/api/v1/alertmanager", notification("firing", "TestDown", "second", "a002", second, null));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(decisionReasons(app, "service:second"))
+                    .anySatisfy(reason -> assertThat(reason).startsWith("rate.global")));
+            app.post("/api/v1/alertmanager", notification("resolved", "TestDown", "second", "a002", second, Instant.now()));
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(decisionReasons(app, "service:second"))
+                    .anySatisfy(reason -> assertThat(reason).startsWith("alert: cancelled: the alert resolved at ")));
+            Thread.sleep(3_000);
+            assertThat(decisions(app, "service:second", "outcome")).as("never run").doesNotContain("run");
+            assertThat(Files.readAllLines(callLog)).as("only the first alert's action ran, and no risky one").hasSize(1)
+                    .allSatisfy(line -> assertThat(line).startsWith("faulty.flaky"));
         }
     }
 }
