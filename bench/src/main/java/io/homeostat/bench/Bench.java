@@ -119,7 +119,7 @@ public final class Bench {
         CollectorBench.run(rules, plugins, work.resolve("collectors"), 200);
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         java.util.Arrays.sort(sorted);
         return sorted[sorted.length / 2];
@@ -217,10 +217,19 @@ public final class Bench {
         }
 
         static RunningApp start(Path directory, Path rules, Path plugins, boolean recording) throws Exception {
-            Files.createDirectories(directory);
-            String key = io.homeostat.service.auth.KeyMaterial.generate();
-            Map<String, Object> config = Map.of(
-                    "auth", Map.of("adminKey", key),
+            Map<String, Object> config = config(directory, rules, plugins);
+            config.put("recording", Map.of("enabled", recording, "directory", directory.resolve("signals").toAbsolutePath().toString()));
+            return start(directory, config);
+        }
+
+        /**
+         * The configuration every benchmark starts from: loopback ports, an H2 file database, an outbox
+         * and a recording in {@code directory}, the given rules and plugins, a fresh admin key; mutable,
+         * so that a benchmark adds or replaces sections.
+         */
+        static Map<String, Object> config(Path directory, Path rules, Path plugins) {
+            Map<String, Object> config = new java.util.LinkedHashMap<>(Map.of(
+                    "auth", Map.of("adminKey", io.homeostat.service.auth.KeyMaterial.generate()),
                     "server", Map.of(
                             "applicationConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
                             "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
@@ -231,9 +240,17 @@ public final class Bench {
                     "engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString(), "reloadDebounce", "100ms"),
                     "plugins", Map.of("directory", plugins.toAbsolutePath().toString(),
                             "settings", Map.of("notify", Map.of("url", "http://127.0.0.1:9/escalations"))),
-                    "recording", Map.of("enabled", recording, "directory", directory.resolve("signals").toAbsolutePath().toString()),
+                    "recording", Map.of("directory", directory.resolve("signals").toAbsolutePath().toString()),
                     "outbox", Map.of("directory", directory.resolve("outbox").toAbsolutePath().toString()),
-                    "logging", Map.of("level", "WARN"));
+                    "logging", Map.of("level", "WARN")));
+            return config;
+        }
+
+        /** The application on {@code config}, written to {@code directory}/config.yml. */
+        @SuppressWarnings("unchecked")
+        static RunningApp start(Path directory, Map<String, Object> config) throws Exception {
+            Files.createDirectories(directory);
+            String key = (String) ((Map<String, Object>) config.get("auth")).get("adminKey");
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
             DropwizardTestSupport<HomeostatConfiguration> support = new DropwizardTestSupport<>(HomeostatApplication.class, file.toString());

@@ -1,11 +1,6 @@
 package io.homeostat.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.sun.net.httpserver.HttpServer;
-import io.dropwizard.testing.DropwizardTestSupport;
-import io.homeostat.service.HomeostatApplication;
-import io.homeostat.service.HomeostatConfiguration;
 import java.lang.management.ManagementFactory;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -55,34 +50,14 @@ final class CollectorBench {
 
     /** The process's CPU seconds over {@code seconds} of a running service with these collector targets (after a 10 s warm-up). */
     private static double cpuSeconds(Path rules, Path plugins, Path home, List<Object> targets, int seconds) throws Exception {
-        Files.createDirectories(home);
-        Map<String, Object> config = Map.ofEntries(
-                Map.entry("auth", Map.of("adminKey", io.homeostat.service.auth.KeyMaterial.generate())),
-                Map.entry("server", Map.of(
-                        "applicationConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
-                        "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
-                        "requestLog", Map.of("appenders", List.of()))),
-                Map.entry("database", Map.of("driverClass", "org.h2.Driver",
-                        "url", "jdbc:h2:" + home.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL;WRITE_DELAY=0", "user", "sa", "password", "")),
-                Map.entry("engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString())),
-                Map.entry("plugins", Map.of("directory", plugins.toAbsolutePath().toString(),
-                        "settings", Map.of("notify", Map.of("url", "http://127.0.0.1:9/escalations")))),
-                Map.entry("collectors", Map.of("threads", 4, "targets", targets)),
-                Map.entry("recording", Map.of("directory", home.resolve("signals").toAbsolutePath().toString())),
-                Map.entry("outbox", Map.of("directory", home.resolve("outbox").toAbsolutePath().toString())),
-                Map.entry("logging", Map.of("level", "WARN")));
-        Path file = home.resolve("config.yml");
-        new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
-        DropwizardTestSupport<HomeostatConfiguration> app = new DropwizardTestSupport<>(HomeostatApplication.class, file.toString());
-        app.before();
-        try {
+        Map<String, Object> config = Bench.RunningApp.config(home, rules, plugins);
+        config.put("collectors", Map.of("threads", 4, "targets", targets));
+        try (Bench.RunningApp app = Bench.RunningApp.start(home, config)) {
             Thread.sleep(10_000);
             com.sun.management.OperatingSystemMXBean os = (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
             long before = os.getProcessCpuTime();
             Thread.sleep(seconds * 1000L);
             return (os.getProcessCpuTime() - before) / 1e9;
-        } finally {
-            app.after();
         }
     }
 }

@@ -1,10 +1,5 @@
 package io.homeostat.bench;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
-import io.dropwizard.testing.DropwizardTestSupport;
-import io.homeostat.service.HomeostatApplication;
-import io.homeostat.service.HomeostatConfiguration;
 import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
@@ -48,7 +43,7 @@ final class WatchdogBench {
         double[] monit = underMonit(work.resolve("monit"), python, kills, tini);
         report("Monit (set daemon 1" + (tini ? ", reaped at once under tini -s)" : ", no reaping init: install tini for the fair baseline)"),
                 monit);
-        System.out.printf("(h) kill -9 -> answering again, Homeostat / Monit: median %.2f, p90 %.2f%n", median(homeostat) / median(monit),
+        System.out.printf("(h) kill -9 -> answering again, Homeostat / Monit: median %.2f, p90 %.2f%n", Bench.median(homeostat) / Bench.median(monit),
                 p90(homeostat) / p90(monit));
     }
 
@@ -57,42 +52,25 @@ final class WatchdogBench {
         int port = freePort();
         Path pidFile = home.resolve("toy.pid");
         String health = "http://127.0.0.1:" + port + "/";
-        String key = io.homeostat.service.auth.KeyMaterial.generate();
         Map<String, Object> target = Map.of("collector", "process.alive", "resource", "service:toy", "interval", "100ms", "timeout", "90ms",
                 "jitter", "0ms", "settings", Map.of("pidFile", pidFile.toString()));
-        Map<String, Object> config = Map.ofEntries(
-                Map.entry("auth", Map.of("adminKey", key)),
-                Map.entry("server", Map.of(
-                        "applicationConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
-                        "adminConnectors", List.of(Map.of("type", "http", "port", 0, "bindHost", "127.0.0.1")),
-                        "requestLog", Map.of("appenders", List.of()))),
-                Map.entry("database", Map.of("driverClass", "org.h2.Driver",
-                        "url", "jdbc:h2:" + home.resolve("db").toAbsolutePath() + ";MODE=PostgreSQL;WRITE_DELAY=0", "user", "sa", "password", "")),
-                Map.entry("engine", Map.of("rulesDirectory", rules.toAbsolutePath().toString())),
-                Map.entry("plugins", Map.of("directory", plugins.toAbsolutePath().toString(), "settings", Map.of(
-                        "notify", Map.of("url", "http://127.0.0.1:9/escalations"),
-                        "process", Map.of("resources", Map.of("service:toy", Map.of(
-                                "command", List.of(python, "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1"),
-                                "pidFile", pidFile.toString(), "logFile", home.resolve("toy.log").toString(),
-                                "healthUrl", health, "settleSeconds", 0.2, "startTimeoutSeconds", 10)))))),
-                // A bench kills it again and again: no give-up, no backoff, no rate limit in the way; issues resolve in 1 s.
-                Map.entry("policy", Map.of("probationReturns", 1000, "returnBackoff", "0s", "resolveQuietPeriod", "1s",
-                        "rateLimits", Map.of("perResourcePerHour", 10_000, "perTenantPerMinute", 10_000, "globalPerHour", 10_000))),
-                Map.entry("collectors", Map.of("targets", List.of(target))),
-                Map.entry("recording", Map.of("directory", home.resolve("signals").toAbsolutePath().toString())),
-                Map.entry("outbox", Map.of("directory", home.resolve("outbox").toAbsolutePath().toString())),
-                Map.entry("logging", Map.of("level", "WARN")));
-        Path file = home.resolve("config.yml");
-        new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
+        Map<String, Object> config = Bench.RunningApp.config(home, rules, plugins);
+        config.put("plugins", Map.of("directory", plugins.toAbsolutePath().toString(), "settings", Map.of(
+                "notify", Map.of("url", "http://127.0.0.1:9/escalations"),
+                "process", Map.of("resources", Map.of("service:toy", Map.of(
+                        "command", List.of(python, "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1"),
+                        "pidFile", pidFile.toString(), "logFile", home.resolve("toy.log").toString(),
+                        "healthUrl", health, "settleSeconds", 0.2, "startTimeoutSeconds", 10))))));
+        // A bench kills it again and again: no give-up, no backoff, no rate limit in the way; issues resolve in 1 s.
+        config.put("policy", Map.of("probationReturns", 1000, "returnBackoff", "0s", "resolveQuietPeriod", "1s",
+                "rateLimits", Map.of("perResourcePerHour", 10_000, "perTenantPerMinute", 10_000, "globalPerHour", 10_000)));
+        config.put("collectors", Map.of("targets", List.of(target)));
         Process first = new ProcessBuilder(python, "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
         Files.writeString(pidFile, Long.toString(first.pid()));
-        DropwizardTestSupport<HomeostatConfiguration> app = new DropwizardTestSupport<>(HomeostatApplication.class, file.toString());
-        app.before();
-        try {
+        try (Bench.RunningApp app = Bench.RunningApp.start(home, config)) {
             return killLoop(pidFile, health, kills, Duration.ofSeconds(3));
         } finally {
-            app.after();
             kill(pidFile);
         }
     }
@@ -188,14 +166,7 @@ final class WatchdogBench {
     }
 
     private static void report(String who, double[] seconds) {
-        System.out.printf("    %-70s median %.3f s, p90 %.3f s over %d kills%n", who + ":", median(seconds), p90(seconds), seconds.length);
-    }
-
-    static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+        System.out.printf("    %-70s median %.3f s, p90 %.3f s over %d kills%n", who + ":", Bench.median(seconds), p90(seconds), seconds.length);
     }
 
     static double p90(double[] values) {

@@ -50,12 +50,13 @@ public final class CollectorScheduler implements Managed {
     private final Inbox inbox;
     private final Intake gates;
     private final Clock clock;
-    private final MetricRegistry metrics;
     private final int threads;
     private final PluginCaller caller = new PluginCaller();
     private final ThreadMXBean cpu = ManagementFactory.getThreadMXBean();
     private final Map<Integer, TargetState> states = new ConcurrentHashMap<>();
     private final Counter dropped;
+    /** Each collector's metrics, registered once (not looked up by name on every run). */
+    private final Map<String, CollectorMetrics> byCollector = new HashMap<>();
     private ScheduledExecutorService scheduler;
     /** Set when the service stops: a collection the stop interrupts is neither a failure nor a reading. */
     private volatile boolean stopping;
@@ -68,10 +69,10 @@ public final class CollectorScheduler implements Managed {
         this.gates = Objects.requireNonNull(gates, "gates");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.threads = threads;
-        this.metrics = metrics;
         this.dropped = metrics.counter("homeostat.collectors.dropped_readings");
         for (CollectionTarget target : this.targets) {
             states.put(target.index(), new TargetState(target));
+            byCollector.computeIfAbsent(target.collectorId(), id -> new CollectorMetrics(metrics, id));
         }
     }
 
@@ -129,6 +130,7 @@ public final class CollectorScheduler implements Managed {
     void run(CollectionTarget target) {
         TargetState state = states.get(target.index());
         String id = target.collectorId();
+        CollectorMetrics measured = byCollector.get(id);
         long started = System.nanoTime();
         try {
             Instant deadline = clock.instant().plus(target.timeout());
@@ -172,10 +174,10 @@ public final class CollectorScheduler implements Managed {
             }
             readings.add(Reading.of(UP, problem == null ? 1 : 0));
             hand(target, readings, state);
-            metrics.counter("homeostat.collectors." + metricName(id) + ".cpu_nanos").inc(cpuNanos[0]);
-            metrics.meter("homeostat.collectors." + metricName(id) + ".runs").mark();
+            measured.cpuNanos().inc(cpuNanos[0]);
+            measured.runs().mark();
             if (problem != null) {
-                metrics.meter("homeostat.collectors." + metricName(id) + ".failures").mark();
+                measured.failures().mark();
             }
             state.ran(clock.instant(), problem);
         } catch (RuntimeException | LinkageError e) {
@@ -185,7 +187,7 @@ public final class CollectorScheduler implements Managed {
             LOG.error("{}: collection failed unexpectedly", target.name(), e);
             state.ran(clock.instant(), "unexpected: " + e);
         } finally {
-            metrics.timer("homeostat.collectors." + metricName(id) + ".duration").update(System.nanoTime() - started, TimeUnit.NANOSECONDS);
+            measured.duration().update(System.nanoTime() - started, TimeUnit.NANOSECONDS);
         }
     }
 
@@ -230,8 +232,17 @@ public final class CollectorScheduler implements Managed {
         return targets.stream().map(target -> states.get(target.index())).toList();
     }
 
-    static String metricName(String id) {
-        return id.replaceAll("[^A-Za-z0-9_]", "_");
+    /** homeostat.collectors.<id, dots as _>.runs, .failures, .duration, .cpu_nanos. */
+    private record CollectorMetrics(com.codahale.metrics.Meter runs, com.codahale.metrics.Meter failures, com.codahale.metrics.Timer duration,
+                                    Counter cpuNanos) {
+        CollectorMetrics(MetricRegistry metrics, String id) {
+            this(metrics.meter(name(id, "runs")), metrics.meter(name(id, "failures")), metrics.timer(name(id, "duration")),
+                    metrics.counter(name(id, "cpu_nanos")));
+        }
+
+        private static String name(String id, String what) {
+            return "homeostat.collectors." + id.replaceAll("[^A-Za-z0-9_]", "_") + "." + what;
+        }
     }
 
     private record Context(String resource, PluginSettings settings, Instant deadline) implements CollectorContext {

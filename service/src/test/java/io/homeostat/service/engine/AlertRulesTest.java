@@ -156,4 +156,23 @@ class AlertRulesTest {
             assertThat(rules.statistics()).as("a called-off attempt is not learned from").isEmpty();
         }
     }
+
+    @Test
+    void aCriticalIssueWaitingOnlyOnItsHoldOffIsNotEscalatedButOneWaitingOnALimitIs() {
+        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().rateLimits(10, 10, 1).build())) {
+            long start = rules.engine().now();
+            long now = rules.engine().now();
+            rules.insert(new Alert("default", "c1", "Down", "service:pay", "service_down", Severity.CRITICAL, Map.of("alertname", "Down"),
+                    Map.of(), "alertmanager", true, start, 0, Duration.ofMinutes(2).toMillis(), now));
+            assertThat(rules.lastDecision().outcome()).as(rules.dump()).isEqualTo("deferred");
+            assertThat(rules.escalations()).as("a hold-off is the wait the operator asked for, not a limit").isEmpty();
+
+            rules.advance(Duration.ofMinutes(3));
+            assertThat(runs(rules)).hasSize(1);
+            rules.insert(new Alert("default", "c2", "Down", "service:ledger", "service_down", Severity.CRITICAL, Map.of("alertname", "Down"),
+                    Map.of(), "alertmanager", true, rules.engine().now(), 0, 0, rules.engine().now()));
+            assertThat(rules.lastDecision().reason()).as(rules.dump()).startsWith("rate.global");
+            assertThat(rules.escalations()).singleElement().satisfies(e -> assertThat(e.reason()).startsWith("critical work is waiting on a limit"));
+        }
+    }
 }

@@ -37,6 +37,8 @@ public final class Decision {
     private String reason = "";
     private String blockedBy;
     private String deferredBy;
+    /** Deferred only by waits the policy asks for (hold-off, backoff), none of them a limit. */
+    private boolean onlyWaiting = true;
     private String awaitingBy;
     private String dryRunBy;
     private boolean unavailable;
@@ -103,12 +105,29 @@ public final class Decision {
         all.put("retryAfterMillis", retryAfterMillis);
         explanation.add(new ExplanationStep(rule, gate, "defer", message, all));
         retryDelayMillis = Math.max(retryDelayMillis, retryAfterMillis);
+        onlyWaiting = false;
         if (deferredBy == null) {
             deferredBy = gate;
             if (blockedBy == null) {
                 reason = gate + ": " + message;
             }
         }
+    }
+
+    /**
+     * Not yet, by design rather than by a limit: the policy asks to wait until the problem has lasted
+     * long enough (an alert's hold-off) or a backoff is over. Deferred like {@link #defer}, but a
+     * critical issue waiting only on such a wait is not escalated as "waiting on a limit".
+     */
+    public void hold(String gate, String rule, String message, Map<String, ?> figures, long retryAfterMillis) {
+        boolean waitingBefore = onlyWaiting;
+        defer(gate, rule, message, figures, retryAfterMillis);
+        onlyWaiting = waitingBefore;
+    }
+
+    /** True when some gate deferred it and every deferral was a {@link #hold}, not a limit. */
+    public boolean isOnlyHeld() {
+        return deferredBy != null && onlyWaiting;
     }
 
     /** A human must approve before it runs. */
