@@ -29,7 +29,7 @@ public sealed interface EngineInput {
     /** Automatic remediation switched on or off, globally ({@code scope} "*") or for one tenant (already stored). */
     record AutoRemediationSwitch(String scope, boolean enabled, String by, String reason, Instant at) implements EngineInput {
         /** The scope of the switch that covers every tenant. */
-        public static final String GLOBAL = "*";
+        public static final String GLOBAL = io.homeostat.service.engine.facts.AutoRemediation.GLOBAL;
 
         public AutoRemediationSwitch {
             Objects.requireNonNull(scope, "scope");
