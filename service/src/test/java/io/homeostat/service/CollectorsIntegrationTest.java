@@ -202,6 +202,7 @@ class CollectorsIntegrationTest {
                     assertThat(value(seen(app, "db:test", "pg.connections.used"))).isGreaterThanOrEqualTo(3);
                     assertThat(value(seen(app, "db:test", "pg.connections.max"))).isPositive();
                     assertThat(value(seen(app, "db:test", "pg.queries.long_running"))).isGreaterThanOrEqualTo(1);
+                    assertThat(value(seen(app, "db:test", "pg.query.longest_seconds"))).as("the slow_query rule's metric").isGreaterThan(1);
                     assertThat(value(seen(app, "db:test", "pg.queries.blocked"))).isGreaterThanOrEqualTo(1);
                     assertThat(seen(app, "db:test", "pg.query.blocked_seconds")).contains("pid=" + waiterPid)
                             .contains("blocked_by=" + holderPid);

@@ -33,6 +33,9 @@ import org.drools.template.objects.ArrayDataProvider;
 public final class ThresholdTable {
     /** The table's columns, in any order in the file; {@link #rows} hands the template its cells in its header's order. */
     static final List<String> COLUMNS = List.of("type", "metric", "when", "threshold", "readings", "window", "severity", "category", "summary");
+    /** Columns a table may leave out: {@code critical}, a comparison such as {@code < 7} past which the issue is critical. */
+    static final List<String> OPTIONAL = List.of("critical");
+    private static final Pattern CRITICAL = Pattern.compile("(>=|<=|>|<)\\s*(\\S+)");
 
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9_]{0,63}");
     private static final Pattern METRIC = Pattern.compile("[A-Za-z0-9_.:-]{1,128}");
@@ -40,6 +43,8 @@ public final class ThresholdTable {
     private static final Pattern PLACEHOLDER = Pattern.compile("\\{([^}]*)}");
     private static final int MAX_READINGS = 100_000;
     private static final String TEMPLATE = "thresholds.drt";
+    /** The rule that raises an issue to critical, expanded only for the rows that have a critical level. */
+    private static final String CRITICAL_TEMPLATE = "thresholds-critical.drt";
 
     private ThresholdTable() {
     }
@@ -59,9 +64,21 @@ public final class ThresholdTable {
         if (rows.isEmpty()) {
             return "package homeostat.rules.thresholds;\n";
         }
-        try (InputStream template = ThresholdTable.class.getResourceAsStream(TEMPLATE)) {
+        String drl = expand(TEMPLATE, rows.stream().map(row -> java.util.Arrays.copyOf(row, 12)).toList());
+        List<String[]> critical = rows.stream().filter(row -> !row[12].isEmpty())
+                .map(row -> new String[] {row[0], row[1], row[4], row[12], row[13]}).toList();
+        if (critical.isEmpty()) {
+            return drl;
+        }
+        // One package: the second expansion's package and import lines are the first's.
+        String criticalRules = expand(CRITICAL_TEMPLATE, critical);
+        return drl + criticalRules.substring(criticalRules.indexOf("\nrule ") + 1);
+    }
+
+    private static String expand(String name, List<String[]> rows) {
+        try (InputStream template = ThresholdTable.class.getResourceAsStream(name)) {
             if (template == null) {
-                throw new IllegalStateException(TEMPLATE + " is missing from the service jar");
+                throw new IllegalStateException(name + " is missing from the service jar");
             }
             return new DataProviderCompiler().compile(new ArrayDataProvider(rows.toArray(String[][]::new)), template);
         } catch (IOException e) {
@@ -113,8 +130,9 @@ public final class ThresholdTable {
         Map<String, Integer> header = new LinkedHashMap<>();
         for (int i = 0; i < cells.size(); i++) {
             String name = cells.get(i).toLowerCase(Locale.ROOT);
-            if (!COLUMNS.contains(name)) {
-                problems.add(new RuleProblem(file, line, i + 1, "unknown column '" + cells.get(i) + "': the columns are " + String.join(",", COLUMNS)));
+            if (!COLUMNS.contains(name) && !OPTIONAL.contains(name)) {
+                problems.add(new RuleProblem(file, line, i + 1, "unknown column '" + cells.get(i) + "': the columns are "
+                        + String.join(",", COLUMNS) + " and, optionally, " + String.join(",", OPTIONAL)));
             } else if (header.put(name, i) != null) {
                 problems.add(new RuleProblem(file, line, i + 1, "column '" + name + "' appears twice"));
             }
@@ -167,6 +185,7 @@ public final class ThresholdTable {
             }
         };
         String summary = summary(at, threshold, windowText);
+        String critical = critical(at, comparison);
         if (problems.size() > before) {
             return null;
         }
@@ -176,7 +195,32 @@ public final class ThresholdTable {
         return new String[] {type, metric, unhealthy, healthy, windowMillis, String.valueOf(readings), severity.name(), category, summary,
                 type + ": " + readings + " " + plural + " of " + metric + " " + unhealthy + " within " + windowText,
                 type + ": another reading of " + metric + " " + unhealthy,
-                type + ": a healthy reading, " + metric + " " + healthy};
+                type + ": a healthy reading, " + metric + " " + healthy,
+                critical, critical.isEmpty() ? "" : type + ": a reading of " + metric + " " + critical + " is critical"};
+    }
+
+    /**
+     * The optional critical level: empty, or a comparison in the row's own direction past its
+     * threshold ({@code < 7} for certificates that open below 30 days). An empty cell generates no
+     * rule (the template expands only rows that have one).
+     */
+    private static String critical(Cells at, String[] comparison) {
+        String text = at.has("critical") ? at.get("critical") : "";
+        if (text.isEmpty() || comparison == null) {
+            return "";
+        }
+        Matcher matcher = CRITICAL.matcher(text);
+        if (!matcher.matches() || comparison[0].equals("==") || matcher.group(1).charAt(0) != comparison[0].charAt(0)) {
+            at.problem("critical", "'" + text + "' is not a critical level: a comparison in the direction of 'when' such as "
+                    + (comparison[0].equals("<") ? "< 7" : ">= 100") + " (none for 'equals')");
+            return "";
+        }
+        try {
+            return matcher.group(1) + " " + new BigDecimal(matcher.group(2)).stripTrailingZeros().toPlainString();
+        } catch (NumberFormatException e) {
+            at.problem("critical", "'" + matcher.group(2) + "' is not a number");
+            return "";
+        }
     }
 
     /** A finite number, written as the rules will compare it (85, not 85.0). */
@@ -233,6 +277,10 @@ public final class ThresholdTable {
 
     /** The cells of one row, by column name, and where to report a bad one. */
     private record Cells(String file, int line, List<String> cells, Map<String, Integer> header, List<RuleProblem> problems) {
+        boolean has(String column) {
+            return header.containsKey(column);
+        }
+
         String get(String column) {
             int index = header.get(column);
             return index < cells.size() ? cells.get(index) : "";

@@ -127,7 +127,7 @@ class AlertRulesTest {
             rules.insert(alert(rules, "f7", "service:web", null, true, start, Duration.ZERO));
             assertThat(rules.issues()).isEmpty();
 
-            rules.insert(alert(rules, "f8", "service:web", "high_latency", true, start, Duration.ZERO));
+            rules.insert(alert(rules, "f8", "service:web", "dns_failure", true, start, Duration.ZERO));
             assertThat(rules.issue().state()).isEqualTo("escalated");
             assertThat(rules.escalations()).singleElement().satisfies(e -> assertThat(e.reason()).contains("no rule proposes a strategy"));
         }

@@ -93,4 +93,38 @@ class ThresholdTableTest {
         assertThatThrownBy(() -> new RuleBaseCompiler().compile(sources))
                 .isInstanceOf(RuleCompilationException.class).hasMessageContaining("thresholds.csv:2:4: threshold 'x' is not a number");
     }
+
+    @Test
+    void aCriticalLevelRaisesTheIssueAndARowWithoutOneGetsNoCriticalRule() throws Exception {
+        String table = HEADER + ",critical\n"
+                + "cert_expiring,cert.days_left,below,30,1,1m,medium,security,certificates with fewer than {threshold} days left,< 7\n"
+                + "high_cpu,cpu.utilization,above,85,3,2m,medium,compute,CPU above {threshold}%,\n";
+        String drl = ThresholdTable.toDrl("thresholds.csv", table);
+        assertThat(drl).contains("rule \"cert_expiring: a reading of cert.days_left < 7 is critical\"")
+                .doesNotContain("high_cpu: a reading of");
+        try (RuleTestSession rules = new RuleTestSession(new RuleBaseCompiler().compile(List.of(new RuleSource("thresholds.csv", table))),
+                PolicySettings.defaults())) {
+            rules.signal("host:a", "cert.days_left", 20);
+            assertThat(rules.issues("cert_expiring").get(0).severity()).isEqualTo("medium");
+            rules.advance(Duration.ofSeconds(10)).signal("host:a", "cert.days_left", 7);
+            assertThat(rules.issues("cert_expiring").get(0).severity()).as("7 is not below 7").isEqualTo("medium");
+            rules.advance(Duration.ofSeconds(10)).signal("host:a", "cert.days_left", 6.5);
+            assertThat(rules.issues("cert_expiring").get(0).severity()).isEqualTo("critical");
+            rules.signal("host:b", "cert.days_left", 3);
+            assertThat(rules.issues("cert_expiring")).filteredOn(issue -> issue.resource().equals("host:b"))
+                    .singleElement().satisfies(issue -> assertThat(issue.severity()).as("opened critical").isEqualTo("critical"));
+        }
+    }
+
+    @Test
+    void aCriticalLevelMustPointTheWayTheThresholdDoes() {
+        String table = HEADER + ",critical\n"
+                + "cert_expiring,cert.days_left,below,30,1,1m,medium,security,certificates,> 40\n"
+                + "queue_overflow,queue.used_percent,above,80,1,1m,medium,application,queues,>= lots\n";
+        assertThatThrownBy(() -> ThresholdTable.toDrl("thresholds.csv", table))
+                .isInstanceOfSatisfying(RuleCompilationException.class, e -> assertThat(e.problems()).extracting(RuleProblem::toString)
+                        .containsExactly(
+                                "thresholds.csv:2:10: critical '> 40' is not a critical level: a comparison in the direction of 'when' such as < 7 (none for 'equals')",
+                                "thresholds.csv:3:10: critical 'lots' is not a number"));
+    }
 }

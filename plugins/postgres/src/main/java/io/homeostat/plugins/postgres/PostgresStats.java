@@ -21,6 +21,7 @@ import org.pf4j.Extension;
  * {@code pg.connections.used}, {@code pg.connections.max}, {@code pg.connections.used_percent};
  * {@code pg.queries.long_running} (active longer than {@code longQuerySeconds}) and, for each such
  * query, {@code pg.query.seconds} labelled with its {@code pid}, {@code user} and {@code database};
+ * {@code pg.query.longest_seconds}, the age of the longest-running active query (0 when none runs);
  * {@code pg.queries.blocked} and, for each blocked backend, {@code pg.query.blocked_seconds} with its
  * {@code pid} and the pids blocking it ({@code blocked_by}); {@code pg.replication.lag_seconds} (a
  * standby's replay lag, or each replica's on a primary, labelled {@code replica}). A server that
@@ -93,6 +94,13 @@ public class PostgresStats implements Collector {
                 }
             }
             readings.add(Reading.of("pg.queries.long_running", longRunning));
+            // Every collection, 0 when nothing runs: the slow_query rule's healthy reading.
+            try (Statement statement = connection.createStatement();
+                 ResultSet rows = statement.executeQuery("SELECT COALESCE(MAX(EXTRACT(EPOCH FROM (clock_timestamp() - query_start))), 0) "
+                         + "FROM pg_stat_activity WHERE state = 'active' AND backend_type = 'client backend' AND pid <> pg_backend_pid()")) {
+                rows.next();
+                readings.add(Reading.of("pg.query.longest_seconds", rows.getDouble(1), "s"));
+            }
             int blocked = 0;
             try (Statement statement = connection.createStatement();
                  ResultSet rows = statement.executeQuery("SELECT pid, array_to_string(pg_blocking_pids(pid), ',') AS blockers, "
