@@ -73,6 +73,11 @@ public final class Bench {
             WatchdogBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"), Integer.getInteger("bench.kills", 9));
             return;
         }
+        if ("rules".equals(System.getProperty("bench.only"))) {
+            RuleCostBench.run(Path.of(System.getProperty("bench.baselineRules")), rules, Integer.getInteger("bench.signals", 300_000),
+                    Integer.getInteger("bench.resources", 5_000));
+            return;
+        }
         if ("backtest".equals(System.getProperty("bench.only"))) {
             BacktestBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"));
             return;

@@ -49,6 +49,34 @@ final class SignalMix {
         return readings;
     }
 
+    /**
+     * Half the default mix, half metrics that only the issue catalogue's rules read, mostly healthy
+     * with a small share over their thresholds: probe latency, error rates, heartbeats (every 30 s
+     * declared), health-check timeouts, queue fill, certificate days.
+     */
+    static List<Reading> catalogue(int count, int resources, long seed) {
+        List<Reading> defaults = generate(count / 2, resources, seed);
+        SplittableRandom random = new SplittableRandom(seed + 1_000);
+        List<Reading> readings = new ArrayList<>(count);
+        java.util.Map<String, String> names = new java.util.HashMap<>();
+        for (int i = 0; i < count - defaults.size(); i++) {
+            readings.add(defaults.get(i % defaults.size()));
+            int host = random.nextInt(resources);
+            String service = names.computeIfAbsent("service:s" + host, k -> k);
+            readings.add(switch (i % 6) {
+                case 0 -> new Reading(service, "probe.latency_ms", random.nextDouble() < 0.01 ? 250 + random.nextInt(500) : 5 + random.nextInt(150));
+                case 1 -> new Reading(service, "http.error_rate", random.nextDouble() < 0.01 ? 6 + random.nextInt(20) : random.nextDouble() * 2);
+                case 2 -> new Reading(service, "heartbeat", 30);
+                case 3 -> new Reading(service, "healthcheck.timed_out", random.nextDouble() < 0.01 ? 1 : 0);
+                case 4 -> new Reading(names.computeIfAbsent("queue:q" + host, k -> k), "queue.used_percent",
+                        random.nextDouble() < 0.002 ? 85 + random.nextInt(15) : random.nextInt(60));
+                default -> new Reading(names.computeIfAbsent("site:w" + host, k -> k), "cert.days_left",
+                        random.nextDouble() < 0.001 ? 10 : 60 + random.nextInt(300));
+            });
+        }
+        return readings;
+    }
+
     static List<String> batches(List<Reading> readings, int batchSize) {
         List<String> bodies = new ArrayList<>();
         for (int start = 0; start < readings.size(); start += batchSize) {

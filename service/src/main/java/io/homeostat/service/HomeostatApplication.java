@@ -95,6 +95,7 @@ import io.homeostat.service.resources.QueryCheckFilter;
 import io.homeostat.service.resources.MalformedJsonMapper;
 import io.homeostat.service.resources.RemediationsResource;
 import io.homeostat.service.resources.SignalsResource;
+import io.homeostat.service.store.BaselineCheckpoints;
 import io.homeostat.service.store.Migrations;
 import io.homeostat.service.store.Store;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
@@ -222,9 +223,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 environment.getObjectMapper(), environment.metrics());
         outbox.recover();
         Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics());
+        BaselineCheckpoints baselines = new BaselineCheckpoints(store.baselines(), environment.metrics());
         Engine engine = configuration.getEngine().build(ruleBase, inbox, outbox, plugins::availableActions,
                 now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile),
-                recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), environment.metrics());
+                recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), baselines,
+                environment.metrics());
         recorder.ifPresent(r -> {
             environment.lifecycle().manage(r);
             environment.healthChecks().register("recording", new RecordingHealthCheck(r));
@@ -242,6 +245,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.lifecycle().manage(executor);
         // Stops after the engine has handed over its last outputs, and before the executor they are dispatched to.
         environment.lifecycle().manage(outbox);
+        // Stops after the engine, which hands over its last changed baselines as it stops.
+        environment.lifecycle().manage(baselines);
         environment.lifecycle().manage(engine);
         // After the engine: it starts once the engine runs (it swaps rules in) and stops before it.
         RuleSet rules = new RuleSet(rulesDirectory, compiler, engine, store.ruleVersions(), environment.metrics(), Clock.systemUTC(),

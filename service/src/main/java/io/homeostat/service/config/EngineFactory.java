@@ -1,6 +1,7 @@
 package io.homeostat.service.config;
 
 import com.codahale.metrics.MetricRegistry;
+import io.homeostat.service.engine.BaselineSink;
 import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.EngineOutputHandler;
 import io.homeostat.service.engine.EngineSettings;
@@ -40,6 +41,12 @@ public class EngineFactory {
     @MinDuration(value = 10, unit = TimeUnit.MILLISECONDS)
     @JsonProperty
     private Duration tick = Duration.milliseconds(250);
+
+    /** Learned baselines and anomaly scores of readings. */
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    @JsonProperty
+    private BaselinesFactory baselines = new BaselinesFactory();
 
     /** How long shutdown waits for accepted signals to be evaluated. */
     @JsonProperty
@@ -111,9 +118,9 @@ public class EngineFactory {
      */
     public Engine build(RuleBase rules, Inbox inbox, EngineOutputHandler outputs, Supplier<List<AvailableAction>> actions,
                         LongFunction<RestoredState> restore, ObjLongConsumer<List<Signal>> recorder, Thread.UncaughtExceptionHandler whenDead,
-                        PolicySettings policy, List<WindowSchedule> windows, MetricRegistry metrics) {
+                        PolicySettings policy, List<WindowSchedule> windows, BaselineSink baselineSink, MetricRegistry metrics) {
         return new Engine(rules, inbox, outputs, actions, restore, recorder, whenDead,
                 new EngineSettings(maxBatch, tick.toJavaDuration(), drainTimeout.toJavaDuration(), maxIterationTime.toJavaDuration(),
-                        policy, windows), metrics);
+                        policy, windows, baselines.settings(), baselines.checkpoint()), baselineSink, metrics);
     }
 }

@@ -42,6 +42,10 @@ public final class Engine implements Managed {
     private final Inbox inbox;
     private final SignalQueue queue;
     private final EngineOutputHandler handler;
+    private final BaselineSink baselineSink;
+    /** Engine-thread state that outlives sessions; read by gauges from other threads (a stale count is fine). */
+    private final Baselines baselines;
+    private long baselinesCheckpointedAt = System.currentTimeMillis();
     private final Supplier<List<AvailableAction>> actions;
     private final LongFunction<RestoredState> restore;
     private final ObjLongConsumer<List<Signal>> recorder;
@@ -79,7 +83,7 @@ public final class Engine implements Managed {
      */
     public Engine(RuleBase ruleBase, Inbox inbox, EngineOutputHandler handler, Supplier<List<AvailableAction>> actions,
                   LongFunction<RestoredState> restore, ObjLongConsumer<List<Signal>> recorder, Thread.UncaughtExceptionHandler whenDead,
-                  EngineSettings settings, MetricRegistry metrics) {
+                  EngineSettings settings, BaselineSink baselineSink, MetricRegistry metrics) {
         this.ruleBase = Objects.requireNonNull(ruleBase, "ruleBase");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
         this.queue = inbox.signals();
@@ -89,6 +93,10 @@ public final class Engine implements Managed {
         this.recorder = Objects.requireNonNull(recorder, "recorder");
         this.whenDead = Objects.requireNonNull(whenDead, "whenDead");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.baselineSink = Objects.requireNonNull(baselineSink, "baselineSink");
+        this.baselines = new Baselines(settings.baselines());
+        metrics.gauge("homeostat.baselines.tracked", () -> baselines::tracked);
+        metrics.gauge("homeostat.baselines.refused", () -> baselines::refused);
         this.batchTimer = metrics.timer("homeostat.engine.batch");
         this.evaluated = metrics.meter("homeostat.signals.evaluated");
         this.ruleErrors = metrics.counter("homeostat.engine.rule_errors");
@@ -164,6 +172,8 @@ public final class Engine implements Managed {
         session.setAvailableActions(actions.get());
         session.setWindows(settings.windows());
         RestoredState restored = restore.apply(session.now());
+        baselines.restore(restored.baselines());
+        session.useBaselines(baselines);
         session.restore(restored.facts());
         restoredEvents.addAll(restored.events());
         running = true;
@@ -224,6 +234,7 @@ public final class Engine implements Managed {
                     session.setAvailableActions(actions.get());
                 }
                 process(batch);
+                checkpointBaselines(false);
             } catch (RuntimeException | StackOverflowError e) {
                 // Whatever a rule or fact does (a rule that recurses too deep included), one batch must
                 // not end the engine thread; other Errors do, and whenDead decides what follows.
@@ -235,6 +246,28 @@ public final class Engine implements Managed {
                         current == null ? 0 : current.liveAlerts());
             }
             lastLoopNanos = System.nanoTime();
+        }
+        try {
+            checkpointBaselines(true);
+        } catch (RuntimeException e) {
+            LOG.error("could not hand the baselines over to be stored at stop; the last checkpoint stands", e);
+        }
+    }
+
+    /**
+     * Hands the baselines that changed to be stored, every {@code baselineCheckpoint} (always when
+     * {@code last}, the engine stopping). While the sink still writes the last lot, changes keep
+     * collecting: none is dropped. On the engine thread.
+     */
+    private void checkpointBaselines(boolean last) {
+        long now = System.currentTimeMillis();
+        if (!last && (now - baselinesCheckpointedAt < settings.baselineCheckpoint().toMillis() || !baselineSink.ready())) {
+            return;
+        }
+        baselinesCheckpointedAt = now;
+        List<io.homeostat.service.model.BaselineRecord> changed = baselines.drainChanged();
+        if (!changed.isEmpty()) {
+            baselineSink.write(changed);
         }
     }
 

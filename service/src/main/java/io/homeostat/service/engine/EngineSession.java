@@ -57,6 +57,8 @@ public final class EngineSession implements AutoCloseable {
     private boolean windowsChecked;
     private long windowsCheckedAt;
     private long viewsCheckedAt;
+    /** The learned normal of each tracked series; outlives the session (a reload's successor takes it over). */
+    private Baselines baselines = new Baselines(Baselines.Settings.DEFAULTS);
 
     private EngineSession(RuleBase ruleBase, boolean pseudoClock, long startMillis) {
         KieSessionConfiguration configuration = KieServices.get().newKieSessionConfiguration();
@@ -84,6 +86,7 @@ public final class EngineSession implements AutoCloseable {
      */
     public EngineSession successor(RuleBase next) {
         EngineSession successor = new EngineSession(next, pseudoClock, pseudoClock ? now() : 0);
+        successor.baselines = baselines;
         if (policy != null) {
             successor.setPolicy(policy);
         }
@@ -143,6 +146,15 @@ public final class EngineSession implements AutoCloseable {
         return new EngineSession(ruleBase, true, startMillis);
     }
 
+    /** Scores and learns readings with {@code learned} from now on (the engine's own, restored from the store). */
+    public void useBaselines(Baselines learned) {
+        this.baselines = Objects.requireNonNull(learned, "baselines");
+    }
+
+    public Baselines baselines() {
+        return baselines;
+    }
+
     /** Replaces the policy numbers the gate rules read. */
     public void setPolicy(PolicySettings policy) {
         Objects.requireNonNull(policy, "policy");
@@ -175,6 +187,8 @@ public final class EngineSession implements AutoCloseable {
      */
     public void insert(Object fact) {
         if (fact instanceof Signal signal) {
+            // Scored against its series' baseline before any rule sees it.
+            baselines.observe(signal);
             observe(signal);
             expiry.track(session.insert(fact), signal.getTime(), now());
             return;

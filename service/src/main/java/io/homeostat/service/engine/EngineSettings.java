@@ -17,9 +17,11 @@ import java.util.Objects;
  *     be halted), the engine is declared dead
  * @param policy the numbers the gate rules read
  * @param windows the maintenance and change-freeze windows the session opens and closes
+ * @param baselines which series have learned baselines, and how they learn
+ * @param baselineCheckpoint how often the baselines that changed are handed to be stored
  */
 public record EngineSettings(int maxBatch, Duration tick, Duration drainTimeout, Duration maxIterationTime, PolicySettings policy,
-                             List<WindowSchedule> windows) {
+                             List<WindowSchedule> windows, Baselines.Settings baselines, Duration baselineCheckpoint) {
     public EngineSettings {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be positive");
@@ -29,5 +31,7 @@ public record EngineSettings(int maxBatch, Duration tick, Duration drainTimeout,
         Objects.requireNonNull(maxIterationTime, "maxIterationTime");
         Objects.requireNonNull(policy, "policy");
         windows = List.copyOf(windows);
+        Objects.requireNonNull(baselines, "baselines");
+        Objects.requireNonNull(baselineCheckpoint, "baselineCheckpoint");
     }
 }

@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.model.BaselineRecord;
 import java.util.List;
 
 /**
@@ -7,12 +8,14 @@ import java.util.List;
  *
  * @param facts state to re-assert as it was (not outputs: it is already stored)
  * @param events facts for the rules to act on, as if just reported (reconciled outcomes, rollbacks)
+ * @param baselines the learned baselines as last stored, taken back before any reading is evaluated
  */
-public record RestoredState(List<Object> facts, List<Object> events) {
-    public static final RestoredState NONE = new RestoredState(List.of(), List.of());
+public record RestoredState(List<Object> facts, List<Object> events, List<BaselineRecord> baselines) {
+    public static final RestoredState NONE = new RestoredState(List.of(), List.of(), List.of());
 
     public RestoredState {
         facts = List.copyOf(facts);
         events = List.copyOf(events);
+        baselines = List.copyOf(baselines);
     }
 }

@@ -203,7 +203,7 @@ public final class StartupState {
         LOG.info("restored {} facts from the store ({} recent signals from the recording, {} resolved issues kept as tombstones); "
                 + "{} pending attempts to decide again, {} running ones to reconcile", facts.size(), recentSignals.size(), tombstones,
                 interrupted.size(), running.size());
-        return new RestoredState(facts, events);
+        return new RestoredState(facts, events, store.baselines().all());
     }
 
     private static Issue restore(IssueRecord issue) {

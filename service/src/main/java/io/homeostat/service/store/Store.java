@@ -41,6 +41,7 @@ public final class Store {
     private final KeyStore keys;
     private final AuditStore audit;
     private final AlertStore alerts;
+    private final BaselineStore baselines;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -56,6 +57,7 @@ public final class Store {
         this.ruleVersions = new RuleVersionStore(jdbi, json, audit);
         this.keys = new KeyStore(jdbi, audit);
         this.alerts = new AlertStore(jdbi, json);
+        this.baselines = new BaselineStore(jdbi);
     }
 
     /**
@@ -179,6 +181,10 @@ public final class Store {
 
     public AuditStore audit() {
         return audit;
+    }
+
+    public BaselineStore baselines() {
+        return baselines;
     }
 
     public AlertStore alerts() {

@@ -226,7 +226,8 @@ class EngineTest {
     private static Engine engine(RuleBase rules, SignalQueue queue, EngineOutputHandler outputs, MetricRegistry metrics,
                                  Thread.UncaughtExceptionHandler whenDead, Duration maxIterationTime) {
         return new Engine(rules, new Inbox(queue, 100), outputs, List::of, now -> RestoredState.NONE, (batch, at) -> { }, whenDead,
-                new EngineSettings(500, Duration.ofMillis(50), Duration.ofSeconds(30), maxIterationTime, PolicySettings.defaults(), List.of()),
+                new EngineSettings(500, Duration.ofMillis(50), Duration.ofSeconds(30), maxIterationTime, PolicySettings.defaults(), List.of(),
+                        Baselines.Settings.DEFAULTS, Duration.ofMinutes(5)), BaselineSink.NONE,
                 metrics);
     }
 

@@ -36,6 +36,8 @@ public final class Signal {
     private final String source;
     private final Map<String, String> labels;
     private final long receivedNanos;
+    /** Set once by the engine when the reading arrives, for metrics that have baselines; else null. */
+    private Baseline baseline;
 
     public Signal(String tenant, String resource, String metric, double value, long time,
                   String unit, String source, Map<String, String> labels, long receivedNanos) {
@@ -100,6 +102,26 @@ public final class Signal {
 
     public String label(String name) {
         return labels.get(name);
+    }
+
+    /**
+     * What the series normally reads, learned from the readings before this one; null for a metric
+     * without baselines ({@code baselines.metrics}).
+     */
+    public Baseline getBaseline() {
+        return baseline;
+    }
+
+    /** How far this reading is from its series' normal, in deviations (a z-score); 0 without a warm baseline. */
+    public double getAnomaly() {
+        return baseline == null ? 0 : baseline.score(value);
+    }
+
+    /** The engine scores a reading once, as it arrives ({@code Baselines}); later calls change nothing. */
+    public void scoredAgainst(Baseline learned) {
+        if (baseline == null) {
+            baseline = learned;
+        }
     }
 
     /** {@link System#nanoTime()} when intake accepted it; used for latency metrics, not by rules. */

@@ -1,0 +1,83 @@
+package io.homeostat.bench;
+
+import io.homeostat.service.engine.EngineSession;
+import io.homeostat.service.engine.RuleBase;
+import io.homeostat.service.engine.RuleBaseCompiler;
+import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Signal;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a rule change costs: (a), insert + fire in the production session, for a baseline rules
+ * directory and the current one, round by round in turn, on two signal mixes: the default four
+ * metrics of (a), and a catalogue mix in which half the readings are metrics only the issue
+ * catalogue's rules read (latency, error rate, heartbeats, health checks, ...), so that those rules
+ * do their work. Ratios are current / baseline within the run.
+ */
+final class RuleCostBench {
+    private static final int ROUNDS = 3;
+    private static final int BATCH = 1_000;
+
+    private RuleCostBench() {
+    }
+
+    static void run(Path baseline, Path current, int signals, int resources) throws Exception {
+        RuleBase before = new RuleBaseCompiler().compile(baseline);
+        RuleBase after = new RuleBaseCompiler().compile(current);
+        System.out.printf("rule cost: baseline %s (%d rules) against current %s (%d rules), %d rounds of %,d signals over %,d resources%n",
+                baseline, before.ruleCount(), current, after.ruleCount(), ROUNDS, signals, resources);
+        for (boolean catalogue : new boolean[] {false, true}) {
+            double[] a = new double[ROUNDS];
+            double[] b = new double[ROUNDS];
+            try (EngineSession old = session(before); EngineSession now = session(after)) {
+                List<SignalMix.Reading> warmup = mix(catalogue, 100_000, resources, 1);
+                feed(old, warmup);
+                feed(now, warmup);
+                for (int round = 0; round < ROUNDS; round++) {
+                    List<SignalMix.Reading> measured = mix(catalogue, signals, resources, 10 + round);
+                    a[round] = rate(old, measured);
+                    b[round] = rate(now, measured);
+                    System.out.printf("    %s mix, round %d: baseline %,10.0f  current %,10.0f  current/baseline %.2f%n",
+                            catalogue ? "catalogue" : "default  ", round + 1, a[round], b[round], b[round] / a[round]);
+                }
+            }
+            System.out.printf("(a) %s mix: baseline %,10.0f, current %,10.0f signals/s (medians); current/baseline %.2f%n",
+                    catalogue ? "catalogue" : "default", Bench.median(a), Bench.median(b), Bench.median(b) / Bench.median(a));
+        }
+    }
+
+    private static List<SignalMix.Reading> mix(boolean catalogue, int count, int resources, long seed) {
+        return catalogue ? SignalMix.catalogue(count, resources, seed) : SignalMix.generate(count, resources, seed);
+    }
+
+    private static EngineSession session(RuleBase rules) {
+        EngineSession session = EngineSession.realTime(rules);
+        session.setPolicy(PolicySettings.defaults());
+        session.setAvailableActions(List.of(
+                new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
+                new AvailableAction("http.call", "http", "MEDIUM", 1, false, Set.of(), 0.6)));
+        return session;
+    }
+
+    private static double rate(EngineSession session, List<SignalMix.Reading> readings) {
+        long start = System.nanoTime();
+        feed(session, readings);
+        return readings.size() / ((System.nanoTime() - start) / 1e9);
+    }
+
+    private static void feed(EngineSession session, List<SignalMix.Reading> readings) {
+        for (int from = 0; from < readings.size(); from += BATCH) {
+            long now = System.currentTimeMillis();
+            List<Signal> batch = new ArrayList<>(BATCH);
+            for (int i = from; i < Math.min(from + BATCH, readings.size()); i++) {
+                batch.add(readings.get(i).signal(now));
+            }
+            session.insertAll(batch);
+            session.fire();
+        }
+    }
+}
