@@ -73,6 +73,10 @@ public final class Bench {
             WatchdogBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"), Integer.getInteger("bench.kills", 9));
             return;
         }
+        if ("baselines".equals(System.getProperty("bench.only"))) {
+            BaselineBench.run(Integer.getInteger("bench.series", 200), 42);
+            return;
+        }
         if ("rules".equals(System.getProperty("bench.only"))) {
             RuleCostBench.run(Path.of(System.getProperty("bench.baselineRules")), rules, Integer.getInteger("bench.signals", 300_000),
                     Integer.getInteger("bench.resources", 5_000));

@@ -30,7 +30,11 @@ final class RuleCostBench {
         RuleBase after = new RuleBaseCompiler().compile(current);
         System.out.printf("rule cost: baseline %s (%d rules) against current %s (%d rules), %d rounds of %,d signals over %,d resources%n",
                 baseline, before.ruleCount(), current, after.ruleCount(), ROUNDS, signals, resources);
+        String mixes = System.getProperty("bench.mixes", "default,catalogue");
         for (boolean catalogue : new boolean[] {false, true}) {
+            if (!mixes.contains(catalogue ? "catalogue" : "default")) {
+                continue;
+            }
             double[] a = new double[ROUNDS];
             double[] b = new double[ROUNDS];
             try (EngineSession old = session(before); EngineSession now = session(after)) {

@@ -226,7 +226,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         BaselineCheckpoints baselines = new BaselineCheckpoints(store.baselines(), environment.metrics());
         Engine engine = configuration.getEngine().build(ruleBase, inbox, outbox, plugins::availableActions,
                 now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile),
-                recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), baselines,
+                recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), configuration.dependencies(), baselines,
                 environment.metrics());
         recorder.ifPresent(r -> {
             environment.lifecycle().manage(r);

@@ -57,6 +57,12 @@ public class HomeostatConfiguration extends Configuration {
     @JsonProperty
     private PluginsFactory plugins = new PluginsFactory();
 
+    /** What resources depend on (root cause by dependency). */
+    @Valid
+    @NotNull
+    @JsonProperty
+    private java.util.List<io.homeostat.service.config.ResourceFactory> resources = java.util.List.of();
+
     @Valid
     @NotNull
     @JsonProperty
@@ -165,5 +171,10 @@ public class HomeostatConfiguration extends Configuration {
 
     public ExecutionFactory getExecution() {
         return execution;
+    }
+
+    /** Every dependency {@code resources:} declares. */
+    public java.util.List<io.homeostat.service.engine.facts.Dependency> dependencies() {
+        return resources.stream().flatMap(resource -> resource.dependencies().stream()).toList();
     }
 }

@@ -9,6 +9,7 @@ import io.homeostat.service.engine.RestoredState;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.WindowSchedule;
 import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.engine.facts.Dependency;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.inbox.Inbox;
@@ -118,9 +119,10 @@ public class EngineFactory {
      */
     public Engine build(RuleBase rules, Inbox inbox, EngineOutputHandler outputs, Supplier<List<AvailableAction>> actions,
                         LongFunction<RestoredState> restore, ObjLongConsumer<List<Signal>> recorder, Thread.UncaughtExceptionHandler whenDead,
-                        PolicySettings policy, List<WindowSchedule> windows, BaselineSink baselineSink, MetricRegistry metrics) {
+                        PolicySettings policy, List<WindowSchedule> windows, List<Dependency> dependencies, BaselineSink baselineSink,
+                        MetricRegistry metrics) {
         return new Engine(rules, inbox, outputs, actions, restore, recorder, whenDead,
                 new EngineSettings(maxBatch, tick.toJavaDuration(), drainTimeout.toJavaDuration(), maxIterationTime.toJavaDuration(),
-                        policy, windows, baselines.settings(), baselines.checkpoint()), baselineSink, metrics);
+                        policy, windows, baselines.settings(), baselines.checkpoint(), dependencies), baselineSink, metrics);
     }
 }

@@ -171,6 +171,8 @@ public final class Engine implements Managed {
         session.setPolicy(settings.policy());
         session.setAvailableActions(actions.get());
         session.setWindows(settings.windows());
+        // Plain facts from here on: a reload's successor carries them over with the rest.
+        session.insertAll(settings.dependencies());
         RestoredState restored = restore.apply(session.now());
         baselines.restore(restored.baselines());
         session.useBaselines(baselines);

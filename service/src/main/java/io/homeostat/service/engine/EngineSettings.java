@@ -19,9 +19,11 @@ import java.util.Objects;
  * @param windows the maintenance and change-freeze windows the session opens and closes
  * @param baselines which series have learned baselines, and how they learn
  * @param baselineCheckpoint how often the baselines that changed are handed to be stored
+ * @param dependencies what resources depend on, from configuration (facts of the session)
  */
 public record EngineSettings(int maxBatch, Duration tick, Duration drainTimeout, Duration maxIterationTime, PolicySettings policy,
-                             List<WindowSchedule> windows, Baselines.Settings baselines, Duration baselineCheckpoint) {
+                             List<WindowSchedule> windows, Baselines.Settings baselines, Duration baselineCheckpoint,
+                             List<io.homeostat.service.engine.facts.Dependency> dependencies) {
     public EngineSettings {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be positive");
@@ -33,5 +35,6 @@ public record EngineSettings(int maxBatch, Duration tick, Duration drainTimeout,
         windows = List.copyOf(windows);
         Objects.requireNonNull(baselines, "baselines");
         Objects.requireNonNull(baselineCheckpoint, "baselineCheckpoint");
+        dependencies = List.copyOf(dependencies);
     }
 }

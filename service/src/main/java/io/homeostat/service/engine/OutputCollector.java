@@ -188,7 +188,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
                 issue.getSeverity().label(), issue.getCategory(), issue.getState().label(), issue.getSummary(), issue.getOpenedBy(),
                 issue.getEvidenceCount(), Instant.ofEpochMilli(issue.getOpenedAt()), Instant.ofEpochMilli(issue.getLastEvidenceAt()),
                 issue.getResolvedAt() == 0 ? null : Instant.ofEpochMilli(issue.getResolvedAt()), updatedAt,
-                List.copyOf(issue.getReporters()), issue.getLastClearAt() == 0 ? null : Instant.ofEpochMilli(issue.getLastClearAt()));
+                List.copyOf(issue.getReporters()), issue.getLastClearAt() == 0 ? null : Instant.ofEpochMilli(issue.getLastClearAt()),
+                issue.getRootCause(), issue.getRootCauseChain());
     }
 
     private static DecisionRecord record(Decision decision) {

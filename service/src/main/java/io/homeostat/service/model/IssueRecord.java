@@ -3,7 +3,10 @@ package io.homeostat.service.model;
 import java.time.Instant;
 import java.util.List;
 
-/** An issue as stored and served: an immutable copy taken on the engine thread. */
+/**
+ * An issue as stored and served: an immutable copy taken on the engine thread. {@code rootCause} is
+ * the id of the issue handled instead of this one (a resource it depends on), with the chain.
+ */
 public record IssueRecord(
         String id,
         String tenant,
@@ -21,5 +24,7 @@ public record IssueRecord(
         Instant resolvedAt,
         Instant updatedAt,
         List<String> reporters,
-        Instant lastClearAt) {
+        Instant lastClearAt,
+        String rootCause,
+        String rootCauseChain) {
 }

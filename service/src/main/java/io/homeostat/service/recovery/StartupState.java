@@ -210,7 +210,8 @@ public final class StartupState {
         return Issue.restore(issue.id(), issue.tenant(), issue.resource(), issue.type(),
                 Severity.valueOf(issue.severity().toUpperCase(Locale.ROOT)), issue.category(), IssueState.fromLabel(issue.state()),
                 issue.openedBy(), issue.summary(), issue.openedAt().toEpochMilli(), issue.lastEvidenceAt().toEpochMilli(),
-                millis(issue.lastClearAt()), millis(issue.resolvedAt()), issue.evidenceCount(), issue.reporters());
+                millis(issue.lastClearAt()), millis(issue.resolvedAt()), issue.evidenceCount(), issue.reporters(), issue.rootCause(),
+                issue.rootCauseChain());
     }
 
     private static long millis(Instant instant) {

@@ -24,6 +24,7 @@ import java.util.Map;
  *   decisions: [{resource: service:web, action: process.restart, outcome: run}]
  *   blocked:   [{resource: service:web, gate: rate.resource}]
  *   noIssues:  [{resource: service:db}]
+ *   noDecisions: [{resource: service:api, outcome: run}]   # no decision matches these fields
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
@@ -42,6 +43,6 @@ public record Scenario(String name, List<String> actions, List<Step> steps, Stri
 
     /** What must hold at the end. Each listed field must match; unlisted fields are not checked. */
     public record Expect(List<Map<String, String>> issues, List<Map<String, String>> decisions, List<Map<String, String>> blocked,
-                         List<Map<String, String>> noIssues) {
+                         List<Map<String, String>> noIssues, List<Map<String, String>> noDecisions) {
     }
 }

@@ -177,6 +177,10 @@ public final class ScenarioRunner {
                 from = found + 1;
             }
         }
+        for (Map<String, String> unwanted : nonNull(expect.noDecisions())) {
+            actualDecisions.stream().filter(actual -> matches(unwanted, actual)).findFirst().ifPresent(actual ->
+                    differences.add("expected no decision " + unwanted + "\n      got " + actual));
+        }
         for (Map<String, String> wanted : nonNull(expect.blocked())) {
             boolean held = decisions.stream().anyMatch(decision -> matches(without(wanted, "gate"), fields(decision))
                     && decision.explanation().stream().anyMatch(step -> wanted.get("gate").equals(step.gate())
@@ -219,6 +223,7 @@ public final class ScenarioRunner {
         fields.put("severity", issue.severity());
         fields.put("state", issue.state());
         fields.put("category", issue.category());
+        fields.put("rootCause", issue.rootCause());
         return fields;
     }
 

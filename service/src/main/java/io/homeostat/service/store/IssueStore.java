@@ -14,7 +14,7 @@ import org.jdbi.v3.core.Jdbi;
 /** Issues: written by the engine's output path, read by the API. */
 public final class IssueStore {
     private static final String COLUMNS = "id, tenant, fingerprint, resource, type, severity, category, state, summary, opened_by, "
-            + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at, reporters, last_clear_at";
+            + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at, reporters, last_clear_at, root_cause, root_cause_chain";
 
     private final Jdbi jdbi;
 
@@ -26,14 +26,15 @@ public final class IssueStore {
     void upsert(Handle handle, IssueRecord issue) {
         int updated = handle.createUpdate("UPDATE issues SET severity = :severity, state = :state, summary = :summary, "
                         + "evidence_count = :evidenceCount, last_evidence_at = :lastEvidenceAt, resolved_at = :resolvedAt, "
-                        + "updated_at = :updatedAt, reporters = :reporterList, last_clear_at = :lastClearAt WHERE id = :id")
+                        + "updated_at = :updatedAt, reporters = :reporterList, last_clear_at = :lastClearAt, root_cause = :rootCause, "
+                        + "root_cause_chain = :rootCauseChain WHERE id = :id")
                 .bindMethods(issue)
                 .bind("reporterList", reporters(issue))
                 .execute();
         if (updated == 0) {
             handle.createUpdate("INSERT INTO issues (" + COLUMNS + ") VALUES (:id, :tenant, :fingerprint, :resource, :type, "
                             + ":severity, :category, :state, :summary, :openedBy, :evidenceCount, :openedAt, :lastEvidenceAt, "
-                            + ":resolvedAt, :updatedAt, :reporterList, :lastClearAt)")
+                            + ":resolvedAt, :updatedAt, :reporterList, :lastClearAt, :rootCause, :rootCauseChain)")
                     .bindMethods(issue)
                     .bind("reporterList", reporters(issue))
                     .execute();
@@ -106,7 +107,8 @@ public final class IssueStore {
                 rs.getString("type"), rs.getString("severity"), rs.getString("category"), rs.getString("state"),
                 rs.getString("summary"), rs.getString("opened_by"), rs.getInt("evidence_count"), instant(rs, "opened_at"),
                 instant(rs, "last_evidence_at"), instant(rs, "resolved_at"), instant(rs, "updated_at"),
-                splitReporters(rs.getString("reporters")), instant(rs, "last_clear_at"));
+                splitReporters(rs.getString("reporters")), instant(rs, "last_clear_at"), rs.getString("root_cause"),
+                rs.getString("root_cause_chain"));
     }
 
     private static List<String> splitReporters(String value) {

@@ -33,7 +33,7 @@ class IssueLogTest {
         Instant opened = Instant.parse("2026-11-30T10:00:00Z");
         return new IssueRecord("i-1", "default", "f", "service:web", "service_down", "high", "application", state,
                 "3 failed probes", "rule", 3, opened, opened, state.equals("resolved") ? opened.plusSeconds(300) : null, opened,
-                List.of(), null);
+                List.of(), null, null, null);
     }
 
     @Test

@@ -179,6 +179,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> pluginOptions = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
         private final Map<String, Object> tenants = new LinkedHashMap<>();
+        private final List<Object> resources = new java.util.ArrayList<>();
         private boolean faultyPlugin;
 
         private Builder(Path directory, TestDatabase database) {
@@ -236,6 +237,12 @@ public final class TestApp implements AutoCloseable {
         /** config.yml {@code tenants.<name>}: the tenant's policy overrides. */
         public Builder tenant(String name, Map<String, Object> overrides) {
             tenants.put(name, overrides);
+            return this;
+        }
+
+        /** One of config.yml's {@code resources:} (name, dependsOn). */
+        public Builder resource(String name, List<String> dependsOn) {
+            resources.add(Map.of("name", name, "dependsOn", dependsOn));
             return this;
         }
 
@@ -300,6 +307,7 @@ public final class TestApp implements AutoCloseable {
             config.put("plugins", pluginsConfig);
             config.put("auth", Map.of("adminKey", database.adminKey()));
             config.put("tenants", tenants);
+            config.put("resources", resources);
             config.put("logging", Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);

@@ -31,6 +31,10 @@ public final class Issue {
     private int evidenceCount;
     private long resolvedAt;
     private final Set<String> reporters = new TreeSet<>();
+    /** The issue of a resource this one depends on that is handled instead of this one (root-cause.drl); null when none. */
+    private String rootCause;
+    /** The dependency chain from this resource to the root's, for people: "service:api → db:main". */
+    private String rootCauseChain;
 
     /** An issue opened on one piece of evidence observed at {@code openedAt}. */
     public Issue(String tenant, String resource, String type, Severity severity, String category,
@@ -66,8 +70,11 @@ public final class Issue {
      */
     public static Issue restore(String id, String tenant, String resource, String type, Severity severity, String category,
                                 IssueState state, String openedBy, String summary, long openedAt, long lastEvidenceAt,
-                                long lastClearAt, long resolvedAt, int evidenceCount, Collection<String> reporters) {
+                                long lastClearAt, long resolvedAt, int evidenceCount, Collection<String> reporters, String rootCause,
+                                String rootCauseChain) {
         Issue issue = new Issue(id, tenant, resource, type, severity, category, openedAt, evidenceCount, openedBy, summary);
+        issue.rootCause = rootCause;
+        issue.rootCauseChain = rootCauseChain;
         issue.state = state;
         issue.lastEvidenceAt = lastEvidenceAt;
         issue.lastClearAt = lastClearAt;
@@ -146,6 +153,44 @@ public final class Issue {
     /** True when a healthy observation came after the last piece of evidence. */
     public boolean isClearing() {
         return lastClearAt > lastEvidenceAt;
+    }
+
+    /** This issue waits while {@code root} (an issue of a resource it depends on) is handled; {@code chain} says how they connect. */
+    public void waitFor(Issue root, String chain) {
+        this.rootCause = root.getId();
+        this.rootCauseChain = FactText.shorten(chain, 1000);
+    }
+
+    /** No longer waits on a root cause: its own strategies apply. */
+    public void release() {
+        this.rootCause = null;
+        this.rootCauseChain = null;
+    }
+
+    public String getRootCause() {
+        return rootCause;
+    }
+
+    public String getRootCauseChain() {
+        return rootCauseChain;
+    }
+
+    /** Whether {@code resource} is in the chain this issue waits through (so that dependencies in a cycle cannot all wait). */
+    public boolean waitsThrough(String other) {
+        if (rootCauseChain == null) {
+            return false;
+        }
+        for (String link : rootCauseChain.split(" → ")) {
+            if (link.equals(other)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** Whether it waits on another issue ({@link #getRootCause()}). */
+    public boolean isWaiting() {
+        return rootCause != null;
     }
 
     public void resolve(long time) {
