@@ -19,7 +19,7 @@ import java.util.Set;
  * do their work. Ratios are current / baseline within the run.
  */
 final class RuleCostBench {
-    private static final int ROUNDS = 3;
+    private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
     private static final int BATCH = 1_000;
 
     private RuleCostBench() {
@@ -43,8 +43,14 @@ final class RuleCostBench {
                 feed(now, warmup);
                 for (int round = 0; round < ROUNDS; round++) {
                     List<SignalMix.Reading> measured = mix(catalogue, signals, resources, 10 + round);
-                    a[round] = rate(old, measured);
-                    b[round] = rate(now, measured);
+                    // Which goes first alternates: the first of a pair measured up to a third slower in A/A runs.
+                    if (round % 2 == 0) {
+                        a[round] = rate(old, measured);
+                        b[round] = rate(now, measured);
+                    } else {
+                        b[round] = rate(now, measured);
+                        a[round] = rate(old, measured);
+                    }
                     System.out.printf("    %s mix, round %d: baseline %,10.0f  current %,10.0f  current/baseline %.2f%n",
                             catalogue ? "catalogue" : "default  ", round + 1, a[round], b[round], b[round] / a[round]);
                 }

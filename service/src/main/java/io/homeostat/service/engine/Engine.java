@@ -245,7 +245,7 @@ public final class Engine implements Managed {
             } finally {
                 EngineSession current = session;
                 queue.evaluated(current == null ? 0 : current.liveSignals(), current == null ? 0 : current.liveResources(),
-                        current == null ? 0 : current.liveAlerts());
+                        current == null ? 0 : current.liveAlerts(), baselines.tracked());
             }
             lastLoopNanos = System.nanoTime();
         }

@@ -52,13 +52,20 @@ public final class SignalQueue {
 
     /**
      * The engine has evaluated the batch it took last and handed its outputs on; its session now
-     * holds {@code live} signals, {@code resources} resource views and {@code alerts} alerts.
+     * holds {@code live} signals, {@code resources} resource views and {@code alerts} alerts, and
+     * {@code baselines} series have learned baselines.
      */
-    public void evaluated(long live, long resources, long alerts) {
+    public void evaluated(long live, long resources, long alerts, long baselines) {
         inFlightSinceNanos = 0;
         liveSignals = live;
         liveResources = resources;
         liveAlerts = alerts;
+        liveBaselines = baselines;
+    }
+
+    /** Series with learned baselines after the engine's last batch. */
+    public long liveBaselines() {
+        return liveBaselines;
     }
 
     /** Alertmanager alerts the engine's session held after its last batch. */
@@ -84,6 +91,7 @@ public final class SignalQueue {
     private volatile long liveSignals;
     private volatile long liveResources;
     private volatile long liveAlerts;
+    private volatile long liveBaselines;
 
     public Duration lag() {
         long since = inFlightSinceNanos;

@@ -27,6 +27,8 @@ public final class LiveSignalGate {
      * key is refused like a flood of signals.
      */
     static final long BYTES_PER_ALERT = 2_048;
+    /** Heap per series with a learned baseline, measured (docs/BENCHMARKS.md (j): 91 bytes). */
+    static final long BYTES_PER_BASELINE = 91;
     private static final Logger LOG = LoggerFactory.getLogger(LiveSignalGate.class);
 
     private final SignalQueue queue;
@@ -56,13 +58,14 @@ public final class LiveSignalGate {
 
     /** The estimated bytes the engine holds for its signals and resources. */
     public long heldBytes() {
-        return signals() * BYTES_PER_SIGNAL + resources() * BYTES_PER_RESOURCE + queue.liveAlerts() * BYTES_PER_ALERT;
+        return signals() * BYTES_PER_SIGNAL + resources() * BYTES_PER_RESOURCE + queue.liveAlerts() * BYTES_PER_ALERT
+                + queue.liveBaselines() * BYTES_PER_BASELINE;
     }
 
     /** A sentence on what is held against the budget, for answers, the health check and the log. */
     public String describe() {
-        return "the engine holds " + signals() + " signals of " + resources() + " resources and " + queue.liveAlerts()
-                + " alerts (about " + (heldBytes() >> 20)
+        return "the engine holds " + signals() + " signals of " + resources() + " resources, " + queue.liveAlerts()
+                + " alerts and " + queue.liveBaselines() + " baselines (about " + (heldBytes() >> 20)
                 + " MB) against its heap budget of " + (budgetBytes >> 20) + " MB";
     }
 
