@@ -72,7 +72,9 @@ import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.recording.SignalJournal;
 import io.homeostat.service.recovery.StartupState;
 import io.homeostat.service.resources.AlertmanagerResource;
+import io.homeostat.service.healthscore.HealthScorer;
 import io.homeostat.service.resources.AlertsResource;
+import io.homeostat.service.resources.HealthScoreResource;
 import io.homeostat.service.resources.ApprovalsResource;
 import io.homeostat.service.resources.AuditResource;
 import io.homeostat.service.resources.AutoRemediationResource;
@@ -268,6 +270,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.lifecycle().manage(collectors);
         environment.healthChecks().register("collectors", new CollectorsHealthCheck(collectors, Clock.systemUTC()));
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        HealthScorer healthScorer = configuration.getHealthScore().build(store, configuration.getTenants().keySet(), prometheus);
+        environment.lifecycle().manage(healthScorer);
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
         environment.jersey().register(new JsonMappingMapper());
@@ -283,6 +288,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 new AutoRemediationResource(store, inbox, Clock.systemUTC()), new ManualRemediationResource(store, inbox),
                 new RulesResource(rules, store.audit()), new AuditResource(store.audit()), new PluginsResource(plugins, store, Clock.systemUTC()),
                 new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight), new TenantsResource(policy, store.keys()),
+                new HealthScoreResource(healthScorer, store.issues(), store.healthHistory(), Clock.systemUTC()),
                 new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(), authenticator::invalidateAll));
         resources.forEach(environment.jersey()::register);
         String version = HomeostatApplication.class.getPackage().getImplementationVersion();
@@ -303,7 +309,6 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.admin().addServlet("ready", new ProbeServlet(environment.healthChecks(), List.of("database", "evaluation-lag", "intake"),
                 environment.getObjectMapper())).addMapping("/ready");
 
-        PrometheusRegistry prometheus = new PrometheusRegistry();
         DropwizardExports.builder().dropwizardRegistry(environment.metrics()).register(prometheus);
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/prometheus");
     }

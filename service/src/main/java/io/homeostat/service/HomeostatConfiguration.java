@@ -57,6 +57,15 @@ public class HomeostatConfiguration extends Configuration {
     @JsonProperty
     private PluginsFactory plugins = new PluginsFactory();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private io.homeostat.service.config.HealthScoreFactory healthScore = new io.homeostat.service.config.HealthScoreFactory();
+
+    public io.homeostat.service.config.HealthScoreFactory getHealthScore() {
+        return healthScore;
+    }
+
     /** What resources depend on (root cause by dependency). */
     @Valid
     @NotNull

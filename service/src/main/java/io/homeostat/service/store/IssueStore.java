@@ -62,6 +62,12 @@ public final class IssueStore {
                 .bind("since", since).map((rs, ctx) -> read(rs)).list());
     }
 
+    /** How many issues of {@code tenant} opened since {@code since}. */
+    public long openedSince(String tenant, Instant since) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(*) FROM issues WHERE tenant = :tenant AND opened_at >= :since")
+                .bind("tenant", tenant).bind("since", since).mapTo(Long.class).one());
+    }
+
     /** Counts by state, for the statistics totals. */
     public Map<String, Long> countByState(String tenant) {
         return Counts.by(jdbi, "issues", "state", tenant);

@@ -42,6 +42,7 @@ public final class Store {
     private final AuditStore audit;
     private final AlertStore alerts;
     private final BaselineStore baselines;
+    private final HealthHistoryStore healthHistory;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -58,6 +59,7 @@ public final class Store {
         this.keys = new KeyStore(jdbi, audit);
         this.alerts = new AlertStore(jdbi, json);
         this.baselines = new BaselineStore(jdbi);
+        this.healthHistory = new HealthHistoryStore(jdbi);
     }
 
     /**
@@ -181,6 +183,10 @@ public final class Store {
 
     public AuditStore audit() {
         return audit;
+    }
+
+    public HealthHistoryStore healthHistory() {
+        return healthHistory;
     }
 
     public BaselineStore baselines() {

@@ -180,6 +180,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, String> extraRules = new LinkedHashMap<>();
         private final Map<String, Object> tenants = new LinkedHashMap<>();
         private final List<Object> resources = new java.util.ArrayList<>();
+        private final Map<String, Object> healthScore = new LinkedHashMap<>();
         private boolean faultyPlugin;
 
         private Builder(Path directory, TestDatabase database) {
@@ -237,6 +238,12 @@ public final class TestApp implements AutoCloseable {
         /** config.yml {@code tenants.<name>}: the tenant's policy overrides. */
         public Builder tenant(String name, Map<String, Object> overrides) {
             tenants.put(name, overrides);
+            return this;
+        }
+
+        /** config.yml {@code healthScore.<key>}. */
+        public Builder healthScore(String key, Object value) {
+            healthScore.put(key, value);
             return this;
         }
 
@@ -308,6 +315,7 @@ public final class TestApp implements AutoCloseable {
             config.put("auth", Map.of("adminKey", database.adminKey()));
             config.put("tenants", tenants);
             config.put("resources", resources);
+            config.put("healthScore", healthScore);
             config.put("logging", Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);

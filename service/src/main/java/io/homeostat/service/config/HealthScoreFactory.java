@@ -1,0 +1,27 @@
+package io.homeostat.service.config;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+import io.dropwizard.util.Duration;
+import io.dropwizard.validation.MinDuration;
+import io.homeostat.service.healthscore.HealthScorer;
+import io.homeostat.service.store.Store;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.time.Clock;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+
+/** {@code healthScore:} how often the health score is recorded and how long its history is kept. */
+public class HealthScoreFactory {
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration interval = Duration.minutes(1);
+
+    @MinDuration(value = 1, unit = TimeUnit.HOURS)
+    @JsonProperty
+    private Duration retention = Duration.days(30);
+
+    public HealthScorer build(Store store, Set<String> tenants, PrometheusRegistry prometheus) {
+        return new HealthScorer(store.issues(), store.healthHistory(), tenants, interval.toJavaDuration(), retention.toJavaDuration(),
+                Clock.systemUTC(), prometheus);
+    }
+}
