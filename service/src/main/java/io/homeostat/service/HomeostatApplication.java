@@ -273,6 +273,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         HealthScorer healthScorer = configuration.getHealthScore().build(store, configuration.getTenants().keySet(), prometheus);
         environment.lifecycle().manage(healthScorer);
+        environment.lifecycle().manage(configuration.getHealthScore().buildPredictionScorer(store, environment.metrics()));
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
         environment.jersey().register(new JsonMappingMapper());

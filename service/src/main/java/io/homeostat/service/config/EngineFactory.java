@@ -49,6 +49,12 @@ public class EngineFactory {
     @JsonProperty
     private BaselinesFactory baselines = new BaselinesFactory();
 
+    /** Which series are projected (least-squares lines) for predictions. */
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    @JsonProperty
+    private ProjectionsFactory projections = new ProjectionsFactory();
+
     /** How long shutdown waits for accepted signals to be evaluated. */
     @JsonProperty
     private Duration drainTimeout = Duration.seconds(30);
@@ -123,6 +129,6 @@ public class EngineFactory {
                         MetricRegistry metrics) {
         return new Engine(rules, inbox, outputs, actions, restore, recorder, whenDead,
                 new EngineSettings(maxBatch, tick.toJavaDuration(), drainTimeout.toJavaDuration(), maxIterationTime.toJavaDuration(),
-                        policy, windows, baselines.settings(), baselines.checkpoint(), dependencies), baselineSink, metrics);
+                        policy, windows, baselines.settings(), baselines.checkpoint(), dependencies, projections.settings()), baselineSink, metrics);
     }
 }

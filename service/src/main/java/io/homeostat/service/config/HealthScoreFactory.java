@@ -20,6 +20,11 @@ public class HealthScoreFactory {
     @JsonProperty
     private Duration retention = Duration.days(30);
 
+    /** Scores predictions whose horizon passed, as often as the health score is recorded. */
+    public io.homeostat.service.healthscore.PredictionScorer buildPredictionScorer(Store store, com.codahale.metrics.MetricRegistry metrics) {
+        return new io.homeostat.service.healthscore.PredictionScorer(store.predictions(), interval.toJavaDuration(), Clock.systemUTC(), metrics);
+    }
+
     public HealthScorer build(Store store, Set<String> tenants, PrometheusRegistry prometheus) {
         return new HealthScorer(store.issues(), store.healthHistory(), tenants, interval.toJavaDuration(), retention.toJavaDuration(),
                 Clock.systemUTC(), prometheus);

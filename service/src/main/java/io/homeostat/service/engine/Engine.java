@@ -45,6 +45,7 @@ public final class Engine implements Managed {
     private final BaselineSink baselineSink;
     /** Engine-thread state that outlives sessions; read by gauges from other threads (a stale count is fine). */
     private final Baselines baselines;
+    private final Projections projections;
     private long baselinesCheckpointedAt = System.currentTimeMillis();
     private final Supplier<List<AvailableAction>> actions;
     private final LongFunction<RestoredState> restore;
@@ -95,6 +96,9 @@ public final class Engine implements Managed {
         this.settings = Objects.requireNonNull(settings, "settings");
         this.baselineSink = Objects.requireNonNull(baselineSink, "baselineSink");
         this.baselines = new Baselines(settings.baselines());
+        this.projections = new Projections(settings.projections());
+        metrics.gauge("homeostat.projections.tracked", () -> projections::tracked);
+        metrics.gauge("homeostat.projections.refused", () -> projections::refused);
         metrics.gauge("homeostat.baselines.tracked", () -> baselines::tracked);
         metrics.gauge("homeostat.baselines.refused", () -> baselines::refused);
         this.batchTimer = metrics.timer("homeostat.engine.batch");
@@ -176,6 +180,7 @@ public final class Engine implements Managed {
         RestoredState restored = restore.apply(session.now());
         baselines.restore(restored.baselines());
         session.useBaselines(baselines);
+        session.useProjections(projections);
         session.restore(restored.facts());
         restoredEvents.addAll(restored.events());
         running = true;

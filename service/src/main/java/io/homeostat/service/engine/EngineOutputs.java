@@ -8,6 +8,7 @@ import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.model.PredictionRecord;
 import io.homeostat.service.model.ProposalRecord;
 import io.homeostat.service.model.StatisticsRecord;
 import java.util.List;
@@ -24,9 +25,10 @@ import java.util.List;
 public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<DecisionRecord> decisions,
                             List<ProposalRecord> proposals, List<BreakerRecord> breakers, List<ApprovalRecord> approvals,
                             List<StatisticsRecord> statistics, List<EscalationRecord> escalations, List<RollbackRequest> rollbacks,
-                            List<AlertRecord> alerts, List<CancelRequest> cancellations, long oldestSignalNanos) {
+                            List<AlertRecord> alerts, List<CancelRequest> cancellations, List<PredictionRecord> predictions,
+                            long oldestSignalNanos) {
     public static final EngineOutputs EMPTY = new EngineOutputs(List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of(), List.of(), List.of(), 0);
+            List.of(), List.of(), List.of(), List.of(), List.of(), 0);
 
     public EngineOutputs {
         issues = List.copyOf(issues);
@@ -40,11 +42,12 @@ public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<Dec
         // An outbox entry journaled before alerts existed has none.
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
         cancellations = cancellations == null ? List.of() : List.copyOf(cancellations);
+        predictions = predictions == null ? List.of() : List.copyOf(predictions);
     }
 
     public boolean isEmpty() {
         return issues.isEmpty() && decisions.isEmpty() && proposals.isEmpty() && breakers.isEmpty() && approvals.isEmpty()
                 && statistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty() && alerts.isEmpty()
-                && cancellations.isEmpty();
+                && cancellations.isEmpty() && predictions.isEmpty();
     }
 }

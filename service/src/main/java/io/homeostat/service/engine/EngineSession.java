@@ -59,6 +59,8 @@ public final class EngineSession implements AutoCloseable {
     private long viewsCheckedAt;
     /** The learned normal of each tracked series; outlives the session (a reload's successor takes it over). */
     private Baselines baselines = new Baselines(Baselines.Settings.DEFAULTS);
+    /** Where each projected series is heading; outlives the session like the baselines. */
+    private Projections projections = new Projections(Projections.Settings.DEFAULTS);
 
     private EngineSession(RuleBase ruleBase, boolean pseudoClock, long startMillis) {
         KieSessionConfiguration configuration = KieServices.get().newKieSessionConfiguration();
@@ -87,6 +89,7 @@ public final class EngineSession implements AutoCloseable {
     public EngineSession successor(RuleBase next) {
         EngineSession successor = new EngineSession(next, pseudoClock, pseudoClock ? now() : 0);
         successor.baselines = baselines;
+        successor.projections = projections;
         if (policy != null) {
             successor.setPolicy(policy);
         }
@@ -155,6 +158,11 @@ public final class EngineSession implements AutoCloseable {
         return baselines;
     }
 
+    /** Projects readings with {@code fitted} from now on (the engine's own). */
+    public void useProjections(Projections fitted) {
+        this.projections = Objects.requireNonNull(fitted, "projections");
+    }
+
     /** Replaces the policy numbers the gate rules read. */
     public void setPolicy(PolicySettings policy) {
         Objects.requireNonNull(policy, "policy");
@@ -189,6 +197,7 @@ public final class EngineSession implements AutoCloseable {
         if (fact instanceof Signal signal) {
             // Scored against its series' baseline before any rule sees it.
             baselines.observe(signal);
+            projections.observe(signal);
             observe(signal);
             expiry.track(session.insert(fact), signal.getTime(), now());
             return;

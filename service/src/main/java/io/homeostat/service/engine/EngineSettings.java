@@ -20,10 +20,11 @@ import java.util.Objects;
  * @param baselines which series have learned baselines, and how they learn
  * @param baselineCheckpoint how often the baselines that changed are handed to be stored
  * @param dependencies what resources depend on, from configuration (facts of the session)
+ * @param projections which series are projected for predictions, and how
  */
 public record EngineSettings(int maxBatch, Duration tick, Duration drainTimeout, Duration maxIterationTime, PolicySettings policy,
                              List<WindowSchedule> windows, Baselines.Settings baselines, Duration baselineCheckpoint,
-                             List<io.homeostat.service.engine.facts.Dependency> dependencies) {
+                             List<io.homeostat.service.engine.facts.Dependency> dependencies, Projections.Settings projections) {
     public EngineSettings {
         if (maxBatch < 1) {
             throw new IllegalArgumentException("maxBatch must be positive");
@@ -36,5 +37,6 @@ public record EngineSettings(int maxBatch, Duration tick, Duration drainTimeout,
         Objects.requireNonNull(baselines, "baselines");
         Objects.requireNonNull(baselineCheckpoint, "baselineCheckpoint");
         dependencies = List.copyOf(dependencies);
+        Objects.requireNonNull(projections, "projections");
     }
 }

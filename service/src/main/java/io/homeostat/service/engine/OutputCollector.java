@@ -10,6 +10,7 @@ import io.homeostat.service.engine.facts.DecisionOutcome;
 import io.homeostat.service.engine.facts.Escalation;
 import io.homeostat.service.engine.facts.ExplanationStep;
 import io.homeostat.service.engine.facts.Issue;
+import io.homeostat.service.engine.facts.Prediction;
 import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.AlertRecord;
@@ -18,6 +19,7 @@ import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.model.PredictionRecord;
 import io.homeostat.service.model.ProposalRecord;
 import io.homeostat.service.model.StatisticsRecord;
 import java.time.Instant;
@@ -48,6 +50,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
     private final List<RollbackRequest> rollbacks = new ArrayList<>();
     private final Map<Alert, Boolean> changedAlerts = new IdentityHashMap<>();
     private final List<CancelRequest> cancellations = new ArrayList<>();
+    private final List<Prediction> predictions = new ArrayList<>();
     private boolean restoring;
     private int issuesOpened;
 
@@ -71,6 +74,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
             rollbacks.add(rollback);
         } else if (fact instanceof CancelRequest cancel) {
             cancellations.add(cancel);
+        } else if (fact instanceof Prediction prediction) {
+            predictions.add(prediction);
         }
         track(fact);
     }
@@ -107,7 +112,7 @@ final class OutputCollector implements RuleRuntimeEventListener {
     EngineOutputs drain(long now, long oldestSignalNanos) {
         if (changedIssues.isEmpty() && changedDecisions.isEmpty() && changedProposals.isEmpty() && changedBreakers.isEmpty()
                 && changedApprovals.isEmpty() && changedStatistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty()
-                && changedAlerts.isEmpty() && cancellations.isEmpty()) {
+                && changedAlerts.isEmpty() && cancellations.isEmpty() && predictions.isEmpty()) {
             return EngineOutputs.EMPTY;
         }
         Instant at = Instant.ofEpochMilli(now);
@@ -167,8 +172,16 @@ final class OutputCollector implements RuleRuntimeEventListener {
                     alert.getEndsAt() == 0 ? null : Instant.ofEpochMilli(alert.getEndsAt()), alert.getHoldOffMillis(), alert.getLabels(),
                     alert.getAnnotations(), alert.getSource(), Instant.ofEpochMilli(alert.getUpdatedAt())));
         }
+        List<PredictionRecord> predicted = new ArrayList<>(predictions.size());
+        for (Prediction prediction : predictions) {
+            predicted.add(new PredictionRecord(prediction.getId(), prediction.getTenant(), prediction.getResource(), prediction.getKind(),
+                    prediction.getMetric(), prediction.getThreshold(), prediction.getBucket(), prediction.getHoursLeft(),
+                    prediction.getConfidence(), prediction.getIssueType(), Instant.ofEpochMilli(prediction.getPredictedAt()),
+                    Instant.ofEpochMilli(prediction.getHorizonAt()), null, null));
+        }
+        predictions.clear();
         EngineOutputs outputs = new EngineOutputs(issues, issuesOpened, decisions, proposals, breakers, approvals, statistics, escalated,
-                rollbacks, alerts, cancellations, oldestSignalNanos);
+                rollbacks, alerts, cancellations, predicted, oldestSignalNanos);
         changedIssues.clear();
         changedDecisions.clear();
         changedProposals.clear();

@@ -203,6 +203,11 @@ public final class StartupState {
         LOG.info("restored {} facts from the store ({} recent signals from the recording, {} resolved issues kept as tombstones); "
                 + "{} pending attempts to decide again, {} running ones to reconcile", facts.size(), recentSignals.size(), tombstones,
                 interrupted.size(), running.size());
+        for (io.homeostat.service.model.PredictionRecord p : store.predictions().pending(java.time.Instant.ofEpochMilli(now))) {
+            facts.add(io.homeostat.service.engine.facts.Prediction.restore(p.id(), p.tenant(), p.resource(), p.kind(), p.metric(),
+                    p.threshold(), p.bucket(), p.hoursLeft(), p.confidence(), p.predictedAt().toEpochMilli(), p.horizonAt().toEpochMilli(),
+                    p.issueType(), now));
+        }
         return new RestoredState(facts, events, store.baselines().all());
     }
 

@@ -39,7 +39,7 @@ public final class StatisticsResource {
     }
 
     /** The answer. */
-    public record Statistics(Totals totals, List<Entry> actions) {
+    public record Statistics(Totals totals, List<Entry> actions, List<io.homeostat.service.store.PredictionStore.Accuracy> predictions) {
     }
 
     private final Store store;
@@ -80,7 +80,7 @@ public final class StatisticsResource {
                 attempts, successes, attempts == 0 ? null : round((double) successes / attempts),
                 successes == 0 ? null : round(recovery / 1000.0 / successes), store.decisions().countByOutcome(tenant),
                 store.escalations().count(tenant));
-        return new Statistics(totals, entries);
+        return new Statistics(totals, entries, store.predictions().accuracy(caller.allTenants() ? null : caller.tenant()));
     }
 
     private static double round(double value) {

@@ -43,6 +43,7 @@ public final class Store {
     private final AlertStore alerts;
     private final BaselineStore baselines;
     private final HealthHistoryStore healthHistory;
+    private final PredictionStore predictions;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -60,6 +61,7 @@ public final class Store {
         this.alerts = new AlertStore(jdbi, json);
         this.baselines = new BaselineStore(jdbi);
         this.healthHistory = new HealthHistoryStore(jdbi);
+        this.predictions = new PredictionStore(jdbi);
     }
 
     /**
@@ -113,6 +115,9 @@ public final class Store {
         }
         for (AlertRecord alert : outputs.alerts()) {
             alerts.upsert(handle, alert);
+        }
+        for (io.homeostat.service.model.PredictionRecord prediction : outputs.predictions()) {
+            predictions.insert(handle, prediction);
         }
         List<EscalationRecord> fresh = new ArrayList<>();
         for (EscalationRecord escalation : outputs.escalations()) {
@@ -183,6 +188,10 @@ public final class Store {
 
     public AuditStore audit() {
         return audit;
+    }
+
+    public PredictionStore predictions() {
+        return predictions;
     }
 
     public HealthHistoryStore healthHistory() {

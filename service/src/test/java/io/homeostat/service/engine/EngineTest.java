@@ -227,7 +227,7 @@ class EngineTest {
                                  Thread.UncaughtExceptionHandler whenDead, Duration maxIterationTime) {
         return new Engine(rules, new Inbox(queue, 100), outputs, List::of, now -> RestoredState.NONE, (batch, at) -> { }, whenDead,
                 new EngineSettings(500, Duration.ofMillis(50), Duration.ofSeconds(30), maxIterationTime, PolicySettings.defaults(), List.of(),
-                        Baselines.Settings.DEFAULTS, Duration.ofMinutes(5), List.of()), BaselineSink.NONE,
+                        Baselines.Settings.DEFAULTS, Duration.ofMinutes(5), List.of(), Projections.Settings.DEFAULTS), BaselineSink.NONE,
                 metrics);
     }
 

@@ -38,6 +38,8 @@ public final class Signal {
     private final long receivedNanos;
     /** Set once by the engine when the reading arrives, for metrics that have baselines; else null. */
     private Baseline baseline;
+    /** Set once by the engine for metrics that are projected; else null. */
+    private Projection projection;
 
     public Signal(String tenant, String resource, String metric, double value, long time,
                   String unit, String source, Map<String, String> labels, long receivedNanos) {
@@ -121,6 +123,18 @@ public final class Signal {
     public void scoredAgainst(Baseline learned) {
         if (baseline == null) {
             baseline = learned;
+        }
+    }
+
+    /** Where the series was heading before this reading (a least-squares line); null for a metric not projected or too few points. */
+    public Projection getProjection() {
+        return projection;
+    }
+
+    /** The engine hands a reading its series' projection once, as it arrives ({@code Projections}). */
+    public void projectedBy(Projection fitted) {
+        if (projection == null) {
+            projection = fitted;
         }
     }
 
