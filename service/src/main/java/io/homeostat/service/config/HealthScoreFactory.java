@@ -26,7 +26,7 @@ public class HealthScoreFactory {
     }
 
     public HealthScorer build(Store store, Set<String> tenants, PrometheusRegistry prometheus) {
-        return new HealthScorer(store.issues(), store.healthHistory(), tenants, interval.toJavaDuration(), retention.toJavaDuration(),
+        return new HealthScorer(store.issues(), store.healthHistory(), store.predictions(), tenants, interval.toJavaDuration(), retention.toJavaDuration(),
                 Clock.systemUTC(), prometheus);
     }
 }

@@ -12,11 +12,9 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.kie.api.KieServices;
 import org.kie.api.definition.type.Role;
@@ -45,18 +43,11 @@ public final class EngineSession implements AutoCloseable {
     private FactHandle policyHandle;
     private PolicySettings policy;
     private List<AvailableAction> actions = List.of();
-    /** Per tenant, per resource: nested maps so that the per-signal look-up builds no key. */
-    private final Map<String, Map<String, ResourceView>> views = new HashMap<>();
-    private final Map<ResourceView, FactHandle> viewHandles = new IdentityHashMap<>();
+    private final ResourceViews views;
     private final Map<String, FactHandle> switchHandles = new HashMap<>();
     /** The one Alert fact per (tenant, fingerprint), updated in place as its notifications arrive. */
     private final Map<String, FactHandle> alertHandles = new HashMap<>();
-    private final Map<String, FactHandle> windowHandles = new HashMap<>();
-    private final Map<String, ActiveWindow> openWindows = new HashMap<>();
-    private List<WindowSchedule> windows = List.of();
-    private boolean windowsChecked;
-    private long windowsCheckedAt;
-    private long viewsCheckedAt;
+    private final OpenWindows windows;
     /** The learned normal of each tracked series; outlives the session (a reload's successor takes it over). */
     private Baselines baselines = new Baselines(Baselines.Settings.DEFAULTS);
     /** Where each projected series is heading; outlives the session like the baselines. */
@@ -74,6 +65,8 @@ public final class EngineSession implements AutoCloseable {
         }
         session.addEventListener(collector);
         session.addEventListener(firings);
+        this.views = new ResourceViews(session);
+        this.windows = new OpenWindows(session);
     }
 
     /**
@@ -94,7 +87,7 @@ public final class EngineSession implements AutoCloseable {
             successor.setPolicy(policy);
         }
         successor.setAvailableActions(actions);
-        successor.setWindows(windows);
+        successor.setWindows(windows.schedules());
         long now = successor.now();
         List<Object> state = new ArrayList<>();
         List<Object> events = new ArrayList<>();
@@ -112,11 +105,7 @@ public final class EngineSession implements AutoCloseable {
         }
         successor.collector.restoring(true);
         try {
-            views.forEach((tenant, ofTenant) -> {
-                Map<String, ResourceView> copy = new HashMap<>(ofTenant);
-                successor.views.put(tenant, copy);
-                copy.values().forEach(view -> successor.viewHandles.put(view, successor.session.insert(view)));
-            });
+            successor.views.carryOver(views);
             state.forEach(successor::insert);
             // Straight into the session: the views they would update were carried over above.
             for (Object event : events) {
@@ -184,8 +173,7 @@ public final class EngineSession implements AutoCloseable {
 
     /** Sets the configured maintenance and change-freeze windows; they open and close as the clock moves. */
     public void setWindows(List<WindowSchedule> schedules) {
-        this.windows = List.copyOf(schedules);
-        windowsChecked = false;
+        windows.set(schedules);
     }
 
     /**
@@ -198,7 +186,7 @@ public final class EngineSession implements AutoCloseable {
             // Scored against its series' baseline before any rule sees it.
             baselines.observe(signal);
             projections.observe(signal);
-            observe(signal);
+            views.observe(signal);
             expiry.track(session.insert(fact), signal.getTime(), now());
             return;
         } else if (fact instanceof Alert alert) {
@@ -252,63 +240,6 @@ public final class EngineSession implements AutoCloseable {
         }
     }
 
-    private void observe(Signal signal) {
-        Map<String, ResourceView> ofTenant = views.computeIfAbsent(signal.getTenant(), tenant -> new HashMap<>());
-        ResourceView view = ofTenant.get(signal.getResource());
-        if (view == null) {
-            view = new ResourceView(signal.getTenant(), signal.getResource(), signal.getLabels());
-            view.observe(signal);
-            ofTenant.put(signal.getResource(), view);
-            viewHandles.put(view, session.insert(view));
-        } else if (view.observe(signal)) {
-            session.update(viewHandles.get(view), view);
-        }
-    }
-
-    /** Once a minute of session time: resources silent for {@link ResourceView#RETENTION_MILLIS} are forgotten. */
-    private void forgetIdleViews() {
-        long now = now();
-        if (Math.abs(now - viewsCheckedAt) < 60_000) {
-            return;
-        }
-        viewsCheckedAt = now;
-        for (Map<String, ResourceView> ofTenant : views.values()) {
-            ofTenant.values().removeIf(view -> {
-                if (!view.idleAt(now)) {
-                    return false;
-                }
-                session.delete(viewHandles.remove(view));
-                return true;
-            });
-        }
-        views.values().removeIf(Map::isEmpty);
-    }
-
-    /** Opens and closes windows at most once a second of session time. */
-    private void refreshWindows() {
-        long now = now();
-        if (windows.isEmpty() && openWindows.isEmpty() || windowsChecked && now >= windowsCheckedAt && now - windowsCheckedAt < 1_000) {
-            return;
-        }
-        windowsChecked = true;
-        windowsCheckedAt = now;
-        for (WindowSchedule schedule : windows) {
-            Optional<ActiveWindow> open = schedule.openAt(now);
-            ActiveWindow current = openWindows.get(schedule.name());
-            if (open.isPresent() && !open.get().equals(current)) {
-                FactHandle handle = windowHandles.remove(schedule.name());
-                if (handle != null) {
-                    session.delete(handle);
-                }
-                windowHandles.put(schedule.name(), session.insert(open.get()));
-                openWindows.put(schedule.name(), open.get());
-            } else if (open.isEmpty() && current != null) {
-                session.delete(windowHandles.remove(schedule.name()));
-                openWindows.remove(schedule.name());
-            }
-        }
-    }
-
     /**
      * Inserts a batch of signals. A batch that spans more than {@link #SLICE_MILLIS} of the signals'
      * own time (a backlog after a stall, a reporter that sent late) is inserted in time order, one
@@ -347,12 +278,12 @@ public final class EngineSession implements AutoCloseable {
 
     EngineOutputs fire(long oldestSignalNanos) {
         fireRules();
-        forgetIdleViews();
+        views.forgetIdle(now());
         return collector.drain(now(), oldestSignalNanos);
     }
 
     private void fireRules() {
-        refreshWindows();
+        windows.refresh(now());
         // Signals past their lifetime go before the rules fire: windows count by a signal's own
         // time, so one left in the session could match again when what held it back goes.
         expiry.expire(now(), session);
@@ -419,7 +350,7 @@ public final class EngineSession implements AutoCloseable {
     }
 
     public long liveResources() {
-        return viewHandles.size();
+        return views.size();
     }
 
     public long factCount() {

@@ -1,6 +1,7 @@
 package io.homeostat.service.healthscore;
 
 import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.model.PredictionRecord;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,6 +15,8 @@ import java.util.TreeMap;
  * compute, network, storage, database, security and application; an issue of another category
  * (an alert's, a rule's own) counts as application. A sum of weights rather than a mean over
  * resources, so that one critical outage is visible in a fleet of a thousand healthy hosts.
+ * A pending prediction takes its confidence times 8 (failure within the hour), 4 (1–6 h) or 2
+ * (6–24 h) from its metric's category (disk: storage, memory: compute, error rate: application).
  */
 public final class HealthFormula {
     public static final List<String> CATEGORIES = List.of("compute", "network", "storage", "database", "security", "application");
@@ -36,8 +39,27 @@ public final class HealthFormula {
         return CATEGORIES.contains(issue.category()) ? issue.category() : "application";
     }
 
-    /** The scores of every tenant that has open issues, plus {@code tenants} (at 100 when none). */
+    /** What a pending prediction takes away: its confidence times its bucket's weight. */
+    public static double weight(PredictionRecord prediction) {
+        double bucket = switch (prediction.bucket()) {
+            case "<1h" -> 8;
+            case "1-6h" -> 4;
+            default -> 2;
+        };
+        return bucket * Math.max(0, Math.min(1, prediction.confidence()));
+    }
+
+    static String category(PredictionRecord prediction) {
+        return prediction.metric().startsWith("disk.") ? "storage" : prediction.metric().startsWith("memory.") ? "compute" : "application";
+    }
+
+    /** The scores from open issues only. */
     public static Map<String, Scores> of(List<IssueRecord> open, Iterable<String> tenants) {
+        return of(open, List.of(), tenants);
+    }
+
+    /** The scores of every tenant that has open issues or pending predictions, plus {@code tenants} (at 100 when none). */
+    public static Map<String, Scores> of(List<IssueRecord> open, List<PredictionRecord> pending, Iterable<String> tenants) {
         Map<String, Map<String, Double>> byCategory = new TreeMap<>();
         Map<String, Map<String, Double>> byResource = new TreeMap<>();
         Map<String, Double> overall = new TreeMap<>();
@@ -52,6 +74,12 @@ public final class HealthFormula {
             counts.merge(issue.tenant(), 1, Integer::sum);
             byCategory.computeIfAbsent(issue.tenant(), t -> new TreeMap<>()).merge(category(issue), weight, Double::sum);
             byResource.computeIfAbsent(issue.tenant(), t -> new TreeMap<>()).merge(issue.resource(), weight, Double::sum);
+        }
+        for (PredictionRecord prediction : pending) {
+            double weight = weight(prediction);
+            overall.merge(prediction.tenant(), weight, Double::sum);
+            byCategory.computeIfAbsent(prediction.tenant(), t -> new TreeMap<>()).merge(category(prediction), weight, Double::sum);
+            byResource.computeIfAbsent(prediction.tenant(), t -> new TreeMap<>()).merge(prediction.resource(), weight, Double::sum);
         }
         Map<String, Scores> scores = new TreeMap<>();
         overall.forEach((tenant, taken) -> {

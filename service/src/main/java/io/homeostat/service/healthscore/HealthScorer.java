@@ -4,6 +4,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.store.HealthHistoryStore;
 import io.homeostat.service.store.IssueStore;
+import io.homeostat.service.store.PredictionStore;
 import io.prometheus.metrics.core.metrics.Gauge;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
 import java.time.Clock;
@@ -22,7 +23,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Scores every tenant from the open issues in the store ({@link HealthFormula}) every
+ * Scores every tenant from the open issues and pending predictions in the store ({@link HealthFormula}) every
  * {@code interval}: records one history point per tenant and category ("overall" among them), sets
  * the Prometheus gauge {@code homeostat_health_score{tenant,category}}, and forgets history older
  * than the retention. A failed round (the database away) is logged and counted; the next one runs.
@@ -33,6 +34,7 @@ public final class HealthScorer implements Managed {
     public static final String OVERALL = "overall";
     private final IssueStore issues;
     private final HealthHistoryStore history;
+    private final PredictionStore predictions;
     private final Set<String> tenants;
     private final Duration interval;
     private final Duration retention;
@@ -45,10 +47,11 @@ public final class HealthScorer implements Managed {
     });
     private volatile long failures;
 
-    public HealthScorer(IssueStore issues, HealthHistoryStore history, Set<String> tenants, Duration interval, Duration retention,
+    public HealthScorer(IssueStore issues, HealthHistoryStore history, PredictionStore predictions, Set<String> tenants, Duration interval, Duration retention,
                         Clock clock, PrometheusRegistry registry) {
         this.issues = issues;
         this.history = history;
+        this.predictions = predictions;
         this.tenants = new TreeSet<>(tenants);
         this.tenants.add("default");
         this.interval = interval;
@@ -70,7 +73,8 @@ public final class HealthScorer implements Managed {
 
     /** The scores of {@code tenant} now. */
     public HealthFormula.Scores current(String tenant) {
-        return HealthFormula.of(issues.active().stream().filter(issue -> issue.tenant().equals(tenant)).toList(), List.of(tenant)).get(tenant);
+        return HealthFormula.of(issues.active().stream().filter(issue -> issue.tenant().equals(tenant)).toList(),
+                predictions.pending(clock.instant()).stream().filter(p -> p.tenant().equals(tenant)).toList(), List.of(tenant)).get(tenant);
     }
 
     /** Rounds that failed (the database away). */
@@ -83,7 +87,7 @@ public final class HealthScorer implements Managed {
             Instant now = clock.instant();
             List<IssueRecord> open = issues.active();
             Map<String, Map<String, Double>> points = new LinkedHashMap<>();
-            HealthFormula.of(open, tenants).forEach((tenant, scores) -> {
+            HealthFormula.of(open, predictions.pending(now), tenants).forEach((tenant, scores) -> {
                 Map<String, Double> row = new LinkedHashMap<>();
                 row.put(OVERALL, scores.overall());
                 row.putAll(scores.categories());

@@ -37,6 +37,16 @@ class HealthFormulaTest {
     }
 
     @Test
+    void aPendingPredictionTakesItsConfidenceTimesItsBucketsWeight() {
+        var soon = new io.homeostat.service.model.PredictionRecord("p", "a", "disk:1", "disk_exhaustion", "disk.used_percent", 95, "1-6h", 4,
+                0.9, "disk_full", T0, T0.plusSeconds(21_600), null, null);
+        HealthFormula.Scores a = HealthFormula.of(List.of(), List.of(soon), List.of()).get("a");
+        assertThat(a.overall()).isCloseTo(100 - 4 * 0.9, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(a.categories().get("storage")).isCloseTo(96.4, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(a.openIssues()).isZero();
+    }
+
+    @Test
     void theScoreDoesNotGoBelowZero() {
         List<IssueRecord> outage = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
