@@ -27,7 +27,7 @@ class RuleReloadIntegrationTest {
             import io.homeostat.service.engine.facts.*;
             rule "tls_expiring: certificate expires within 14 days"
             when
-                $s : Signal( metric == "cert.days_left", value < 14, $t : tenant, $r : resource )
+                $s : Signal( metric == "test.tls_days_left", value < 14, $t : tenant, $r : resource )
                 not Issue( tenant == $t, resource == $r, type == "tls_expiring", active || lastClearAt >= $s.time )
             then
                 insert( new Issue( $t, $r, "tls_expiring", Severity.MEDIUM, "security", $s.getTime(),
@@ -109,7 +109,7 @@ class RuleReloadIntegrationTest {
         JsonNode status = app.getJson("/api/v1/rules");
         assertThat(status.get("files").toString()).contains("tls.drl");
         assertThat(status.get("cause").asText()).startsWith("file change: tls.drl");
-        accepted.addAndGet(TestApp.parse(app.signals(TestApp.signal("host:web", "cert.days_left", 5), failingY).body())
+        accepted.addAndGet(TestApp.parse(app.signals(TestApp.signal("host:web", "test.tls_days_left", 5), failingY).body())
                 .get("accepted").asLong());
         await().atMost(Duration.ofSeconds(10)).until(() -> issues(app, "resource=host:web") == 1);
         // The window carried over: two failed probes before the swap and one after make three within a minute.
@@ -127,7 +127,7 @@ class RuleReloadIntegrationTest {
         assertThat(health.get("degraded").asBoolean()).isTrue();
         assertThat(health.get("message").asText()).startsWith("DEGRADED: serving the last good rules");
         String failingZ = TestApp.signal("service:z", "probe.success", 0);
-        accepted.addAndGet(TestApp.parse(app.signals(failingZ, failingZ, failingZ, TestApp.signal("host:api", "cert.days_left", 3))
+        accepted.addAndGet(TestApp.parse(app.signals(failingZ, failingZ, failingZ, TestApp.signal("host:api", "test.tls_days_left", 3))
                 .body()).get("accepted").asLong());
         await().atMost(Duration.ofSeconds(10)).until(() -> issues(app, "resource=service:z") == 1 && issues(app, "resource=host:api") == 1);
 

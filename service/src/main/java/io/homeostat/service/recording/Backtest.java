@@ -1,7 +1,7 @@
 package io.homeostat.service.recording;
 
 import io.homeostat.service.engine.EngineOutputs;
-import io.homeostat.service.engine.EngineSession;
+import io.homeostat.service.engine.SimulatedSession;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -76,24 +76,20 @@ public final class Backtest {
         Map<String, Integer> issues = new TreeMap<>();
         Map<String, List<String>> decisions = new TreeMap<>();
         Map<String, String> seenIssues = new HashMap<>();
-        try (EngineSession session = EngineSession.pseudoClock(rules, from.toEpochMilli())) {
-            session.setPolicy(policy);
-            session.setAvailableActions(actions);
+        try (SimulatedSession session = new SimulatedSession(rules, from.toEpochMilli(), policy, actions,
+                outputs -> collect(outputs, issues, decisions, seenIssues))) {
             for (ReplayFeed.Batch batch = feed.next(consumer); batch != null; batch = feed.next(consumer)) {
                 for (int i = 0; i < batch.size(); i++) {
                     long evaluatedAt = batch.evaluatedAt()[i];
                     if (evaluatedAt > session.now()) {
-                        collect(session.fire(), issues, decisions, seenIssues);
-                        session.advance(Duration.ofMillis(evaluatedAt - session.now()));
+                        session.fire();
+                        session.advanceTo(evaluatedAt);
                     }
                     session.insert(batch.signals()[i]);
                 }
             }
-            collect(session.fire(), issues, decisions, seenIssues);
-            if (to.toEpochMilli() > session.now()) {
-                session.advance(Duration.ofMillis(to.toEpochMilli() - session.now()));
-                collect(session.fire(), issues, decisions, seenIssues);
-            }
+            session.fire();
+            session.advanceTo(to.toEpochMilli());
             return new Replay(feed.count(), feed.unreadable(), issues, decisions);
         }
     }

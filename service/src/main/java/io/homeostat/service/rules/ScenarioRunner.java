@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import io.dropwizard.util.Duration;
 import io.homeostat.service.engine.EngineOutputs;
-import io.homeostat.service.engine.EngineSession;
+import io.homeostat.service.engine.SimulatedSession;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -80,47 +80,37 @@ public final class ScenarioRunner {
     List<String> run(Scenario scenario) {
         Map<String, IssueRecord> issues = new LinkedHashMap<>();
         List<DecisionRecord> decisions = new ArrayList<>();
-        try (EngineSession session = EngineSession.pseudoClock(rules, START)) {
-            session.setPolicy(policy);
-            List<String> actionIds = scenario.actions() == null ? List.of("process.restart", "http.call") : scenario.actions();
-            session.setAvailableActions(actionIds.stream()
-                    .map(id -> new AvailableAction(id, id.contains(".") ? id.substring(0, id.indexOf('.')) : id, "MEDIUM", 1, false,
-                            Set.of(), 0.7))
-                    .toList());
+        List<String> actionIds = scenario.actions() == null ? List.of("process.restart", "http.call") : scenario.actions();
+        List<AvailableAction> actions = actionIds.stream()
+                .map(id -> new AvailableAction(id, id.contains(".") ? id.substring(0, id.indexOf('.')) : id, "MEDIUM", 1, false, Set.of(), 0.7))
+                .toList();
+        try (SimulatedSession session = new SimulatedSession(rules, START, policy, actions, outputs -> collect(outputs, issues, decisions))) {
             long elapsed = 0;
             for (Scenario.Step step : scenario.steps() == null ? List.<Scenario.Step>of() : scenario.steps()) {
                 long at = millis(step.at());
                 if (at < elapsed) {
                     throw new IllegalArgumentException("steps must be in time order: " + step.at() + " comes after " + elapsed + " ms");
                 }
-                advance(session, at - elapsed, issues, decisions);
+                session.advance(java.time.Duration.ofMillis(at - elapsed));
                 elapsed = at;
                 for (Scenario.SignalSpec signal : step.signals() == null ? List.<Scenario.SignalSpec>of() : step.signals()) {
                     session.insert(new Signal(signal.tenant() == null ? "default" : signal.tenant(), signal.resource(), signal.metric(),
                             signal.value(), session.now(), null, signal.source() == null ? "scenario" : signal.source(),
                             signal.labels() == null ? Map.of() : signal.labels(), System.nanoTime()));
                 }
-                collect(session.fire(), issues, decisions);
+                session.fire();
                 for (Scenario.OutcomeSpec outcome : step.outcomes() == null ? List.<Scenario.OutcomeSpec>of() : step.outcomes()) {
                     DecisionRecord run = newestRun(decisions, outcome);
                     session.insert(RemediationOutcome.finished(run.id(), run.issueId(), run.tenant(), run.resource(), run.actionId(),
                             outcome.succeeded(), outcome.succeeded() ? "succeeded (scenario)" : "failed (scenario)", session.now(), false));
-                    collect(session.fire(), issues, decisions);
+                    session.fire();
                 }
             }
             if (scenario.then() != null) {
-                advance(session, millis(scenario.then()), issues, decisions);
+                session.advance(java.time.Duration.ofMillis(millis(scenario.then())));
             }
         }
         return compare(scenario.expect(), List.copyOf(issues.values()), decisions);
-    }
-
-    private static void advance(EngineSession session, long millis, Map<String, IssueRecord> issues, List<DecisionRecord> decisions) {
-        // In steps of at most a second, so that timers and windows fire in order as they would live.
-        for (long left = millis; left > 0; left -= 1_000) {
-            session.advance(java.time.Duration.ofMillis(Math.min(1_000, left)));
-            collect(session.fire(), issues, decisions);
-        }
     }
 
     private static void collect(EngineOutputs outputs, Map<String, IssueRecord> issues, List<DecisionRecord> decisions) {

@@ -33,6 +33,7 @@ final class RuleTestSession implements AutoCloseable {
     static final AvailableAction HTTP = new AvailableAction("http.call", "http", "MEDIUM", 1, true, Set.of(), 0.6);
     private static RuleBase shippedRules;
 
+    private final SimulatedSession simulated;
     private final EngineSession session;
     private final Map<String, IssueRecord> issues = new LinkedHashMap<>();
     private final List<DecisionRecord> decisions = new ArrayList<>();
@@ -49,9 +50,8 @@ final class RuleTestSession implements AutoCloseable {
     }
 
     RuleTestSession(RuleBase rules, PolicySettings policy) {
-        session = EngineSession.pseudoClock(rules, START);
-        session.setPolicy(policy);
-        session.setAvailableActions(List.of(RESTART, HTTP));
+        simulated = new SimulatedSession(rules, START, policy, List.of(RESTART, HTTP), this::collect);
+        session = simulated.session();
     }
 
     RuleTestSession() {
@@ -85,9 +85,10 @@ final class RuleTestSession implements AutoCloseable {
         return fire();
     }
 
+    /** Moves the clock a second at a time, the rules firing after each step (the one harness: {@link SimulatedSession}). */
     RuleTestSession advance(Duration duration) {
-        session.advance(duration);
-        return fire();
+        simulated.advance(duration);
+        return this;
     }
 
     RuleTestSession insert(Object fact) {
@@ -107,7 +108,11 @@ final class RuleTestSession implements AutoCloseable {
     }
 
     RuleTestSession fire() {
-        EngineOutputs outputs = session.fire();
+        simulated.fire();
+        return this;
+    }
+
+    private void collect(EngineOutputs outputs) {
         outputs.issues().forEach(issue -> issues.put(issue.id(), issue));
         decisions.addAll(outputs.decisions());
         outputs.proposals().forEach(proposal -> proposals.put(proposal.id(), proposal));
@@ -117,7 +122,6 @@ final class RuleTestSession implements AutoCloseable {
         escalations.addAll(outputs.escalations());
         rollbacks.addAll(outputs.rollbacks());
         cancellations.addAll(outputs.cancellations());
-        return this;
     }
 
     List<IssueRecord> issues() {
