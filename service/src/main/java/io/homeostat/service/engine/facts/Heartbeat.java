@@ -5,15 +5,16 @@ import java.util.Objects;
 /**
  * The heartbeat of a resource that declares one: a {@code heartbeat} signal whose value is its
  * interval in seconds. Its timer runs out at twice the interval after the last beat (the absence
- * pattern: missing_heartbeat.drl); each beat replaces the fact, which restarts it (a modified fact
- * would keep its timer running from the old beat). Not stored: after a restart a resource is
+ * pattern: missing_heartbeat.drl). A beat updates the fact, which does not restart a running Drools
+ * timer; when the timer runs out before the deadline the rule re-arms it ({@link #rearmed}), so a
+ * timer is set once per deadline rather than once per beat. Not stored: after a restart a resource is
  * watched again from its next beat.
  */
 public final class Heartbeat implements Rescheduled {
     private final String tenant;
     private final String resource;
-    private final long intervalMillis;
-    private final long lastAt;
+    private long intervalMillis;
+    private long lastAt;
     private boolean missed;
     private long timerMillis;
 
@@ -23,6 +24,18 @@ public final class Heartbeat implements Rescheduled {
         this.lastAt = lastAt;
         this.intervalMillis = Math.max(1_000, intervalMillis);
         this.timerMillis = Math.max(1, getDueAt() - now);
+    }
+
+    /** A beat at {@code at} declaring {@code interval}: the deadline moves; the running timer does not (see {@link #rearmed}). */
+    public void beat(long at, long interval) {
+        this.lastAt = Math.max(lastAt, at);
+        this.intervalMillis = Math.max(1_000, interval);
+        this.missed = false;
+    }
+
+    /** The same watch as a new fact whose timer runs for what is left until the deadline. */
+    public Heartbeat rearmed(long now) {
+        return new Heartbeat(tenant, resource, intervalMillis, lastAt, now);
     }
 
     public void miss() {
