@@ -36,12 +36,13 @@ class LiveSignalBoundIntegrationTest {
             HttpResponse<String> refused = app.signals(TestApp.signal("host:more", "cpu.utilization", 10));
             assertThat(refused.statusCode()).isEqualTo(503);
             assertThat(refused.headers().firstValue("Retry-After")).hasValue("5");
-            // 50 signals of 50 resources: 50 x 449 + 50 x 712 bytes, past the 40 KiB budget.
-            assertThat(TestApp.parse(refused.body()).get("message").asText()).contains("holds 50 signals of 50 resources")
+            // 50 signals of 50 resources, each resource's cpu.utilization with a baseline: 50 x 449 + 50 x 712 + 50 x 91
+            // bytes, past the 40 KiB budget.
+            assertThat(TestApp.parse(refused.body()).get("message").asText()).contains("holds 50 signals of 50 resources, 0 alerts and 50 baselines")
                     .contains("against its heap budget");
             JsonNode intake = intake(app);
             assertThat(intake.get("healthy").asBoolean()).isFalse();
-            assertThat(intake.get("liveBytes").asLong()).isEqualTo(50 * 449 + 50 * 712);
+            assertThat(intake.get("liveBytes").asLong()).isEqualTo(50 * 449 + 50 * 712 + 50 * 91);
             assertThat(intake.get("liveBudgetBytes").asLong()).isEqualTo(40 * 1024);
             assertThat(app.get(app.admin("/ready")).statusCode()).isEqualTo(503);
             assertThat(app.environment().metrics().meter("homeostat.signals.refused_full").getCount()).isEqualTo(1);
