@@ -227,7 +227,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics());
         BaselineCheckpoints baselines = new BaselineCheckpoints(store.baselines(), environment.metrics());
         Engine engine = configuration.getEngine().build(ruleBase, inbox, outbox, plugins::availableActions,
-                now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile),
+                now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile)
+                        .withProjectionHistory(projectionHistory(configuration, now)),
                 recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), configuration.dependencies(), baselines,
                 environment.metrics());
         recorder.ifPresent(r -> {
@@ -344,6 +345,17 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
     }
 
     /** What the engine evaluated within a signal's lifetime before a restart, so that its windows go on counting it. */
+    /** The recorded readings of the projected metrics over the span a projection looks back: its points after a restart. */
+    private static List<Signal> projectionHistory(HomeostatConfiguration configuration, long now) {
+        io.homeostat.service.engine.Projections.Settings settings = configuration.getEngine().projectionSettings();
+        if (!configuration.getRecording().isEnabled()) {
+            return List.of();
+        }
+        return SignalJournal.ofMetrics(Path.of(configuration.getRecording().getDirectory()),
+                Instant.ofEpochMilli(now).minus(settings.sampleEvery().multipliedBy(settings.points())), Instant.ofEpochMilli(now),
+                java.util.Set.copyOf(settings.metrics()));
+    }
+
     private static List<Signal> recentSignals(HomeostatConfiguration configuration, long now) {
         if (!configuration.getRecording().isEnabled()) {
             return List.of();

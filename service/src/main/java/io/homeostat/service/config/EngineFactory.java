@@ -106,6 +106,10 @@ public class EngineFactory {
         this.rulesDirectory = rulesDirectory;
     }
 
+    public io.homeostat.service.engine.Projections.Settings projectionSettings() {
+        return projections.settings();
+    }
+
     public int getMaxBatch() {
         return maxBatch;
     }

@@ -179,6 +179,8 @@ public final class Engine implements Managed {
         session.insertAll(settings.dependencies());
         RestoredState restored = restore.apply(session.now());
         baselines.restore(restored.baselines());
+        // The projections' points again, from the recorded readings (not into the session: only their series learn).
+        restored.projectionHistory().forEach(projections::observe);
         session.useBaselines(baselines);
         session.useProjections(projections);
         session.restore(restored.facts());

@@ -59,6 +59,29 @@ public final class SignalJournal {
         void seen(Path file, int number, RuntimeException problem) throws IOException;
     }
 
+    /**
+     * The signals of {@code metrics} evaluated in [from, to), in the order they were evaluated: the
+     * points a projection is fitted through, taken back at start-up (a torn or unreadable line is
+     * skipped). Empty when nothing was recorded.
+     */
+    public static List<Signal> ofMetrics(Path directory, Instant from, Instant to, java.util.Set<String> metrics) {
+        List<Signal> signals = new ArrayList<>();
+        if (!Files.isDirectory(directory) || metrics.isEmpty()) {
+            return signals;
+        }
+        try {
+            readLines(directory, from, to, recorded -> {
+                if (metrics.contains(recorded.signal().getMetric())) {
+                    signals.add(recorded.signal());
+                }
+            }, (file, number, problem) -> { });
+        } catch (IOException e) {
+            LOG.warn("could not read the recorded history of {} from {} ({}): projections start without it", metrics, directory,
+                    e.getMessage());
+        }
+        return signals;
+    }
+
     /** What a read found: the signals handed on, and the lines skipped because they could not be read (torn by a crash). */
     public record ReadCount(long signals, long unreadable) {
     }

@@ -72,6 +72,13 @@ public final class StartupState {
         return decisionId == null ? null : store.decisions().find(decisionId).map(DecisionRecord::blastGroup).orElse(null);
     }
 
+    /** The gate that deferred a decision (its first "defer" verdict), or null. */
+    static String deferredBy(Store store, String decisionId) {
+        return decisionId == null ? null : store.decisions().find(decisionId)
+                .flatMap(decision -> decision.explanation().stream().filter(step -> "defer".equals(step.verdict())).findFirst())
+                .map(DecisionRecord.ExplanationEntry::gate).orElse(null);
+    }
+
     /**
      * @param reconcile takes each attempt a crash left running: the executor asks its plugin to look at
      *     the world and finish the job, and feeds the outcome back as any attempt's (or, when the plugin
@@ -113,8 +120,10 @@ public final class StartupState {
                 proposal.escalate(p.escalationReason());
             }
             if (state == ProposalState.DEFERRED) {
-                // Evaluated again shortly after start-up: the windows it waited on have moved on.
+                // Evaluated again shortly after start-up: the windows it waited on have moved on. The gate that
+                // deferred it last is known again, so that the same deferral is not recorded twice.
                 proposal.defer(now, policy.getDeferRetryMillis(), policy.getMaxDeferralMillis());
+                proposal.setLastDeferredBy(deferredBy(store, p.decisionId()));
             }
             facts.add(proposal);
             RemediationRecord remediation = p.decisionId() == null ? null : byDecision.get(p.decisionId());
@@ -208,7 +217,7 @@ public final class StartupState {
                     p.threshold(), p.bucket(), p.hoursLeft(), p.confidence(), p.predictedAt().toEpochMilli(), p.horizonAt().toEpochMilli(),
                     p.issueType(), now));
         }
-        return new RestoredState(facts, events, store.baselines().all());
+        return new RestoredState(facts, events, store.baselines().all(), List.of());
     }
 
     private static Issue restore(IssueRecord issue) {
