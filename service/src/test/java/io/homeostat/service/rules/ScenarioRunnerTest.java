@@ -25,12 +25,12 @@ class ScenarioRunnerTest {
     @Test
     void everyShippedScenarioPasses() throws Exception {
         List<ScenarioRunner.Result> results = new ScenarioRunner(shipped, PolicySettings.defaults()).runAll(RULES.resolve("scenarios"));
-        assertThat(results).hasSizeGreaterThanOrEqualTo(28);
+        assertThat(results).hasSizeGreaterThanOrEqualTo(29);
         assertThat(results).allSatisfy(result -> assertThat(result.differences()).as(result.file()).isEmpty());
         assertThat(results).extracting(ScenarioRunner.Result::file).contains("service-down.yaml", "high-cpu.yaml", "high-memory.yaml",
                 "disk-full.yaml", "high-latency.yaml", "slow-query.yaml", "cert-expiring.yaml", "queue-overflow.yaml", "rate-limit-breach.yaml",
                 "config-drift.yaml", "high-error-rate.yaml", "missing-heartbeat.yaml", "health-check-timeout.yaml", "pod-crash.yaml",
-                "known-vulnerability.yaml", "injection-attempt.yaml", "flapping.yaml", "latency-anomaly.yaml", "root-cause.yaml", "root-cause-released.yaml", "disk-exhaustion-predicted.yaml", "memory-leak-predicted.yaml");
+                "known-vulnerability.yaml", "injection-attempt.yaml", "flapping.yaml", "latency-anomaly.yaml", "root-cause.yaml", "root-cause-released.yaml", "disk-exhaustion-predicted.yaml", "memory-leak-predicted.yaml", "flapping-crash-loop.yaml");
     }
 
     @Test
