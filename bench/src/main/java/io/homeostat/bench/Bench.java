@@ -135,7 +135,7 @@ public final class Bench {
     }
 
     /** The in-process baseline: the production session type, with the same settings facts as the service. */
-    private static EngineSession baselineSession(RuleBase ruleBase) {
+    static EngineSession baselineSession(RuleBase ruleBase) {
         EngineSession session = EngineSession.realTime(ruleBase);
         session.setPolicy(PolicySettings.defaults());
         session.setAvailableActions(List.of(
@@ -148,13 +148,13 @@ public final class Bench {
      * Measures on a session that already holds the earlier rounds' signals, as the service's session
      * does when (b) is measured (signals live 15 minutes).
      */
-    private static double inProcess(EngineSession session, List<SignalMix.Reading> measured) {
+    static double inProcess(EngineSession session, List<SignalMix.Reading> measured) {
         long start = System.nanoTime();
         feed(session, measured);
         return measured.size() / ((System.nanoTime() - start) / 1e9);
     }
 
-    private static void feed(EngineSession session, List<SignalMix.Reading> readings) {
+    static void feed(EngineSession session, List<SignalMix.Reading> readings) {
         for (int from = 0; from < readings.size(); from += BATCH) {
             long now = System.currentTimeMillis();
             List<Signal> batch = new ArrayList<>(BATCH);

@@ -3,13 +3,8 @@ package io.homeostat.bench;
 import io.homeostat.service.engine.EngineSession;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.RuleBaseCompiler;
-import io.homeostat.service.engine.facts.AvailableAction;
-import io.homeostat.service.engine.facts.PolicySettings;
-import io.homeostat.service.engine.facts.Signal;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 
 /**
  * What a rule change costs: (a), insert + fire in the production session, for a baseline rules
@@ -20,7 +15,6 @@ import java.util.Set;
  */
 final class RuleCostBench {
     private static final int ROUNDS = Integer.getInteger("bench.rounds", 4);
-    private static final int BATCH = 1_000;
 
     private RuleCostBench() {
     }
@@ -37,19 +31,19 @@ final class RuleCostBench {
             }
             double[] a = new double[ROUNDS];
             double[] b = new double[ROUNDS];
-            try (EngineSession old = session(before); EngineSession now = session(after)) {
+            try (EngineSession old = Bench.baselineSession(before); EngineSession now = Bench.baselineSession(after)) {
                 List<SignalMix.Reading> warmup = mix(catalogue, 100_000, resources, 1);
-                feed(old, warmup);
-                feed(now, warmup);
+                Bench.feed(old, warmup);
+                Bench.feed(now, warmup);
                 for (int round = 0; round < ROUNDS; round++) {
                     List<SignalMix.Reading> measured = mix(catalogue, signals, resources, 10 + round);
                     // Which goes first alternates: the first of a pair measured up to a third slower in A/A runs.
                     if (round % 2 == 0) {
-                        a[round] = rate(old, measured);
-                        b[round] = rate(now, measured);
+                        a[round] = Bench.inProcess(old, measured);
+                        b[round] = Bench.inProcess(now, measured);
                     } else {
-                        b[round] = rate(now, measured);
-                        a[round] = rate(old, measured);
+                        b[round] = Bench.inProcess(now, measured);
+                        a[round] = Bench.inProcess(old, measured);
                     }
                     System.out.printf("    %s mix, round %d: baseline %,10.0f  current %,10.0f  current/baseline %.2f%n",
                             catalogue ? "catalogue" : "default  ", round + 1, a[round], b[round], b[round] / a[round]);
@@ -62,32 +56,5 @@ final class RuleCostBench {
 
     private static List<SignalMix.Reading> mix(boolean catalogue, int count, int resources, long seed) {
         return catalogue ? SignalMix.catalogue(count, resources, seed) : SignalMix.generate(count, resources, seed);
-    }
-
-    private static EngineSession session(RuleBase rules) {
-        EngineSession session = EngineSession.realTime(rules);
-        session.setPolicy(PolicySettings.defaults());
-        session.setAvailableActions(List.of(
-                new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
-                new AvailableAction("http.call", "http", "MEDIUM", 1, false, Set.of(), 0.6)));
-        return session;
-    }
-
-    private static double rate(EngineSession session, List<SignalMix.Reading> readings) {
-        long start = System.nanoTime();
-        feed(session, readings);
-        return readings.size() / ((System.nanoTime() - start) / 1e9);
-    }
-
-    private static void feed(EngineSession session, List<SignalMix.Reading> readings) {
-        for (int from = 0; from < readings.size(); from += BATCH) {
-            long now = System.currentTimeMillis();
-            List<Signal> batch = new ArrayList<>(BATCH);
-            for (int i = from; i < Math.min(from + BATCH, readings.size()); i++) {
-                batch.add(readings.get(i).signal(now));
-            }
-            session.insertAll(batch);
-            session.fire();
-        }
     }
 }
