@@ -274,6 +274,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         PrometheusRegistry prometheus = new PrometheusRegistry();
         HealthScorer healthScorer = configuration.getHealthScore().build(store, configuration.getTenants().keySet(), prometheus);
         environment.lifecycle().manage(healthScorer);
+        environment.metrics().gauge("homeostat.health_score.failed_rounds", () -> healthScorer::failures);
         environment.lifecycle().manage(configuration.getHealthScore().buildPredictionScorer(store, environment.metrics()));
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());

@@ -59,6 +59,7 @@ public final class PredictionScorer implements Managed {
                 }
             }
         } catch (RuntimeException e) {
+            metrics.counter("homeostat.predictions.failed_rounds").inc();
             LOG.warn("scoring predictions failed ({}); trying again in {}", e.getMessage(), interval);
         }
     }
