@@ -234,7 +234,9 @@ public final class EngineSession implements AutoCloseable {
     public void restore(Collection<?> facts) {
         collector.restoring(true);
         try {
-            insertAll(facts);
+            long now = now();
+            // A restored fact's timers count what is left of their delays, as on a rule reload.
+            insertAll(facts.stream().map(fact -> fact instanceof Rescheduled timed ? timed.rebased(now) : fact).toList());
         } finally {
             collector.restoring(false);
         }

@@ -178,6 +178,17 @@ public final class StartupState {
                 probations.put(key, new Probation(fixed.tenant(), fixed.resource(), fixed.type(), fixed.fixedBy(), until - now, until));
             }
         }
+        // The problem back right now (an active issue opened since its probation began) was counted as a return before the
+        // stop: it is the probation's last return again, with the backoff it started then, not counted a second time.
+        for (IssueRecord issue : issues.values()) {
+            String key = issue.tenant() + "\u0000" + issue.resource() + "\u0000" + issue.type();
+            Probation probation = probations.get(key);
+            long opened = issue.openedAt().toEpochMilli();
+            if (probation != null && opened >= probation.until() - policy.getProbationMillis()) {
+                int returns = probation.returns() + 1;
+                probations.put(key, probation.returned(issue.id(), returns, opened + policy.returnBackoffMillis(returns), now));
+            }
+        }
         facts.addAll(probations.values());
         for (BreakerRecord b : store.gateState().breakers()) {
             facts.add(Breaker.restore(b.tenant(), b.resource(), b.actionId(), BreakerState.fromLabel(b.state()), b.consecutiveFailures(),

@@ -15,7 +15,7 @@ import org.kie.api.definition.type.ClassReactive;
  * ({@code active}, {@code clearing}) change with any modification, so every pattern re-evaluates.
  */
 @ClassReactive
-public final class Issue {
+public final class Issue implements Rescheduled {
     private final String id;
     private final String tenant;
     private final String resource;
@@ -35,6 +35,12 @@ public final class Issue {
     private String rootCause;
     /** The dependency chain from this resource to the root's, for people: "service:api → db:main". */
     private String rootCauseChain;
+    /**
+     * How much of the quiet period had already passed when this issue was carried into a new
+     * session (a restart, a rule reload): the resolve timer starts with its activation, so without
+     * this a restart in the quiet period would start it again from the beginning. Not stored.
+     */
+    private long quietServedMillis;
 
     /** An issue opened on one piece of evidence observed at {@code openedAt}. */
     public Issue(String tenant, String resource, String type, Severity severity, String category,
@@ -141,6 +147,7 @@ public final class Issue {
 
     /** Counts one more piece of evidence observed at {@code time}. */
     public void recordEvidence(long time) {
+        quietServedMillis = 0;
         evidenceCount++;
         lastEvidenceAt = Math.max(lastEvidenceAt, time);
     }
@@ -148,6 +155,17 @@ public final class Issue {
     /** Notes that the metric looked healthy at {@code time}; the quiet period counts from here. */
     public void recordClear(long time) {
         lastClearAt = Math.max(lastClearAt, time);
+    }
+
+    @Override
+    public Issue rebased(long now) {
+        quietServedMillis = isClearing() ? Math.max(0, now - lastClearAt) : 0;
+        return this;
+    }
+
+    /** What of the quiet period had passed before this issue was carried over; the resolve timer waits only the rest. */
+    public long getQuietServedMillis() {
+        return quietServedMillis;
     }
 
     /** True when a healthy observation came after the last piece of evidence. */
