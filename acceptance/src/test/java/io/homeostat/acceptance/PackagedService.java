@@ -72,6 +72,7 @@ final class PackagedService implements AutoCloseable {
                 outbox: {directory: %s/outbox}
                 auth: {adminKey: %s}
                 logging: {level: INFO}
+                policy: {autonomy: {startIn: auto}}
                 """.formatted(apiPort, adminPort, data, rules.toAbsolutePath(), data, data, key) + extraConfig);
     }
 

@@ -68,7 +68,7 @@ final class BacktestBench {
         List<AvailableAction> actions = List.of(new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
                 new AvailableAction("http.call", "http", "MEDIUM", 1, true, Set.of(), 0.6));
         long single = System.nanoTime();
-        Backtest.Replay alone = Backtest.replay(new RuleBaseCompiler().compile(candidate), PolicySettings.defaults(), actions, journal, from, to);
+        Backtest.Replay alone = Backtest.replay(new RuleBaseCompiler().compile(candidate), PolicySettings.builder().autonomyStartIn(io.homeostat.service.engine.facts.AutonomyMode.AUTO).build(), actions, journal, from, to);
         double singleSeconds = (System.nanoTime() - single) / 1e9;
 
         // The requirement is on what an operator runs: the command, in its own JVM, start to finish.

@@ -137,7 +137,7 @@ public final class Bench {
     /** The in-process baseline: the production session type, with the same settings facts as the service. */
     static EngineSession baselineSession(RuleBase ruleBase) {
         EngineSession session = EngineSession.realTime(ruleBase);
-        session.setPolicy(PolicySettings.defaults());
+        session.setPolicy(PolicySettings.builder().autonomyStartIn(io.homeostat.service.engine.facts.AutonomyMode.AUTO).build());
         session.setAvailableActions(List.of(
                 new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
                 new AvailableAction("http.call", "http", "MEDIUM", 1, false, Set.of(), 0.6)));

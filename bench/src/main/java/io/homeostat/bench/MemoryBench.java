@@ -48,7 +48,7 @@ final class MemoryBench {
         List<SignalMix.Reading> mix = SignalMix.generate(rate * 60, resources, 42);
         long start = System.currentTimeMillis();
         try (EngineSession session = EngineSession.pseudoClock(ruleBase, start)) {
-            session.setPolicy(PolicySettings.defaults());
+            session.setPolicy(PolicySettings.builder().autonomyStartIn(io.homeostat.service.engine.facts.AutonomyMode.AUTO).build());
             session.setAvailableActions(List.of(new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
                     new AvailableAction("http.call", "http", "MEDIUM", 1, false, Set.of(), 0.6)));
             session.fire();

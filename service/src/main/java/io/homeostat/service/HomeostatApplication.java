@@ -78,6 +78,7 @@ import io.homeostat.service.resources.HealthScoreResource;
 import io.homeostat.service.resources.ApprovalsResource;
 import io.homeostat.service.resources.AuditResource;
 import io.homeostat.service.resources.AutoRemediationResource;
+import io.homeostat.service.resources.AutonomyResource;
 import io.homeostat.service.resources.DecisionsResource;
 import io.homeostat.service.resources.ManualRemediationResource;
 import io.homeostat.service.resources.PluginsResource;
@@ -288,7 +289,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         List<Object> resources = List.of(new SignalsResource(intake), new AlertmanagerResource(alerts), new AlertsResource(store.alerts()),
                 new IssuesResource(store), new RemediationsResource(store),
                 new DecisionsResource(store), new ApprovalsResource(store, inbox, Clock.systemUTC()),
-                new AutoRemediationResource(store, inbox, Clock.systemUTC()), new ManualRemediationResource(store, inbox),
+                new AutoRemediationResource(store, inbox, Clock.systemUTC()), new AutonomyResource(store, inbox, Clock.systemUTC()), new ManualRemediationResource(store, inbox),
                 new RulesResource(rules, store.audit()), new AuditResource(store.audit()), new PluginsResource(plugins, store, Clock.systemUTC()),
                 new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight), new TenantsResource(policy, store.keys()),
                 new HealthScoreResource(healthScorer, store.issues(), store.healthHistory(), Clock.systemUTC()),

@@ -1,5 +1,6 @@
 package io.homeostat.service;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -59,7 +60,7 @@ class BacktestIntegrationTest {
             List<AvailableAction> actions = List.of(new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7),
                     new AvailableAction("http.call", "http", "MEDIUM", 1, true, Set.of(), 0.6));
             Backtest.Report report = Backtest.run(compiler.compile(TestApp.shippedRules()), compiler.compile(candidate),
-                    PolicySettings.defaults(), actions, directory.resolve("signals"), from, to);
+                    TestPolicy.trusted(), actions, directory.resolve("signals"), from, to);
             assertThat(report.signals()).as("every evaluated signal was recorded").isEqualTo(sent);
             assertThat(report.issues().baseline()).isEqualTo(3);
             assertThat(report.issues().candidate()).isEqualTo(2);

@@ -5,6 +5,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.dropwizard.validation.OneOf;
 import io.homeostat.service.engine.WindowSchedule;
+import io.homeostat.service.engine.facts.AutonomyMode;
 import io.homeostat.service.engine.facts.PolicySettings;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -122,6 +123,11 @@ public class PolicyFactory {
     @JsonProperty
     private List<WindowSettings> windows = new ArrayList<>();
 
+    @Valid
+    @NotNull
+    @JsonProperty
+    private AutonomySettings autonomy = new AutonomySettings();
+
     public PolicySettings build() {
         Map<String, Long> perAction = new LinkedHashMap<>();
         verification.actions.forEach((action, deadline) -> perAction.put(action, deadline.toMilliseconds()));
@@ -141,6 +147,9 @@ public class PolicyFactory {
                 .probationMillis(probation.toMilliseconds())
                 .probationReturns(probationReturns, returnBackoff.toMilliseconds())
                 .resolveQuietPeriodMillis(resolveQuietPeriod.toMilliseconds())
+                .autonomyStartIn(AutonomyMode.fromLabel(autonomy.startIn))
+                .autonomy(autonomy.suggestAfter, autonomy.autoAfterSuccesses, autonomy.autoMinSuccessRate, autonomy.window,
+                        autonomy.demoteAfterFailures)
                 .build();
     }
 
@@ -281,6 +290,39 @@ public class PolicyFactory {
         @NotNull
         @JsonProperty
         private Map<String, Duration> actions = new LinkedHashMap<>();
+    }
+
+    /** Earned autonomy (rules/autonomy.drl): where new pairs start, and what promotes and demotes them. */
+    public static class AutonomySettings {
+        /** The mode a new (issue type, action) pair starts in: observe (dry-run), suggest (approval) or auto. */
+        @OneOf(value = {"observe", "suggest", "auto"}, ignoreCase = true)
+        @JsonProperty
+        private String startIn = DEFAULTS.getAutonomyStartIn().label();
+        /** Decisions observed (would have run) before observe is promoted to suggest. */
+        @Min(1)
+        @Max(10_000)
+        @JsonProperty
+        private int suggestAfter = DEFAULTS.getAutonomySuggestAfter();
+        /** Verified successes in the window before suggest is promoted to auto. */
+        @Min(1)
+        @Max(1000)
+        @JsonProperty
+        private int autoAfterSuccesses = DEFAULTS.getAutonomyAutoAfterSuccesses();
+        /** The share of the window's attempts that must have verified before suggest is promoted to auto. */
+        @DecimalMin("0.0")
+        @DecimalMax("1.0")
+        @JsonProperty
+        private double autoMinSuccessRate = DEFAULTS.getAutonomyAutoMinSuccessRate();
+        /** How many of a pair's latest finished attempts count. */
+        @Min(1)
+        @Max(1000)
+        @JsonProperty
+        private int window = DEFAULTS.getAutonomyWindow();
+        /** Failures in a row (the action failed, or the issue did not clear) that demote a pair one step. */
+        @Min(1)
+        @Max(1000)
+        @JsonProperty
+        private int demoteAfterFailures = DEFAULTS.getAutonomyDemoteAfterFailures();
     }
 
     public static class WindowSettings {

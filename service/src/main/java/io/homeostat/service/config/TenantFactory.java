@@ -2,6 +2,7 @@ package io.homeostat.service.config;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.validation.OneOf;
+import io.homeostat.service.engine.facts.AutonomyMode;
 import io.homeostat.service.engine.facts.TenantPolicy;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
@@ -36,8 +37,14 @@ public class TenantFactory {
     @JsonProperty
     private List<String> actions;
 
+    /** The mode the tenant's (issue type, action) pairs start in: observe, suggest or auto (policy.autonomy.startIn otherwise). */
+    @OneOf(value = {"observe", "suggest", "auto"}, ignoreCase = true)
+    @JsonProperty
+    private String autonomyStartIn;
+
     public TenantPolicy build(String tenant) {
         return new TenantPolicy(tenant, perTenantPerMinute, approvalMinRisk, dryRun, autoRemediation,
-                actions == null ? null : new LinkedHashSet<>(actions));
+                actions == null ? null : new LinkedHashSet<>(actions),
+                autonomyStartIn == null ? null : AutonomyMode.fromLabel(autonomyStartIn));
     }
 }

@@ -4,6 +4,8 @@ import io.homeostat.service.engine.facts.CancelRequest;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.AutonomyChangeRecord;
+import io.homeostat.service.model.AutonomyRecord;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
@@ -15,7 +17,7 @@ import java.util.List;
 
 /**
  * What one engine batch changed: issues opened or updated, decisions that reached an outcome, and
- * the gate state that must survive a restart (proposals, breakers, approvals, learned statistics),
+ * the gate state that must survive a restart (proposals, breakers, approvals, learned statistics, autonomy),
  * plus escalations and rollbacks to carry out, and the alerts whose state changed. Immutable copies, safe to hand to other threads.
  *
  * @param issuesOpened how many of {@code issues} were opened in this batch
@@ -26,9 +28,9 @@ public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<Dec
                             List<ProposalRecord> proposals, List<BreakerRecord> breakers, List<ApprovalRecord> approvals,
                             List<StatisticsRecord> statistics, List<EscalationRecord> escalations, List<RollbackRequest> rollbacks,
                             List<AlertRecord> alerts, List<CancelRequest> cancellations, List<PredictionRecord> predictions,
-                            long oldestSignalNanos) {
+                            List<AutonomyRecord> autonomy, List<AutonomyChangeRecord> autonomyChanges, long oldestSignalNanos) {
     public static final EngineOutputs EMPTY = new EngineOutputs(List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of(), List.of(), List.of(), List.of(), 0);
+            List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0);
 
     public EngineOutputs {
         issues = List.copyOf(issues);
@@ -43,11 +45,13 @@ public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<Dec
         alerts = alerts == null ? List.of() : List.copyOf(alerts);
         cancellations = cancellations == null ? List.of() : List.copyOf(cancellations);
         predictions = predictions == null ? List.of() : List.copyOf(predictions);
+        autonomy = autonomy == null ? List.of() : List.copyOf(autonomy);
+        autonomyChanges = autonomyChanges == null ? List.of() : List.copyOf(autonomyChanges);
     }
 
     public boolean isEmpty() {
         return issues.isEmpty() && decisions.isEmpty() && proposals.isEmpty() && breakers.isEmpty() && approvals.isEmpty()
                 && statistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty() && alerts.isEmpty()
-                && cancellations.isEmpty() && predictions.isEmpty();
+                && cancellations.isEmpty() && predictions.isEmpty() && autonomy.isEmpty() && autonomyChanges.isEmpty();
     }
 }

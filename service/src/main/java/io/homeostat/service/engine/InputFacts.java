@@ -3,6 +3,8 @@ package io.homeostat.service.engine;
 import io.homeostat.service.engine.facts.Alert;
 import io.homeostat.service.engine.facts.ApprovalVerdict;
 import io.homeostat.service.engine.facts.AutoRemediation;
+import io.homeostat.service.engine.facts.AutonomyMode;
+import io.homeostat.service.engine.facts.AutonomyPin;
 import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.engine.facts.Severity;
 import io.homeostat.service.inbox.EngineInput;
@@ -37,6 +39,9 @@ final class InputFacts {
             return new ApprovalVerdict(answer.approvalId(), answer.approved(), answer.by(), answer.reason());
         } else if (input instanceof EngineInput.AutoRemediationSwitch change) {
             return new AutoRemediation(change.scope(), change.enabled(), change.by(), change.reason(), change.at().toEpochMilli());
+        } else if (input instanceof EngineInput.AutonomyPinRequest pin) {
+            return new AutonomyPin(pin.tenant(), pin.issueType(), pin.actionId(), pin.mode() == null ? null : AutonomyMode.fromLabel(pin.mode()),
+                    pin.by(), pin.reason(), pin.at().toEpochMilli());
         } else if (input instanceof EngineInput.ManualRun run) {
             return Proposal.manual(run.proposalId(), run.issueId(), run.actionId(), run.parameters(), run.by(), run.overrideReason());
         } else if (input instanceof EngineInput.AttemptReport report) {

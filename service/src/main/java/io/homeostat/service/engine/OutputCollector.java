@@ -3,6 +3,8 @@ package io.homeostat.service.engine;
 import io.homeostat.service.engine.facts.ActionStats;
 import io.homeostat.service.engine.facts.Alert;
 import io.homeostat.service.engine.facts.Approval;
+import io.homeostat.service.engine.facts.Autonomy;
+import io.homeostat.service.engine.facts.AutonomyChange;
 import io.homeostat.service.engine.facts.Breaker;
 import io.homeostat.service.engine.facts.CancelRequest;
 import io.homeostat.service.engine.facts.Decision;
@@ -15,6 +17,8 @@ import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
+import io.homeostat.service.model.AutonomyChangeRecord;
+import io.homeostat.service.model.AutonomyRecord;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
@@ -35,7 +39,7 @@ import org.kie.api.event.rule.RuleRuntimeEventListener;
 
 /**
  * The session's one output path. Watches inserts and updates of the facts that leave the session
- * (issues, decisions, proposals, breakers, approvals, statistics, escalations, rollback requests, alerts)
+ * (issues, decisions, proposals, breakers, approvals, statistics, escalations, rollback requests, alerts, autonomy)
  * during a batch and, after the batch, turns them into immutable records: rules only write facts,
  * and this is how those facts leave the session. Runs on the engine thread only.
  */
@@ -51,6 +55,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
     private final Map<Alert, Boolean> changedAlerts = new IdentityHashMap<>();
     private final List<CancelRequest> cancellations = new ArrayList<>();
     private final List<Prediction> predictions = new ArrayList<>();
+    private final Map<Autonomy, Boolean> changedAutonomy = new IdentityHashMap<>();
+    private final List<AutonomyChange> autonomyChanges = new ArrayList<>();
     private boolean restoring;
     private int issuesOpened;
 
@@ -76,6 +82,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
             cancellations.add(cancel);
         } else if (fact instanceof Prediction prediction) {
             predictions.add(prediction);
+        } else if (fact instanceof AutonomyChange change) {
+            autonomyChanges.add(change);
         }
         track(fact);
     }
@@ -105,6 +113,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
             changedStatistics.put(stats, Boolean.TRUE);
         } else if (fact instanceof Alert alert) {
             changedAlerts.put(alert, Boolean.TRUE);
+        } else if (fact instanceof Autonomy autonomy) {
+            changedAutonomy.put(autonomy, Boolean.TRUE);
         }
     }
 
@@ -112,7 +122,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
     EngineOutputs drain(long now, long oldestSignalNanos) {
         if (changedIssues.isEmpty() && changedDecisions.isEmpty() && changedProposals.isEmpty() && changedBreakers.isEmpty()
                 && changedApprovals.isEmpty() && changedStatistics.isEmpty() && escalations.isEmpty() && rollbacks.isEmpty()
-                && changedAlerts.isEmpty() && cancellations.isEmpty() && predictions.isEmpty()) {
+                && changedAlerts.isEmpty() && cancellations.isEmpty() && predictions.isEmpty() && changedAutonomy.isEmpty()
+                && autonomyChanges.isEmpty()) {
             return EngineOutputs.EMPTY;
         }
         Instant at = Instant.ofEpochMilli(now);
@@ -180,8 +191,22 @@ final class OutputCollector implements RuleRuntimeEventListener {
                     Instant.ofEpochMilli(prediction.getHorizonAt()), null, null));
         }
         predictions.clear();
+        List<AutonomyRecord> autonomy = new ArrayList<>(changedAutonomy.size());
+        for (Autonomy pair : changedAutonomy.keySet()) {
+            autonomy.add(new AutonomyRecord(pair.getTenant(), pair.getIssueType(), pair.getActionId(), pair.getMode().label(),
+                    pair.isPinned(), pair.getOutcomes(), pair.getFailureRun(), pair.getSuccessesSinceChange(), pair.getObserved(),
+                    pair.getChangedBy(), Instant.ofEpochMilli(pair.getChangedAt())));
+        }
+        List<AutonomyChangeRecord> changes = new ArrayList<>(autonomyChanges.size());
+        for (AutonomyChange change : autonomyChanges) {
+            changes.add(new AutonomyChangeRecord(change.id(), change.tenant(), change.issueType(), change.actionId(), change.kind(),
+                    change.from().label(), change.to().label(), change.by(), change.reason(), change.figures(),
+                    Instant.ofEpochMilli(change.time())));
+        }
+        changedAutonomy.clear();
+        autonomyChanges.clear();
         EngineOutputs outputs = new EngineOutputs(issues, issuesOpened, decisions, proposals, breakers, approvals, statistics, escalated,
-                rollbacks, alerts, cancellations, predicted, oldestSignalNanos);
+                rollbacks, alerts, cancellations, predicted, autonomy, changes, oldestSignalNanos);
         changedIssues.clear();
         changedDecisions.clear();
         changedProposals.clear();

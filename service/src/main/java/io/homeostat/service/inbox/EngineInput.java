@@ -1,5 +1,6 @@
 package io.homeostat.service.inbox;
 
+import io.homeostat.service.engine.facts.AutonomyMode;
 import io.homeostat.service.engine.facts.RemediationOutcome;
 import io.homeostat.service.engine.facts.RollbackOutcome;
 import java.time.Duration;
@@ -33,6 +34,25 @@ public sealed interface EngineInput {
 
         public AutoRemediationSwitch {
             Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
+     * An operator pins the autonomy of a tenant's (issue type, action) pair to {@code mode} (observe,
+     * suggest or auto), or unpins it ({@code mode} null). Audited before it is submitted.
+     */
+    record AutonomyPinRequest(String tenant, String issueType, String actionId, String mode, String by, String reason, Instant at)
+            implements EngineInput {
+        /** The modes a pin may name. */
+        public static final java.util.Set<String> MODES = java.util.Arrays.stream(AutonomyMode.values()).map(AutonomyMode::label)
+                .collect(java.util.stream.Collectors.toCollection(java.util.LinkedHashSet::new));
+
+        public AutonomyPinRequest {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(issueType, "issueType");
+            Objects.requireNonNull(actionId, "actionId");
+            Objects.requireNonNull(by, "by");
             Objects.requireNonNull(at, "at");
         }
     }

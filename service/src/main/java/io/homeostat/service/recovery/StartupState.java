@@ -13,6 +13,8 @@ import io.homeostat.service.engine.facts.Escalation;
 import io.homeostat.service.engine.facts.Issue;
 import io.homeostat.service.engine.facts.IssueState;
 import io.homeostat.service.engine.facts.PolicySettings;
+import io.homeostat.service.engine.facts.Autonomy;
+import io.homeostat.service.engine.facts.AutonomyMode;
 import io.homeostat.service.engine.facts.Probation;
 import io.homeostat.service.engine.facts.Proposal;
 import io.homeostat.service.engine.facts.ProposalState;
@@ -22,6 +24,7 @@ import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.engine.facts.Severity;
 import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.engine.facts.Verification;
+import io.homeostat.service.model.AutonomyRecord;
 import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.BreakerRecord;
@@ -203,6 +206,11 @@ public final class StartupState {
         }
         for (StatisticsRecord s : store.gateState().statistics()) {
             facts.add(new ActionStats(s.issueType(), s.actionId(), s.resourceKind(), s.attempts(), s.successes(), s.totalRecoveryMillis()));
+        }
+        for (AutonomyRecord a : store.autonomy().pairs(null)) {
+            facts.add(new Autonomy(a.tenant(), a.issueType(), a.actionId(), AutonomyMode.fromLabel(a.mode()), a.pinned(), a.outcomes(),
+                    policy.getAutonomyWindow(), a.failureRun(), a.successesSinceChange(), a.observed(), a.changedBy(),
+                    a.changedAt().toEpochMilli()));
         }
         for (GateStateStore.Switch s : store.gateState().switches()) {
             facts.add(new AutoRemediation(s.scope(), s.enabled(), s.changedBy(), s.reason(), s.changedAt().toEpochMilli()));

@@ -7,7 +7,9 @@ import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.engine.facts.ActionStats;
 import io.homeostat.service.engine.facts.AvailableAction;
+import io.homeostat.service.model.AutonomyRecord;
 import io.homeostat.service.model.StatisticsRecord;
+import java.time.Instant;
 import io.homeostat.service.store.Store;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
@@ -38,8 +40,16 @@ public final class StatisticsResource {
                          Map<String, Long> decisionsByOutcome, long escalations) {
     }
 
+    /**
+     * Earned autonomy: how many (issue type, action) pairs are in each mode, how many are pinned, and how
+     * often rules promoted and demoted them and operators pinned them (every change ever recorded).
+     */
+    public record Autonomy(Map<String, Long> pairsByMode, long pinned, Map<String, Long> changes) {
+    }
+
     /** The answer. */
-    public record Statistics(Totals totals, List<Entry> actions, List<io.homeostat.service.store.PredictionStore.Accuracy> predictions) {
+    public record Statistics(Totals totals, List<Entry> actions, List<io.homeostat.service.store.PredictionStore.Accuracy> predictions,
+                             Autonomy autonomy) {
     }
 
     private final Store store;
@@ -80,7 +90,15 @@ public final class StatisticsResource {
                 attempts, successes, attempts == 0 ? null : round((double) successes / attempts),
                 successes == 0 ? null : round(recovery / 1000.0 / successes), store.decisions().countByOutcome(tenant),
                 store.escalations().count(tenant));
-        return new Statistics(totals, entries, store.predictions().accuracy(caller.allTenants() ? null : caller.tenant()));
+        String scope = caller.allTenants() ? null : caller.tenant();
+        Map<String, Long> byMode = new java.util.TreeMap<>();
+        long pinned = 0;
+        for (AutonomyRecord pair : store.autonomy().pairs(scope)) {
+            byMode.merge(pair.mode(), 1L, Long::sum);
+            pinned += pair.pinned() ? 1 : 0;
+        }
+        return new Statistics(totals, entries, store.predictions().accuracy(scope),
+                new Autonomy(byMode, pinned, store.autonomy().countChanges(scope, Instant.EPOCH)));
     }
 
     private static double round(double value) {

@@ -1,6 +1,8 @@
 package io.homeostat.service.rules;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import io.homeostat.service.engine.facts.AutonomyMode;
+import io.homeostat.service.engine.facts.PolicySettings;
 import java.util.List;
 import java.util.Map;
 
@@ -12,6 +14,7 @@ import java.util.Map;
  * <pre>
  * name: three failed probes restart the process
  * actions: [process.restart, http.call]      # actions the plugins provide (default: these two)
+ * autonomy: observe                           # the mode (issue type, action) pairs start in (default: auto)
  * steps:
  *   - at: 0s
  *     signals: [{resource: service:web, metric: probe.success, value: 0}]
@@ -28,7 +31,16 @@ import java.util.Map;
  * </pre>
  */
 @JsonIgnoreProperties(ignoreUnknown = false)
-public record Scenario(String name, List<String> actions, List<Step> steps, String then, Expect expect) {
+public record Scenario(String name, List<String> actions, String autonomy, List<Step> steps, String then, Expect expect) {
+    /**
+     * The mode pairs start in: a scenario tests what the rules decide once a pair is trusted (auto),
+     * unless it says otherwise, whatever policy.autonomy.startIn is; {@code autonomy: observe} tests the rollout itself.
+     */
+    public PolicySettings policy(PolicySettings configured) {
+        AutonomyMode start = autonomy == null ? AutonomyMode.AUTO : AutonomyMode.fromLabel(autonomy);
+        return configured.toBuilder().autonomyStartIn(start).build();
+    }
+
     /** What happens at one moment: signals arrive, remediations report. */
     public record Step(String at, List<SignalSpec> signals, List<OutcomeSpec> outcomes) {
     }

@@ -84,7 +84,7 @@ public final class ScenarioRunner {
         List<AvailableAction> actions = actionIds.stream()
                 .map(id -> new AvailableAction(id, id.contains(".") ? id.substring(0, id.indexOf('.')) : id, "MEDIUM", 1, false, Set.of(), 0.7))
                 .toList();
-        try (SimulatedSession session = new SimulatedSession(rules, START, policy, actions, outputs -> collect(outputs, issues, decisions))) {
+        try (SimulatedSession session = new SimulatedSession(rules, START, scenario.policy(policy), actions, outputs -> collect(outputs, issues, decisions))) {
             long elapsed = 0;
             for (Scenario.Step step : scenario.steps() == null ? List.<Scenario.Step>of() : scenario.steps()) {
                 long at = millis(step.at());

@@ -7,6 +7,8 @@ import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.AlertRecord;
 import io.homeostat.service.model.ApprovalRecord;
 import io.homeostat.service.model.AuditEvent;
+import io.homeostat.service.model.AutonomyChangeRecord;
+import io.homeostat.service.model.AutonomyRecord;
 import io.homeostat.service.model.BreakerRecord;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
@@ -44,6 +46,7 @@ public final class Store {
     private final BaselineStore baselines;
     private final HealthHistoryStore healthHistory;
     private final PredictionStore predictions;
+    private final AutonomyStore autonomy;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -62,6 +65,7 @@ public final class Store {
         this.baselines = new BaselineStore(jdbi);
         this.healthHistory = new HealthHistoryStore(jdbi);
         this.predictions = new PredictionStore(jdbi);
+        this.autonomy = new AutonomyStore(jdbi, json);
     }
 
     /**
@@ -119,6 +123,12 @@ public final class Store {
         for (io.homeostat.service.model.PredictionRecord prediction : outputs.predictions()) {
             predictions.insert(handle, prediction);
         }
+        for (AutonomyRecord pair : outputs.autonomy()) {
+            autonomy.upsert(handle, pair);
+        }
+        for (AutonomyChangeRecord change : outputs.autonomyChanges()) {
+            autonomy.insert(handle, change);
+        }
         List<EscalationRecord> fresh = new ArrayList<>();
         for (EscalationRecord escalation : outputs.escalations()) {
             if (escalations.insertIfNew(handle, escalation)) {
@@ -149,6 +159,17 @@ public final class Store {
         for (EscalationRecord escalation : fresh) {
             audited.add(AuditEvent.of(escalation.tenant(), Actor.ENGINE, "escalation", escalation.id(), escalation.reason(),
                     Map.of("issueId", escalation.issueId(), "issueType", escalation.issueType(), "resource", escalation.resource())));
+        }
+        for (AutonomyChangeRecord change : outputs.autonomyChanges()) {
+            // A rule's promotion or demotion is the engine's act; an operator's pin was audited with its key when it was asked for.
+            Map<String, Object> detail = new LinkedHashMap<>();
+            detail.put("issueType", change.issueType());
+            detail.put("action", change.actionId());
+            detail.put("from", change.fromMode());
+            detail.put("to", change.toMode());
+            detail.put("by", change.changedBy());
+            detail.put("figures", change.figures());
+            audited.add(AuditEvent.of(change.tenant(), Actor.ENGINE, "autonomy." + change.kind(), change.id(), change.reason(), detail));
         }
         audit.appendAll(handle, audited, now);
         return fresh;
@@ -188,6 +209,10 @@ public final class Store {
 
     public AuditStore audit() {
         return audit;
+    }
+
+    public AutonomyStore autonomy() {
+        return autonomy;
     }
 
     public PredictionStore predictions() {

@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.service.engine.facts.Alert;
@@ -105,7 +106,7 @@ class AlertRulesTest {
 
     @Test
     void resolvedWhileDeferredByARateLimitNothingRuns() {
-        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().rateLimits(10, 10, 1).build())) {
+        try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().rateLimits(10, 10, 1).build())) {
             long start = rules.engine().now();
             rules.insert(alert(rules, "f5", "service:a", "service_down", true, start, Duration.ZERO));
             assertThat(rules.lastDecision().outcome()).isEqualTo("run");
@@ -159,7 +160,7 @@ class AlertRulesTest {
 
     @Test
     void aCriticalIssueWaitingOnlyOnItsHoldOffIsNotEscalatedButOneWaitingOnALimitIs() {
-        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().rateLimits(10, 10, 1).build())) {
+        try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().rateLimits(10, 10, 1).build())) {
             long start = rules.engine().now();
             long now = rules.engine().now();
             rules.insert(new Alert("default", "c1", "Down", "service:pay", "service_down", Severity.CRITICAL, Map.of("alertname", "Down"),

@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.service.engine.facts.Issue;
@@ -73,7 +74,7 @@ class DefaultRulesTest {
 
         @Test
         void resolvesOnlyAfterHealthyProbesForTheQuietPeriod() {
-            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
+            try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0);
                 rules.advance(SECONDS_10).signal("service:web", "probe.success", 1).advance(Duration.ofSeconds(90));
@@ -91,7 +92,7 @@ class DefaultRulesTest {
 
         @Test
         void newEvidenceCancelsTheQuietPeriod() {
-            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
+            try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0);
                 rules.advance(SECONDS_10).signal("service:web", "probe.success", 1)
@@ -103,7 +104,7 @@ class DefaultRulesTest {
 
         @Test
         void silenceIsNotRecovery() {
-            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
+            try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofMinutes(2).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0).advance(Duration.ofHours(2));
                 assertThat(rules.issues("service_down").get(0).state()).isEqualTo("remediating");
@@ -112,7 +113,7 @@ class DefaultRulesTest {
 
         @Test
         void oldFailuresDoNotReopenAResolvedIssueButNewOnesDo() {
-            try (RuleTestSession rules = new RuleTestSession(PolicySettings.builder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofSeconds(20).toMillis()).build())) {
+            try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().rateLimits(10, 10, 100).resolveQuietPeriodMillis(Duration.ofSeconds(20).toMillis()).build())) {
                 rules.signal("service:web", "probe.success", 0).signal("service:web", "probe.success", 0)
                         .signal("service:web", "probe.success", 0);
                 rules.advance(Duration.ofSeconds(2)).signal("service:web", "probe.success", 1).advance(Duration.ofSeconds(21));

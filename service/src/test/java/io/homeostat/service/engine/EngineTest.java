@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.codahale.metrics.MetricRegistry;
@@ -226,7 +227,7 @@ class EngineTest {
     private static Engine engine(RuleBase rules, SignalQueue queue, EngineOutputHandler outputs, MetricRegistry metrics,
                                  Thread.UncaughtExceptionHandler whenDead, Duration maxIterationTime) {
         return new Engine(rules, new Inbox(queue, 100), outputs, List::of, now -> RestoredState.NONE, (batch, at) -> { }, whenDead,
-                new EngineSettings(500, Duration.ofMillis(50), Duration.ofSeconds(30), maxIterationTime, PolicySettings.defaults(), List.of(),
+                new EngineSettings(500, Duration.ofMillis(50), Duration.ofSeconds(30), maxIterationTime, TestPolicy.trusted(), List.of(),
                         Baselines.Settings.DEFAULTS, Duration.ofMinutes(5), List.of(), Projections.Settings.DEFAULTS), BaselineSink.NONE,
                 metrics);
     }

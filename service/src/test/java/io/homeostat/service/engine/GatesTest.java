@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.service.engine.facts.ApprovalVerdict;
@@ -40,7 +41,7 @@ class GatesTest {
     }
 
     private static PolicySettings.Builder policy() {
-        return PolicySettings.defaults().toBuilder();
+        return TestPolicy.trusted().toBuilder();
     }
 
     @Test
@@ -438,9 +439,9 @@ class GatesTest {
     @Test
     void aTenantsOwnPolicyOverridesTheGlobalNumbersForItAlone() {
         PolicySettings policy = policy()
-                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("strict", 1, "medium", null, null, Set.of("http.call")))
-                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("trial", null, null, true, null, null))
-                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("careful", null, null, null, false, null))
+                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("strict", 1, "medium", null, null, Set.of("http.call"), null))
+                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("trial", null, null, true, null, null, null))
+                .tenant(new io.homeostat.service.engine.facts.TenantPolicy("careful", null, null, null, false, null, null))
                 .build();
         try (RuleTestSession rules = new RuleTestSession(policy)) {
             // strict may not restart processes: blocked by its action list; its fallback needs approval from MEDIUM on.
@@ -468,7 +469,7 @@ class GatesTest {
             assertThat(rules.lastDecision().outcome()).as(rules.dump()).isEqualTo("run");
         }
         // strict's own rate: one a minute, while others keep the global ten.
-        PolicySettings rate = policy().tenant(new io.homeostat.service.engine.facts.TenantPolicy("strict", 1, "none", null, null, null))
+        PolicySettings rate = policy().tenant(new io.homeostat.service.engine.facts.TenantPolicy("strict", 1, "none", null, null, null, null))
                 .build();
         try (RuleTestSession rules = new RuleTestSession(rate)) {
             down(rules, "strict", "service:a", "prober", NO_LABELS);

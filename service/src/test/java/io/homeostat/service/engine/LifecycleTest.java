@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static io.homeostat.service.engine.GatesTest.down;
 import static io.homeostat.service.engine.GatesTest.verdict;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -173,7 +174,7 @@ class LifecycleTest {
 
     @Test
     void theSameProblemBackWithinProbationEscalatesAtOnceWhenOneReturnIsTooMany() {
-        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().probationReturns(1, 10_000).build())) {
+        try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().probationReturns(1, 10_000).build())) {
             down(rules, "service:web");
             rules.outcome(rules.lastDecision(), true).advance(Duration.ofSeconds(10)).signal("service:web", "probe.success", 1)
                     .advance(Duration.ofMinutes(3));
@@ -187,7 +188,7 @@ class LifecycleTest {
                     .isEqualTo("service_down came back within the probation period after process.restart fixed it"));
             assertThat(rules.decisions()).hasSize(1);
         }
-        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().probationReturns(1, 10_000).build())) {
+        try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().probationReturns(1, 10_000).build())) {
             down(rules, "service:web");
             rules.outcome(rules.lastDecision(), true).advance(Duration.ofSeconds(10)).signal("service:web", "probe.success", 1)
                     .advance(Duration.ofMinutes(3)).advance(Duration.ofMinutes(61));
@@ -199,7 +200,8 @@ class LifecycleTest {
 
     @Test
     void theBreakerOpensAfterFiveConsecutiveFailuresHalfOpensAfterTheCooldownAndClosesOnSuccess() {
-        PolicySettings policy = PolicySettings.defaults().toBuilder().probationMillis(1).build();
+        // Earned autonomy would demote the restart after 3 failures in a row (AutonomyTest): here only the breaker counts.
+        PolicySettings policy = TestPolicy.trusted().toBuilder().probationMillis(1).autonomy(5, 10, 0.9, 30, 1000).build();
         try (RuleTestSession rules = new RuleTestSession(policy)) {
             rules.engine().setAvailableActions(List.of(RuleTestSession.RESTART));
             for (int failure = 1; failure <= 5; failure++) {
@@ -238,7 +240,7 @@ class LifecycleTest {
 
     @Test
     void aFailedTrialOpensTheBreakerAgainAndFourFailuresDoNotOpenIt() {
-        PolicySettings policy = PolicySettings.defaults().toBuilder().probationMillis(1).breaker(5, 60_000).build();
+        PolicySettings policy = TestPolicy.trusted().toBuilder().probationMillis(1).breaker(5, 60_000).autonomy(5, 10, 0.9, 30, 1000).build();
         try (RuleTestSession rules = new RuleTestSession(policy)) {
             rules.engine().setAvailableActions(List.of(RuleTestSession.RESTART));
             for (int failure = 1; failure <= 4; failure++) {
@@ -260,7 +262,7 @@ class LifecycleTest {
 
     @Test
     void learnedFailuresReorderTheStrategies() {
-        PolicySettings policy = PolicySettings.defaults().toBuilder().probationMillis(1).build();
+        PolicySettings policy = TestPolicy.trusted().toBuilder().probationMillis(1).build();
         try (RuleTestSession rules = new RuleTestSession(policy)) {
             rules.engine().insert(new ActionStats("service_down", "process.restart", "service", 6, 0, 0));
             rules.engine().insert(new ActionStats("service_down", "http.call", "service", 2, 2, 30_000));

@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static io.homeostat.service.engine.GatesTest.down;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -50,7 +51,7 @@ class RuleSwapTest {
     @Test
     void issuesGateStateAndWindowsCarryOverAndANewRuleSeesTheSignalsAlreadyThere() throws Exception {
         RuleBase extended = new RuleBaseCompiler().compile(shippedPlus("extra.drl", EXTRA));
-        try (RuleTestSession rules = new RuleTestSession(PolicySettings.defaults().toBuilder().rateLimits(1, 10, 100).build())) {
+        try (RuleTestSession rules = new RuleTestSession(TestPolicy.trusted().toBuilder().rateLimits(1, 10, 100).build())) {
             down(rules, "service:web");
             String issueId = rules.issue().id();
             assertThat(rules.lastDecision().outcome()).isEqualTo("run");
@@ -107,7 +108,7 @@ class RuleSwapTest {
                 """;
         EngineSession session = EngineSession.pseudoClock(compiler.compile(List.of(new RuleBaseCompiler.RuleSource("leak.drl",
                 small.formatted(0, 90)))), RuleTestSession.START);
-        session.setPolicy(PolicySettings.defaults());
+        session.setPolicy(TestPolicy.trusted());
         for (int i = 0; i < 100; i++) {
             session.insert(new Signal("default", "service:s" + i, "leak.metric", i, session.now(), null, "test", java.util.Map.of(),
                     System.nanoTime()));

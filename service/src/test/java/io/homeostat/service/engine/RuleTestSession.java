@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import io.homeostat.service.engine.facts.AvailableAction;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.RemediationOutcome;
@@ -44,6 +45,8 @@ final class RuleTestSession implements AutoCloseable {
     private final List<EscalationRecord> escalations = new ArrayList<>();
     private final List<RollbackRequest> rollbacks = new ArrayList<>();
     private final List<io.homeostat.service.engine.facts.CancelRequest> cancellations = new ArrayList<>();
+    private final Map<String, io.homeostat.service.model.AutonomyRecord> autonomy = new LinkedHashMap<>();
+    private final List<io.homeostat.service.model.AutonomyChangeRecord> autonomyChanges = new ArrayList<>();
 
     RuleTestSession(PolicySettings policy) {
         this(shippedRules(), policy);
@@ -55,7 +58,7 @@ final class RuleTestSession implements AutoCloseable {
     }
 
     RuleTestSession() {
-        this(PolicySettings.defaults());
+        this(TestPolicy.trusted());
     }
 
     static synchronized RuleBase shippedRules() {
@@ -122,6 +125,21 @@ final class RuleTestSession implements AutoCloseable {
         escalations.addAll(outputs.escalations());
         rollbacks.addAll(outputs.rollbacks());
         cancellations.addAll(outputs.cancellations());
+        outputs.autonomy().forEach(pair -> autonomy.put(pair.tenant() + "|" + pair.issueType() + "|" + pair.actionId(), pair));
+        autonomyChanges.addAll(outputs.autonomyChanges());
+    }
+
+    /** The latest state of the pair, as it was last persisted. */
+    io.homeostat.service.model.AutonomyRecord autonomy(String issueType, String actionId) {
+        io.homeostat.service.model.AutonomyRecord pair = autonomy.get("default|" + issueType + "|" + actionId);
+        if (pair == null) {
+            throw new AssertionError("no autonomy for " + issueType + " / " + actionId + ": " + autonomy.keySet());
+        }
+        return pair;
+    }
+
+    List<io.homeostat.service.model.AutonomyChangeRecord> autonomyChanges() {
+        return List.copyOf(autonomyChanges);
     }
 
     List<IssueRecord> issues() {

@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -34,7 +35,7 @@ class SignalExpiryTest {
 
     private static EngineSession session(RuleBase rules) {
         EngineSession session = EngineSession.pseudoClock(rules, T0);
-        session.setPolicy(PolicySettings.defaults());
+        session.setPolicy(TestPolicy.trusted());
         return session;
     }
 

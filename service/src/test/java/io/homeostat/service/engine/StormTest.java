@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.service.engine.facts.ActiveRemediation;
@@ -29,7 +30,7 @@ class StormTest {
 
     @Test
     void aThousandResourcesFailingAtOnceNeverExceedTheLimitsAndNothingIsDropped() {
-        PolicySettings policy = PolicySettings.defaults();
+        PolicySettings policy = TestPolicy.trusted();
         try (RuleTestSession rules = new RuleTestSession(policy)) {
             EngineSession session = rules.engine();
             for (int i = 0; i < RESOURCES; i++) {

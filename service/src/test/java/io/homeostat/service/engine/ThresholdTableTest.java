@@ -1,5 +1,6 @@
 package io.homeostat.service.engine;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -36,7 +37,7 @@ class ThresholdTableTest {
                         : source)
                 .toList();
         assertThat(sources).anySatisfy(source -> assertThat(source.content()).contains("cpu.utilization,above,80,"));
-        try (RuleTestSession rules = new RuleTestSession(new RuleBaseCompiler().compile(sources), PolicySettings.defaults())) {
+        try (RuleTestSession rules = new RuleTestSession(new RuleBaseCompiler().compile(sources), TestPolicy.trusted())) {
             rules.signal("host:a", "cpu.utilization", 82).signal("host:a", "cpu.utilization", 82).signal("host:a", "cpu.utilization", 82);
             IssueRecord opened = rules.issues("high_cpu").get(0);
             assertThat(opened.summary()).isEqualTo("3 CPU readings above 80% within 2 minutes");
@@ -103,7 +104,7 @@ class ThresholdTableTest {
         assertThat(drl).contains("rule \"cert_expiring: a reading of cert.days_left < 7 is critical\"")
                 .doesNotContain("high_cpu: a reading of");
         try (RuleTestSession rules = new RuleTestSession(new RuleBaseCompiler().compile(List.of(new RuleSource("thresholds.csv", table))),
-                PolicySettings.defaults())) {
+                TestPolicy.trusted())) {
             rules.signal("host:a", "cert.days_left", 20);
             assertThat(rules.issues("cert_expiring").get(0).severity()).isEqualTo("medium");
             rules.advance(Duration.ofSeconds(10)).signal("host:a", "cert.days_left", 7);

@@ -1,5 +1,6 @@
 package io.homeostat.service.outbox;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -88,7 +89,7 @@ class OutboxTest {
             }
         }
         try (EngineSession session = EngineSession.pseudoClock(rules, T0)) {
-            session.setPolicy(PolicySettings.defaults());
+            session.setPolicy(TestPolicy.trusted());
             session.setAvailableActions(List.of(new AvailableAction("process.restart", "process", "MEDIUM", 1, false, Set.of(), 0.7)));
             for (int i = 0; i < 3; i++) {
                 session.insert(Signal.of(resource, "probe.success", 0, session.now()));

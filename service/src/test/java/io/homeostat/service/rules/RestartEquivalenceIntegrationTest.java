@@ -173,7 +173,7 @@ class RestartEquivalenceIntegrationTest {
 
         private EngineSession newSession(long start) {
             EngineSession fresh = EngineSession.pseudoClock(rules, start);
-            fresh.setPolicy(policy);
+            fresh.setPolicy(scenario.policy(policy));
             List<String> actionIds = scenario.actions() == null ? List.of("process.restart", "http.call") : scenario.actions();
             fresh.setAvailableActions(actionIds.stream()
                     .map(id -> new AvailableAction(id, id.substring(0, id.indexOf('.')), "MEDIUM", 1, false, Set.of(), 0.7))
@@ -212,7 +212,7 @@ class RestartEquivalenceIntegrationTest {
             session.close();
             List<Signal> recent = SignalJournal.recent(recording, Instant.ofEpochMilli(now).minus(Signal.LIFETIME),
                     Instant.ofEpochMilli(now + 1));
-            RestoredState restored = StartupState.load(store, policy, now, recent, running -> {
+            RestoredState restored = StartupState.load(store, scenario.policy(policy), now, recent, running -> {
                 throw new AssertionError("no attempt is left running in this test: " + running);
             });
             session = newSession(now);
@@ -278,7 +278,8 @@ class RestartEquivalenceIntegrationTest {
         private void empty() throws Exception {
             try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
                 for (String table : List.of("remediations", "decisions", "approvals", "escalations", "proposals", "issues", "breakers",
-                        "action_statistics", "auto_remediation", "predictions", "baselines", "health_history")) {
+                        "action_statistics", "auto_remediation", "predictions", "baselines", "health_history", "autonomy",
+                        "autonomy_changes")) {
                     statement.execute("DELETE FROM " + table);
                 }
             }

@@ -1,5 +1,6 @@
 package io.homeostat.service.rules;
 
+import io.homeostat.service.testing.TestPolicy;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.homeostat.service.engine.RuleBase;
@@ -24,7 +25,7 @@ class ScenarioRunnerTest {
 
     @Test
     void everyShippedScenarioPasses() throws Exception {
-        List<ScenarioRunner.Result> results = new ScenarioRunner(shipped, PolicySettings.defaults()).runAll(RULES.resolve("scenarios"));
+        List<ScenarioRunner.Result> results = new ScenarioRunner(shipped, TestPolicy.trusted()).runAll(RULES.resolve("scenarios"));
         assertThat(results).hasSizeGreaterThanOrEqualTo(28);
         assertThat(results).allSatisfy(result -> assertThat(result.differences()).as(result.file()).isEmpty());
         assertThat(results).extracting(ScenarioRunner.Result::file).contains("service-down.yaml", "high-cpu.yaml", "high-memory.yaml",
@@ -46,7 +47,7 @@ class ScenarioRunnerTest {
                   noIssues: [{resource: "service:cart"}]
                 """);
         Files.writeString(directory.resolve("broken.json"), "{\"name\": \"x\", \"stepz\": []}");
-        List<ScenarioRunner.Result> results = new ScenarioRunner(shipped, PolicySettings.defaults()).runAll(directory);
+        List<ScenarioRunner.Result> results = new ScenarioRunner(shipped, TestPolicy.trusted()).runAll(directory);
         assertThat(results).hasSize(2);
         assertThat(results.get(0).file()).isEqualTo("broken.json");
         assertThat(results.get(0).differences()).singleElement().asString().startsWith("cannot be read: ").contains("stepz");

@@ -171,7 +171,9 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> pluginSettings = new LinkedHashMap<>();
         private final Map<String, Object> execution = new LinkedHashMap<>();
         private final Map<String, Object> intake = new LinkedHashMap<>();
-        private final Map<String, Object> policy = new LinkedHashMap<>();
+        // Pairs trusted from the start (autonomy auto), unless a test sets policy.autonomy: the tests of
+        // remediation decide what a trusted pair does; AutonomyIntegrationTest tests earning it.
+        private final Map<String, Object> policy = new LinkedHashMap<>(Map.of("autonomy", Map.of("startIn", "auto")));
         private final Map<String, Object> engine = new LinkedHashMap<>();
         private final Map<String, Object> outbox = new LinkedHashMap<>();
         private final Map<String, Object> alertmanager = new LinkedHashMap<>();

@@ -143,6 +143,21 @@ public final class Decision {
         dryRunBy = gate;
     }
 
+    /** True while no gate so far blocked, deferred or asked a human: it would run if nothing after says otherwise. */
+    public boolean isClearToRun() {
+        return blockedBy == null && deferredBy == null && awaitingBy == null && dryRunBy == null;
+    }
+
+    /** The gate that made it a dry-run ("dry-run", or "autonomy" for a pair in observe mode), or null. */
+    public String getDryRunBy() {
+        return dryRunBy;
+    }
+
+    /** True when a gate asked for a human's approval. */
+    public boolean isAwaitingApproval() {
+        return awaitingBy != null;
+    }
+
     /** True once the named gate has recorded a verdict; gate rules use it to fire once. */
     public boolean hasVerdict(String gate) {
         for (ExplanationStep step : explanation) {
@@ -172,7 +187,7 @@ public final class Decision {
             reason = awaitingBy + ": waiting for a human to approve " + actionId;
         } else if (dryRunBy != null) {
             outcome = DecisionOutcome.DRY_RUN;
-            reason = "dry-run: would have run " + actionId + " on " + resource + (parameters.isEmpty() ? "" : " with " + parameters);
+            reason = ("autonomy".equals(dryRunBy) ? "observe" : "dry-run") + ": would have run " + actionId + " on " + resource + (parameters.isEmpty() ? "" : " with " + parameters);
         } else {
             outcome = DecisionOutcome.RUN;
             reason = "all gates passed";

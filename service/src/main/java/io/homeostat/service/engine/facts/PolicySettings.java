@@ -257,6 +257,41 @@ public final class PolicySettings {
         return b.resolveQuietPeriodMillis;
     }
 
+    /** The mode a tenant's new (issue type, action) pairs start in: its own, else the global one. */
+    public AutonomyMode autonomyStartIn(String tenant) {
+        TenantPolicy own = b.tenants.get(tenant);
+        return own != null && own.autonomyStartIn() != null ? own.autonomyStartIn() : b.autonomyStartIn;
+    }
+
+    public AutonomyMode getAutonomyStartIn() {
+        return b.autonomyStartIn;
+    }
+
+    /** Decisions a pair must observe (would have run) before it is promoted from observe to suggest. */
+    public int getAutonomySuggestAfter() {
+        return b.autonomySuggestAfter;
+    }
+
+    /** Verified successes in the window a pair needs before it is promoted from suggest to auto. */
+    public int getAutonomyAutoAfterSuccesses() {
+        return b.autonomyAutoAfterSuccesses;
+    }
+
+    /** The share of verified successes in the window a pair needs before it is promoted to auto. */
+    public double getAutonomyAutoMinSuccessRate() {
+        return b.autonomyAutoMinSuccessRate;
+    }
+
+    /** How many of a pair's latest finished attempts its record keeps. */
+    public int getAutonomyWindow() {
+        return b.autonomyWindow;
+    }
+
+    /** Failures in a row that demote a pair one step. */
+    public int getAutonomyDemoteAfterFailures() {
+        return b.autonomyDemoteAfterFailures;
+    }
+
     /** Mutable builder; every field starts at the documented default. */
     public static final class Builder {
         private int maxPerResourcePerHour = 10;
@@ -295,6 +330,13 @@ public final class PolicySettings {
         private long returnBackoffMillis = 10_000;
         private long resolveQuietPeriodMillis = 120_000;
         private Map<String, TenantPolicy> tenants = new LinkedHashMap<>();
+        // Earned autonomy: new pairs only observe until their record earns more (rules/autonomy.drl).
+        private AutonomyMode autonomyStartIn = AutonomyMode.OBSERVE;
+        private int autonomySuggestAfter = 5;
+        private int autonomyAutoAfterSuccesses = 10;
+        private double autonomyAutoMinSuccessRate = 0.9;
+        private int autonomyWindow = 30;
+        private int autonomyDemoteAfterFailures = 3;
 
         public Builder tenant(TenantPolicy policy) {
             this.tenants.put(policy.tenant(), policy);
@@ -337,6 +379,12 @@ public final class PolicySettings {
             copy.returnBackoffMillis = returnBackoffMillis;
             copy.resolveQuietPeriodMillis = resolveQuietPeriodMillis;
             copy.tenants = new LinkedHashMap<>(tenants);
+            copy.autonomyStartIn = autonomyStartIn;
+            copy.autonomySuggestAfter = autonomySuggestAfter;
+            copy.autonomyAutoAfterSuccesses = autonomyAutoAfterSuccesses;
+            copy.autonomyAutoMinSuccessRate = autonomyAutoMinSuccessRate;
+            copy.autonomyWindow = autonomyWindow;
+            copy.autonomyDemoteAfterFailures = autonomyDemoteAfterFailures;
             return copy;
         }
 
@@ -443,6 +491,25 @@ public final class PolicySettings {
 
         public Builder resolveQuietPeriodMillis(long value) {
             this.resolveQuietPeriodMillis = value;
+            return this;
+        }
+
+        /** The mode new pairs start in, for tenants without their own. */
+        public Builder autonomyStartIn(AutonomyMode mode) {
+            this.autonomyStartIn = java.util.Objects.requireNonNull(mode, "mode");
+            return this;
+        }
+
+        /** The numbers of earned autonomy's promotion and demotion rules. */
+        public Builder autonomy(int suggestAfter, int autoAfterSuccesses, double autoMinSuccessRate, int window, int demoteAfterFailures) {
+            if (window < 1 || autoAfterSuccesses > window) {
+                throw new IllegalArgumentException("autonomy.window must be at least 1 and at least autoAfterSuccesses");
+            }
+            this.autonomySuggestAfter = suggestAfter;
+            this.autonomyAutoAfterSuccesses = autoAfterSuccesses;
+            this.autonomyAutoMinSuccessRate = autoMinSuccessRate;
+            this.autonomyWindow = window;
+            this.autonomyDemoteAfterFailures = demoteAfterFailures;
             return this;
         }
 

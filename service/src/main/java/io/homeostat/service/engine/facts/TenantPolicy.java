@@ -12,9 +12,10 @@ import java.util.Set;
  * @param dryRun true: the tenant's decisions record what would run and run nothing
  * @param autoRemediation false: automatic runs are off until an operator switches them on
  * @param actions the actions the tenant may use; null: every loaded action
+ * @param autonomyStartIn the mode the tenant's (issue type, action) pairs start in; null: policy.autonomy.startIn
  */
 public record TenantPolicy(String tenant, Integer perTenantPerMinute, String approvalMinRisk, Boolean dryRun, Boolean autoRemediation,
-                           Set<String> actions) {
+                           Set<String> actions, AutonomyMode autonomyStartIn) {
     public TenantPolicy {
         Objects.requireNonNull(tenant, "tenant");
         actions = actions == null ? null : Set.copyOf(actions);
