@@ -252,6 +252,8 @@ public final class Bench {
                     "recording", Map.of("directory", directory.resolve("signals").toAbsolutePath().toString()),
                     "outbox", Map.of("directory", directory.resolve("outbox").toAbsolutePath().toString()),
                     "logging", Map.of("level", "WARN")));
+            // The benches measure what a trusted pair costs and how fast it acts: earned autonomy starts it in auto.
+            config.put("policy", new java.util.LinkedHashMap<>(Map.of("autonomy", Map.of("startIn", "auto"))));
             return config;
         }
 

@@ -63,7 +63,8 @@ final class WatchdogBench {
                         "healthUrl", health, "settleSeconds", 0.2, "startTimeoutSeconds", 10))))));
         // A bench kills it again and again: no give-up, no backoff, no rate limit in the way; issues resolve in 1 s.
         config.put("policy", Map.of("probationReturns", 1000, "returnBackoff", "0s", "resolveQuietPeriod", "1s",
-                "rateLimits", Map.of("perResourcePerHour", 10_000, "perTenantPerMinute", 10_000, "globalPerHour", 10_000)));
+                "rateLimits", Map.of("perResourcePerHour", 10_000, "perTenantPerMinute", 10_000, "globalPerHour", 10_000),
+                "autonomy", Map.of("startIn", "auto", "demoteAfterFailures", 1000)));
         config.put("collectors", Map.of("targets", List.of(target)));
         Process first = new ProcessBuilder(python, "-m", "http.server", Integer.toString(port), "--bind", "127.0.0.1")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();

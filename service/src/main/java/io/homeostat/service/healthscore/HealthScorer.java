@@ -73,8 +73,7 @@ public final class HealthScorer implements Managed {
 
     /** The scores of {@code tenant} now. */
     public HealthFormula.Scores current(String tenant) {
-        return HealthFormula.of(issues.active().stream().filter(issue -> issue.tenant().equals(tenant)).toList(),
-                predictions.pending(clock.instant()).stream().filter(p -> p.tenant().equals(tenant)).toList(), List.of(tenant)).get(tenant);
+        return HealthFormula.of(issues.active(tenant), predictions.pending(tenant, clock.instant()), List.of(tenant)).get(tenant);
     }
 
     /** Rounds that failed (the database away). */

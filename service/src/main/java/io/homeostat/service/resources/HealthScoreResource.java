@@ -58,7 +58,7 @@ public final class HealthScoreResource {
         Instant now = clock.instant();
         HealthFormula.Scores scores = scorer.current(scoped);
         Instant dayAgo = now.minus(Duration.ofDays(1));
-        long fixed = issues.fixedSince(dayAgo).stream().filter(f -> f.tenant().equals(scoped)).count();
+        long fixed = issues.countFixedSince(scoped, dayAgo);
         return new View(scoped, scores.overall(), scores.categories(), scores.resources(), scores.openIssues(), scorer.trend(scoped),
                 issues.openedSince(scoped, dayAgo), fixed, now);
     }

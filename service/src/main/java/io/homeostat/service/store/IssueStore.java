@@ -52,6 +52,20 @@ public final class IssueStore {
                 .map((rs, ctx) -> read(rs)).list());
     }
 
+    /** One tenant's issues that are not resolved (the health score of one tenant reads no other's). */
+    public List<IssueRecord> active(String tenant) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM issues WHERE state <> 'resolved' "
+                        + "AND tenant = :tenant ORDER BY opened_at, id")
+                .bind("tenant", tenant).map((rs, ctx) -> read(rs)).list());
+    }
+
+    /** How many of one tenant's issues were fixed by an action and resolved since {@code since}. */
+    public long countFixedSince(String tenant, Instant since) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT COUNT(DISTINCT i.id) FROM issues i JOIN proposals p ON p.issue_id = i.id "
+                        + "WHERE i.tenant = :tenant AND i.state = 'resolved' AND p.state = 'succeeded' AND i.resolved_at >= :since")
+                .bind("tenant", tenant).bind("since", since).mapTo(Long.class).one());
+    }
+
     /**
      * Issues resolved since {@code since}: the session keeps them as tombstones for a signal's
      * lifetime, so that evidence from before the recovery does not open the problem again.

@@ -29,27 +29,31 @@ public final class PredictionStore {
                 .bind("now", now).map((rs, ctx) -> read(rs)).list());
     }
 
-    /** Scores every prediction whose horizon has passed and that is not scored yet; returns how many. */
+    /** One tenant's predictions whose horizon is still ahead. */
+    public List<PredictionRecord> pending(String tenant, Instant now) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM predictions WHERE tenant = :tenant AND horizon_at > :now "
+                        + "ORDER BY predicted_at")
+                .bind("tenant", tenant).bind("now", now).map((rs, ctx) -> read(rs)).list());
+    }
+
+    /**
+     * Scores every prediction whose horizon has passed and that is not scored yet, in one statement
+     * (no query per prediction): came true when its issue type opened on its resource within the
+     * horizon, prevented when instead an issue of its kind (the preventive action's) was fixed then,
+     * otherwise did not. Returns how many were scored.
+     */
     public int scoreDue(Instant now) {
-        return jdbi.inTransaction(handle -> {
-            List<PredictionRecord> due = handle.createQuery("SELECT " + COLUMNS + " FROM predictions WHERE outcome IS NULL AND horizon_at <= :now")
-                    .bind("now", now).map((rs, ctx) -> read(rs)).list();
-            for (PredictionRecord prediction : due) {
-                boolean cameTrue = handle.createQuery("SELECT COUNT(*) FROM issues WHERE tenant = :tenant AND resource = :resource "
-                                + "AND type = :type AND opened_at >= :from AND opened_at <= :to")
-                        .bind("tenant", prediction.tenant()).bind("resource", prediction.resource()).bind("type", prediction.issueType())
-                        .bind("from", prediction.predictedAt()).bind("to", prediction.horizonAt()).mapTo(Long.class).one() > 0;
-                boolean prevented = !cameTrue && handle.createQuery("SELECT COUNT(*) FROM issues i JOIN proposals p ON p.issue_id = i.id "
-                                + "WHERE i.tenant = :tenant AND i.resource = :resource AND i.type = :kind AND i.opened_at >= :from "
-                                + "AND i.opened_at <= :to AND p.state = 'succeeded'")
-                        .bind("tenant", prediction.tenant()).bind("resource", prediction.resource()).bind("kind", prediction.kind())
-                        .bind("from", prediction.predictedAt()).bind("to", prediction.horizonAt()).mapTo(Long.class).one() > 0;
-                handle.createUpdate("UPDATE predictions SET outcome = :outcome, scored_at = :now WHERE id = :id")
-                        .bind("outcome", cameTrue ? PredictionRecord.CAME_TRUE : prevented ? PredictionRecord.PREVENTED : PredictionRecord.DID_NOT)
-                        .bind("now", now).bind("id", prediction.id()).execute();
-            }
-            return due.size();
-        });
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE predictions SET scored_at = :now, outcome = CASE "
+                        + "WHEN EXISTS (SELECT 1 FROM issues i WHERE i.tenant = predictions.tenant AND i.resource = predictions.resource "
+                        + "AND i.type = predictions.issue_type AND i.opened_at >= predictions.predicted_at "
+                        + "AND i.opened_at <= predictions.horizon_at) THEN :cameTrue "
+                        + "WHEN EXISTS (SELECT 1 FROM issues i JOIN proposals p ON p.issue_id = i.id WHERE i.tenant = predictions.tenant "
+                        + "AND i.resource = predictions.resource AND i.type = predictions.kind AND i.opened_at >= predictions.predicted_at "
+                        + "AND i.opened_at <= predictions.horizon_at AND p.state = 'succeeded') THEN :prevented "
+                        + "ELSE :didNot END "
+                        + "WHERE outcome IS NULL AND horizon_at <= :now")
+                .bind("now", now).bind("cameTrue", PredictionRecord.CAME_TRUE).bind("prevented", PredictionRecord.PREVENTED)
+                .bind("didNot", PredictionRecord.DID_NOT).execute());
     }
 
     /** Per kind: how many were scored, came true, were prevented; {@code tenant} null for all. */
