@@ -28,7 +28,10 @@ public final class Heartbeat implements Rescheduled {
 
     /** A beat at {@code at} declaring {@code interval}: the deadline moves; the running timer does not (see {@link #rearmed}). */
     public void beat(long at, long interval) {
-        this.lastAt = Math.max(lastAt, at);
+        if (at < lastAt) {
+            return; // an older beat fired after a newer one in the same batch: it says nothing new
+        }
+        this.lastAt = at;
         this.intervalMillis = Math.max(1_000, interval);
         this.missed = false;
     }
