@@ -28,7 +28,9 @@ final class CollectorBench {
             exchange.getResponseBody().write(body);
             exchange.close();
         });
-        web.setExecutor(java.util.concurrent.Executors.newFixedThreadPool(2));
+        // The server's threads are not daemons: shut down below, or the bench's JVM never exits.
+        java.util.concurrent.ExecutorService serving = java.util.concurrent.Executors.newFixedThreadPool(2);
+        web.setExecutor(serving);
         web.start();
         try {
             double idle = cpuSeconds(rules, plugins, work.resolve("idle"), List.of(), 30);
@@ -45,6 +47,7 @@ final class CollectorBench {
             System.out.printf("(i) %d targets at the default 30 s interval: %.3f%% of one core%n", targets, shareAt30s * 100);
         } finally {
             web.stop(0);
+            serving.shutdownNow();
         }
     }
 
