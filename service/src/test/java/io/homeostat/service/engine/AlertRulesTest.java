@@ -54,6 +54,22 @@ class AlertRulesTest {
     }
 
     @Test
+    void aBeatOnTimeAfterAnAlertAboutTheHeartbeatIsItsHealthyReading() {
+        // An alert mapped to missing_heartbeat on a resource whose own beats were arriving on time:
+        // the next beat clears the issue, as after a miss the rules saw themselves.
+        try (RuleTestSession rules = new RuleTestSession()) {
+            for (int i = 0; i < 3; i++) {
+                rules.signal("job:billing", "heartbeat", 10).advance(Duration.ofSeconds(10));
+            }
+            rules.insert(alert(rules, "f7", "job:billing", "missing_heartbeat", true, rules.engine().now(), Duration.ZERO));
+            assertThat(rules.issue().type()).isEqualTo("missing_heartbeat");
+            assertThat(rules.issue().lastClearAt()).as("no beat since the alert").isNull();
+            rules.advance(Duration.ofSeconds(5)).signal("job:billing", "heartbeat", 10).fire();
+            assertThat(rules.issue().lastClearAt()).as(rules.dump()).isNotNull();
+        }
+    }
+
+    @Test
     void resolvedWithinTheHoldOffNothingRunsAndTheDecisionSaysWhy() {
         try (RuleTestSession rules = new RuleTestSession()) {
             long start = rules.engine().now();
