@@ -52,4 +52,52 @@ public final class PluginJars {
         }
         return target;
     }
+
+    /**
+     * Copies a plugin jar and adds the plugin API's classes to it, as a build that forgot the
+     * {@code provided} scope would. {@code api} is the API's jar or classes directory.
+     */
+    public static Path copyWithClassesFrom(Path source, Path target, Path api) throws IOException {
+        copy(source, target, Map.of(), name -> true);
+        Path merged = target.resolveSibling(target.getFileName() + ".tmp");
+        try (JarFile jar = new JarFile(target.toFile());
+             OutputStream file = Files.newOutputStream(merged); JarOutputStream out = new JarOutputStream(file, jar.getManifest())) {
+            for (Enumeration<JarEntry> entries = jar.entries(); entries.hasMoreElements(); ) {
+                JarEntry entry = entries.nextElement();
+                if (entry.getName().equals(JarFile.MANIFEST_NAME)) {
+                    continue;
+                }
+                out.putNextEntry(new JarEntry(entry.getName()));
+                try (InputStream in = jar.getInputStream(entry)) {
+                    in.transferTo(out);
+                }
+                out.closeEntry();
+            }
+            if (Files.isDirectory(api)) {
+                try (var files = Files.walk(api)) {
+                    for (Path classFile : files.filter(path -> path.toString().endsWith(".class")).sorted().toList()) {
+                        out.putNextEntry(new JarEntry(api.relativize(classFile).toString().replace('\\', '/')));
+                        Files.copy(classFile, out);
+                        out.closeEntry();
+                    }
+                }
+            } else {
+                try (JarFile classes = new JarFile(api.toFile())) {
+                    for (Enumeration<JarEntry> entries = classes.entries(); entries.hasMoreElements(); ) {
+                        JarEntry entry = entries.nextElement();
+                        if (!entry.getName().endsWith(".class")) {
+                            continue;
+                        }
+                        out.putNextEntry(new JarEntry(entry.getName()));
+                        try (InputStream in = classes.getInputStream(entry)) {
+                            in.transferTo(out);
+                        }
+                        out.closeEntry();
+                    }
+                }
+            }
+        }
+        Files.move(merged, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        return target;
+    }
 }
