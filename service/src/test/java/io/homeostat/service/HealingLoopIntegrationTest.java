@@ -20,6 +20,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -144,6 +145,33 @@ class HealingLoopIntegrationTest {
             assertThat(issue.get("type").asText()).isEqualTo("disk_full");
         } finally {
             platform.stop(0);
+        }
+    }
+
+    @Test
+    void aFullDiskHasItsLogsRotatedThroughTheDiskPlugin() throws Exception {
+        Path logs = Files.createDirectories(directory.resolve("var-log-app"));
+        String content = "GET /index.html 200\n".repeat(20_000);
+        Files.writeString(logs.resolve("access.log"), content);
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+             TestApp app = TestApp.builder(directory, database)
+                     .pluginSettings("disk", Map.of(
+                             "directories", Map.of("app-logs", Map.of("path", logs.toString(), "rotateMinKib", 64)),
+                             "resources", Map.of("disk:web-1:/var", List.of("app-logs"))))
+                     .start()) {
+            assertThat(app.signals(TestApp.signal("disk:web-1:/var", "disk.used_percent", 97.5)).statusCode()).isEqualTo(202);
+
+            JsonNode remediation = awaitRemediation(app, "succeeded");
+            assertThat(remediation.get("actionId").asText()).isEqualTo("disk.rotate");
+            assertThat(remediation.get("details").get("rotated").asText()).isEqualTo("1");
+            // The real effect: the log is empty, its content is in a gzip beside it named after the remediation.
+            assertThat(logs.resolve("access.log")).isEmptyFile();
+            String tag = remediation.get("id").asText().replaceAll("[^A-Za-z0-9]", "").substring(0, 12);
+            try (java.io.InputStream in = new java.util.zip.GZIPInputStream(Files.newInputStream(logs.resolve("access.log." + tag + ".gz")))) {
+                assertThat(new String(in.readAllBytes(), StandardCharsets.UTF_8)).isEqualTo(content);
+            }
+            JsonNode issue = app.getJson("/api/v1/issues/" + remediation.get("issueId").asText()).get("issue");
+            assertThat(issue.get("type").asText()).isEqualTo("disk_full");
         }
     }
 
