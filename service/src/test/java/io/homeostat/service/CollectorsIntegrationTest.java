@@ -206,6 +206,10 @@ class CollectorsIntegrationTest {
                     assertThat(value(seen(app, "db:test", "pg.queries.blocked"))).isGreaterThanOrEqualTo(1);
                     assertThat(seen(app, "db:test", "pg.query.blocked_seconds")).contains("pid=" + waiterPid)
                             .contains("blocked_by=" + holderPid);
+                    assertThat(value(seen(app, "db:test", "pg.query.longest_blocked_seconds"))).as("the lock_contention rule's metric")
+                            .isGreaterThan(1);
+                    assertThat(value(seen(app, "db:test", "pg.transaction.longest_idle_seconds"))).as("the holder sits in its transaction")
+                            .isGreaterThan(1);
                 });
                 // The latest pg.query.seconds reading is of one of the long queries: the sleeper or the waiter, with its pid.
                 assertThat(seen(app, "db:test", "pg.query.seconds")).containsAnyOf("pid=" + sleeperPid, "pid=" + waiterPid);

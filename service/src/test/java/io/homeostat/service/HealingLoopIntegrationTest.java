@@ -175,6 +175,44 @@ class HealingLoopIntegrationTest {
         }
     }
 
+    @Test
+    void aSlowQueryTheCollectorSeesIsCancelledThroughThePostgresPlugin() throws Exception {
+        String url = System.getProperty("homeostat.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+        String admin = System.getProperty("homeostat.test.postgres.user", "postgres");
+        String victim = "homeostat_test_victim";
+        try (Connection connection = java.sql.DriverManager.getConnection(url, admin, ""); Statement statement = connection.createStatement()) {
+            statement.execute("DO $$ BEGIN CREATE ROLE " + victim + " LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$");
+        }
+        try (Connection slow = java.sql.DriverManager.getConnection(url, victim, "")) {
+            // Started before the service, so that it is past the rule's 5 s when slow_query first opens.
+            java.util.concurrent.CompletableFuture<String> sleeping = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+                try (Statement statement = slow.createStatement()) {
+                    statement.execute("SELECT pg_sleep(120)");
+                    return "finished";
+                } catch (java.sql.SQLException e) {
+                    return e.getSQLState();
+                }
+            });
+            Thread.sleep(5_500);
+            try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
+                 TestApp app = TestApp.builder(directory, database)
+                         .collector(Map.of("collector", "postgres.stats", "resource", "db:test", "interval", "1s", "timeout", "900ms",
+                                 "settings", Map.of("url", url, "user", admin)))
+                         // Only the test's own role: other tests' sessions on the same server are never touched.
+                         .pluginSettings("postgres", Map.of("resources", Map.of("db:test", Map.of(
+                                 "url", url, "user", admin, "onlyUsers", List.of(victim), "graceSeconds", 3))))
+                         .start()) {
+                // The collector reports pg.query.longest_seconds > 5, slow_query opens, the gates pass postgres.cancel-query.
+                JsonNode remediation = awaitRemediation(app, "succeeded");
+                assertThat(remediation.get("actionId").asText()).isEqualTo("postgres.cancel-query");
+                assertThat(sleeping.get(10, java.util.concurrent.TimeUnit.SECONDS)).as("57014: canceled on user request").isEqualTo("57014");
+                assertThat(remediation.get("details").get("cancelled").asText()).isNotEmpty();
+                JsonNode issue = app.getJson("/api/v1/issues/" + remediation.get("issueId").asText()).get("issue");
+                assertThat(issue.get("type").asText()).isEqualTo("slow_query");
+            }
+        }
+    }
+
     static JsonNode awaitRemediation(TestApp app, String state) {
         JsonNode[] found = new JsonNode[1];
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(100)).untilAsserted(() -> {

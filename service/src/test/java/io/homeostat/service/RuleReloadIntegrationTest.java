@@ -95,6 +95,13 @@ class RuleReloadIntegrationTest {
                     return;
                 }
                 round++;
+                try {
+                    // About 10,000 signals a second: load on the engine through every reload, without starving the
+                    // test JVM running beside this one.
+                    Thread.sleep(20);
+                } catch (InterruptedException e) {
+                    return;
+                }
             }
         });
         sender.start();

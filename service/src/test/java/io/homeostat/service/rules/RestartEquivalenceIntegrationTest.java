@@ -87,12 +87,12 @@ class RestartEquivalenceIntegrationTest {
                 Scenario scenario = (file.toString().endsWith(".json") ? JSON : YAML).readValue(file.toFile(), Scenario.class);
                 Run reference = new Harness(rules, policy, store, database, scenario, -1).run();
                 decided += reference.decisions().size();
-                // A long scenario (the predictions' hour) is restarted at 12 points spread over it, not at each of its 140:
+                // A scenario is restarted at up to 6 points spread over its timeline (the predictions' hour has 140):
                 // each restart replays the whole timeline a second at a time, and the suite must stay under 30 minutes.
-                // On PostgreSQL at 4: the restart logic is the same code on both; what PostgreSQL adds is its own
-                // round trip of the stored state, which four points per scenario exercise as well as twelve.
+                // On PostgreSQL at 3: the restart logic is the same code on both; what PostgreSQL adds is its own
+                // round trip of the stored state, which three points per scenario exercise.
                 List<Long> points = reference.quietPoints();
-                int most = kind == TestDatabase.Kind.H2 ? 12 : 4;
+                int most = kind == TestDatabase.Kind.H2 ? 6 : 3;
                 int every = Math.max(1, (points.size() + most - 1) / most);
                 for (int index = 0; index < points.size(); index += every) {
                     long at = points.get(index);

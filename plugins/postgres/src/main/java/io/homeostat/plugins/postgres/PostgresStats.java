@@ -23,7 +23,9 @@ import org.pf4j.Extension;
  * query, {@code pg.query.seconds} labelled with its {@code pid}, {@code user} and {@code database};
  * {@code pg.query.longest_seconds}, the age of the longest-running active query (0 when none runs);
  * {@code pg.queries.blocked} and, for each blocked backend, {@code pg.query.blocked_seconds} with its
- * {@code pid} and the pids blocking it ({@code blocked_by}); {@code pg.replication.lag_seconds} (a
+ * {@code pid} and the pids blocking it ({@code blocked_by}); {@code pg.query.longest_blocked_seconds} (the longest
+ * wait on a lock, 0 when none); {@code pg.transaction.longest_idle_seconds} (the longest a session has sat
+ * idle inside an open transaction, 0 when none); {@code pg.replication.lag_seconds} (a
  * standby's replay lag, or each replica's on a primary, labelled {@code replica}). A server that
  * cannot be reached is {@code pg.up} 0.
  */
@@ -113,6 +115,12 @@ public class PostgresStats implements Collector {
                 }
             }
             readings.add(Reading.of("pg.queries.blocked", blocked));
+            // Every collection, 0 when none: the lock_contention and idle_in_transaction rules' healthy readings.
+            readings.add(Reading.of("pg.query.longest_blocked_seconds", single(connection, "SELECT COALESCE(MAX(EXTRACT(EPOCH FROM "
+                    + "(clock_timestamp() - query_start))), 0) FROM pg_stat_activity WHERE cardinality(pg_blocking_pids(pid)) > 0"), "s"));
+            readings.add(Reading.of("pg.transaction.longest_idle_seconds", single(connection, "SELECT COALESCE(MAX(EXTRACT(EPOCH FROM "
+                    + "(clock_timestamp() - state_change))), 0) FROM pg_stat_activity WHERE backend_type = 'client backend' "
+                    + "AND state IN ('idle in transaction', 'idle in transaction (aborted)')"), "s"));
             replication(connection, readings);
         }
         return readings;
