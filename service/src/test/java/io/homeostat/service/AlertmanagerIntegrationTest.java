@@ -232,9 +232,15 @@ class AlertmanagerIntegrationTest {
 
             HttpResponse<String> allBad = app.post("/api/v1/alertmanager", good.replace("\"job\":\"cart\",", "").replace("c0ffee", "dead03"));
             assertThat(allBad.statusCode()).as(allBad.body()).isEqualTo(422);
+            // Homeostat's own escalation (notify.alertmanager) routed back here: answered, and evidence of nothing.
+            String own = good.replace("\"job\":\"cart\",", "\"job\":\"cart\",\"homeostat_escalation\":\"true\",")
+                    .replace("c0ffee", "e5ca1a");
+            assertThat(own).contains("homeostat_escalation");
+            assertThat(app.post("/api/v1/alertmanager", own).statusCode()).isEqualTo(200);
             assertThat(app.getJson("/api/v1/alerts?status=firing").get("total").asInt()).isEqualTo(1);
             JsonNode metrics = TestApp.parse(app.get(app.admin("/metrics")).body());
             assertThat(metrics.get("meters").get("homeostat.alerts.rejected").get("count").asInt()).isEqualTo(3);
+            assertThat(metrics.get("meters").get("homeostat.alerts.own_escalations").get("count").asInt()).isEqualTo(1);
         }
     }
 

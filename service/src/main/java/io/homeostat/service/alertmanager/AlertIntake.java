@@ -46,12 +46,16 @@ public final class AlertIntake {
     private final Clock clock;
     private final String source;
     private final int maxAlerts;
+    /** The label notify.alertmanager puts on every escalation it raises. */
+    static final String OWN_ESCALATION_LABEL = "homeostat_escalation";
+
     private final Meter received;
     private final Meter duplicates;
     private final Meter unmapped;
     private final Meter rejected;
     private final Meter refused;
     private final Meter unknownSeverity;
+    private final Meter ownEscalations;
     /** Causes of rejected alerts already logged: each is logged once, then counted (hostile input must not flood the log). */
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
@@ -68,6 +72,7 @@ public final class AlertIntake {
         this.duplicates = metrics.meter("homeostat.alerts.duplicates");
         this.unmapped = metrics.meter("homeostat.alerts.unmapped");
         this.rejected = metrics.meter("homeostat.alerts.rejected");
+        this.ownEscalations = metrics.meter("homeostat.alerts.own_escalations");
         this.refused = metrics.meter("homeostat.alerts.refused_notifications");
         this.unknownSeverity = metrics.meter("homeostat.alerts.severity_unknown");
         metrics.gauge("homeostat.alerts.remembered", () -> receipts::size);
@@ -111,6 +116,12 @@ public final class AlertIntake {
             String fingerprint = alert == null ? null : alert.fingerprint();
             try {
                 Checked checked = check(alert);
+                if ("true".equals(checked.labels().get(OWN_ESCALATION_LABEL))) {
+                    // Homeostat's own escalation (notify.alertmanager), routed back here: evidence of nothing, and
+                    // acting on it would escalate the escalation. Counted, so that such a route is visible.
+                    ownEscalations.mark();
+                    continue;
+                }
                 AlertMapper.Result mapped = mapper.map(checked.labels());
                 if (mapped instanceof AlertMapper.Problem problem) {
                     throw new IllegalArgumentException(problem.message());

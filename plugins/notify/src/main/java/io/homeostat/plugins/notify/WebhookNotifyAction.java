@@ -43,6 +43,10 @@ public class WebhookNotifyAction implements RemediationAction {
     @Override
     public List<String> validate(PluginSettings settings) {
         List<String> problems = new ArrayList<>();
+        if (!settings.has("url") && (settings.has("slack") || settings.has("alertmanager"))) {
+            // Escalations go to Slack or Alertmanager only: the generic webhook is simply not used.
+            return problems;
+        }
         try {
             String url = settings.requiredString("url");
             if (!(url.startsWith("http://") || url.startsWith("https://"))) {
@@ -70,6 +74,9 @@ public class WebhookNotifyAction implements RemediationAction {
 
     @Override
     public ActionResult execute(ActionContext context) throws Exception {
+        if (!context.settings().has("url")) {
+            return ActionResult.notApplicable(context.settings().path() + ".url is not configured; nothing was sent", Map.of());
+        }
         String url = context.settings().requiredString("url");
         if (!(url.startsWith("http://") || url.startsWith("https://"))) {
             throw new IllegalArgumentException(context.settings().path() + ".url must be an http:// or https:// URL, was '" + url + "'");
