@@ -91,7 +91,7 @@ class PluginRegistryTest {
                 id.equals("notify") ? Map.of("url", "https://chat.example.test/hook") : Map.of()));
         try {
             assertThat(good.load()).isEmpty();
-            assertThat(good.availableActions()).extracting(AvailableAction::id).containsExactlyInAnyOrder("notify.webhook", "http.call");
+            assertThat(good.availableActions()).extracting(AvailableAction::id).containsExactlyInAnyOrder("notify.webhook", "notify.slack", "notify.alertmanager", "http.call");
         } finally {
             good.stop();
         }
