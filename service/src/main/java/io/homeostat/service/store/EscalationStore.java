@@ -31,11 +31,23 @@ public final class EscalationStore {
         return true;
     }
 
+    /**
+     * Records how a delivery ended. Called also from a sender the shutdown interrupted: the write runs
+     * with the interrupt status cleared (and restored after), because an interrupt during H2's file I/O
+     * closes its file channel and H2 then refuses every write until the database is reopened.
+     */
     public void delivered(String id, String state, String message, Instant sentAt) {
-        jdbi.useHandle(handle -> handle.createUpdate("UPDATE escalations SET state = :state, message = :message, sent_at = :sentAt "
-                        + "WHERE id = :id")
-                .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("sentAt", sentAt).bind("id", id)
-                .execute());
+        boolean interrupted = Thread.interrupted();
+        try {
+            jdbi.useHandle(handle -> handle.createUpdate("UPDATE escalations SET state = :state, message = :message, sent_at = :sentAt "
+                            + "WHERE id = :id")
+                    .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("sentAt", sentAt).bind("id", id)
+                    .execute());
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
     }
 
     public Optional<EscalationRecord> forIssue(String issueId) {
