@@ -2,7 +2,6 @@ package io.homeostat.service.plugins;
 
 import java.io.IOException;
 import java.net.URL;
-import java.util.Collections;
 import java.util.Enumeration;
 import java.util.List;
 import java.util.Objects;
@@ -61,7 +60,6 @@ final class PluginBoundary extends ClassLoader {
     @Override
     public Enumeration<URL> getResources(String name) throws IOException {
         // The service's META-INF/services and extensions.idx files stay out of the plugin's view too.
-        return sharedResource(name) ? service.getResources(name) : getParent() == null ? Collections.emptyEnumeration()
-                : getParent().getResources(name);
+        return sharedResource(name) ? service.getResources(name) : getParent().getResources(name);
     }
 }

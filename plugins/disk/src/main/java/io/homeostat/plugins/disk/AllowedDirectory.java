@@ -20,7 +20,7 @@ import java.util.List;
  * @param rotateMinBytes files smaller than this are left alone by {@code disk.rotate}
  * @param maxDepth how deep below the root {@code disk.cleanup} looks (0: the root's own files)
  */
-record AllowedDirectory(String name, Path root, Duration olderThan, String match, String rotate, long rotateMinBytes, int maxDepth) {
+record AllowedDirectory(String name, Path root, Duration olderThan, PathMatcher match, PathMatcher rotate, long rotateMinBytes, int maxDepth) {
     /** Trees no allow-list may name: deleting or truncating there breaks the machine, whatever the age. */
     private static final List<Path> FORBIDDEN = List.of(Path.of("/proc"), Path.of("/sys"), Path.of("/dev"), Path.of("/etc"),
             Path.of("/usr"), Path.of("/bin"), Path.of("/sbin"), Path.of("/lib"), Path.of("/lib64"), Path.of("/boot"));
@@ -47,21 +47,11 @@ record AllowedDirectory(String name, Path root, Duration olderThan, String match
             }
         }
         int days = section.integer("olderThanDays", 7, 0, 36_500);
-        String match = section.string("match").orElse("*");
-        String rotate = section.string("rotate").orElse("*.log");
-        matcher(where + ".match", match);
-        matcher(where + ".rotate", rotate);
+        PathMatcher match = matcher(where + ".match", section.string("match").orElse("*"));
+        PathMatcher rotate = matcher(where + ".rotate", section.string("rotate").orElse("*.log"));
         int minKib = section.integer("rotateMinKib", 1024, 0, Integer.MAX_VALUE);
         int depth = section.integer("maxDepth", 8, 0, 64);
         return new AllowedDirectory(name, root.normalize(), Duration.ofDays(days), match, rotate, minKib * 1024L, depth);
-    }
-
-    PathMatcher matchMatcher() {
-        return matcher("match", match);
-    }
-
-    PathMatcher rotateMatcher() {
-        return matcher("rotate", rotate);
     }
 
     private static PathMatcher matcher(String where, String glob) {

@@ -41,6 +41,7 @@ final class DiskTargets {
         }
         try {
             dryRunSetting(settings);
+            settings.integer("maxFilesPerRun", 10_000, 1, 10_000_000);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

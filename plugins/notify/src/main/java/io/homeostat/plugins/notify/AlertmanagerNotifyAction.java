@@ -2,18 +2,12 @@ package io.homeostat.plugins.notify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.homeostat.plugin.api.ActionContext;
 import io.homeostat.plugin.api.ActionMetadata;
-import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.PluginSettings;
-import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
-import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 import org.pf4j.Extension;
@@ -28,9 +22,13 @@ import org.pf4j.Extension;
  * same labels. It ends after {@code endsAfterMinutes} (60) unless sent again.
  */
 @Extension
-public class AlertmanagerNotifyAction implements RemediationAction {
+public class AlertmanagerNotifyAction extends ChannelAction {
     static final String ID = "notify.alertmanager";
     private static final Pattern LABEL = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
+
+    public AlertmanagerNotifyAction() {
+        super("alertmanager", "Alertmanager");
+    }
 
     @Override
     public String id() {
@@ -44,55 +42,30 @@ public class AlertmanagerNotifyAction implements RemediationAction {
     }
 
     @Override
-    public List<String> validate(PluginSettings settings) {
-        List<String> problems = new ArrayList<>();
-        if (!settings.has("alertmanager")) {
-            return problems;
+    void check(PluginSettings settings, List<String> problems) {
+        lasts(settings);
+        if (settings.string("alertname").orElse("HomeostatEscalation").isBlank()) {
+            problems.add(settings.path() + ".alertname must not be empty");
         }
-        PluginSettings alertmanager = settings.section("alertmanager");
-        try {
-            String problem = Delivery.checkUrl(alertmanager, "url");
-            if (problem != null) {
-                problems.add(problem);
+        for (String label : settings.stringMap("labels").keySet()) {
+            if (!LABEL.matcher(label).matches()) {
+                problems.add(settings.path() + ".labels." + label + " is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)");
             }
-            alertmanager.integer("endsAfterMinutes", 60, 1, 60 * 24 * 7);
-            String name = alertmanager.string("alertname").orElse("HomeostatEscalation");
-            if (name.isBlank()) {
-                problems.add(alertmanager.path() + ".alertname must not be empty");
-            }
-            for (String label : alertmanager.stringMap("labels").keySet()) {
-                if (!LABEL.matcher(label).matches()) {
-                    problems.add(alertmanager.path() + ".labels." + label + " is not a valid Alertmanager label name ([a-zA-Z_][a-zA-Z0-9_]*)");
-                }
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
         }
-        Delivery.checkOptions(alertmanager, problems);
-        return problems;
     }
 
     @Override
-    public ActionResult execute(ActionContext context) throws Exception {
-        if (!context.settings().has("alertmanager")) {
-            return ActionResult.notApplicable(context.settings().path() + ".alertmanager is not configured; nothing was sent", Map.of());
-        }
-        PluginSettings alertmanager = context.settings().section("alertmanager");
-        String payload = context.parameters().get("payload");
-        if (payload == null) {
-            return ActionResult.failure("no payload to deliver", Map.of());
-        }
-        Escalation escalation;
-        try {
-            escalation = Escalation.parse(payload);
-        } catch (IOException e) {
-            return ActionResult.failure("the escalation payload is not JSON: " + Escalation.why(e), Map.of());
-        }
-        String base = alertmanager.requiredString("url");
-        String url = (base.endsWith("/") ? base.substring(0, base.length() - 1) : base) + "/api/v2/alerts";
-        Instant now = Instant.now();
-        Duration lasts = Duration.ofMinutes(alertmanager.integer("endsAfterMinutes", 60, 1, 60 * 24 * 7));
-        return Delivery.post(context, alertmanager, url, alerts(escalation, alertmanager, now, lasts).toString(), "Alertmanager");
+    String target(String url) {
+        return (url.endsWith("/") ? url.substring(0, url.length() - 1) : url) + "/api/v2/alerts";
+    }
+
+    @Override
+    String body(Escalation escalation, PluginSettings settings) {
+        return alerts(escalation, settings, Instant.now(), lasts(settings)).toString();
+    }
+
+    private static Duration lasts(PluginSettings settings) {
+        return Duration.ofMinutes(settings.integer("endsAfterMinutes", 60, 1, 60 * 24 * 7));
     }
 
     static ArrayNode alerts(Escalation escalation, PluginSettings settings, Instant now, Duration lasts) {

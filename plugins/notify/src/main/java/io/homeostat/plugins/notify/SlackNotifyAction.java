@@ -2,16 +2,10 @@ package io.homeostat.plugins.notify;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.homeostat.plugin.api.ActionContext;
 import io.homeostat.plugin.api.ActionMetadata;
-import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.PluginSettings;
-import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
-import java.io.IOException;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import org.pf4j.Extension;
 
@@ -22,8 +16,12 @@ import org.pf4j.Extension;
  * escalated, and the issue's history (decisions and attempts, the last ten), with a plain-text fallback.
  */
 @Extension
-public class SlackNotifyAction implements RemediationAction {
+public class SlackNotifyAction extends ChannelAction {
     static final String ID = "notify.slack";
+
+    public SlackNotifyAction() {
+        super("slack", "Slack webhook");
+    }
 
     @Override
     public String id() {
@@ -37,41 +35,18 @@ public class SlackNotifyAction implements RemediationAction {
     }
 
     @Override
-    public List<String> validate(PluginSettings settings) {
-        List<String> problems = new ArrayList<>();
-        if (!settings.has("slack")) {
-            return problems;
-        }
-        PluginSettings slack = settings.section("slack");
-        try {
-            String problem = Delivery.checkUrl(slack, "url");
-            if (problem != null) {
-                problems.add(problem);
-            }
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-        }
-        Delivery.checkOptions(slack, problems);
-        return problems;
+    void check(PluginSettings settings, List<String> problems) {
+        // A URL and the common options are all a Slack webhook takes.
     }
 
     @Override
-    public ActionResult execute(ActionContext context) throws Exception {
-        if (!context.settings().has("slack")) {
-            return ActionResult.notApplicable(context.settings().path() + ".slack is not configured; nothing was sent", Map.of());
-        }
-        PluginSettings slack = context.settings().section("slack");
-        String payload = context.parameters().get("payload");
-        if (payload == null) {
-            return ActionResult.failure("no payload to deliver", Map.of());
-        }
-        Escalation escalation;
-        try {
-            escalation = Escalation.parse(payload);
-        } catch (IOException e) {
-            return ActionResult.failure("the escalation payload is not JSON: " + Escalation.why(e), Map.of());
-        }
-        return Delivery.post(context, slack, slack.requiredString("url"), message(escalation).toString(), "Slack webhook");
+    String target(String url) {
+        return url;
+    }
+
+    @Override
+    String body(Escalation escalation, PluginSettings settings) {
+        return message(escalation).toString();
     }
 
     static ObjectNode message(Escalation escalation) {
