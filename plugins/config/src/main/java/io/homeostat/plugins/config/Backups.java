@@ -1,6 +1,7 @@
 package io.homeostat.plugins.config;
 
 import io.homeostat.plugin.api.PluginSettings;
+import io.homeostat.plugin.support.Hashes;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;

@@ -4,6 +4,8 @@ import io.homeostat.plugin.api.Collector;
 import io.homeostat.plugin.api.CollectorContext;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.Reading;
+import io.homeostat.plugin.support.AtomicFiles;
+import io.homeostat.plugin.support.Hashes;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;

@@ -6,6 +6,9 @@ import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
+import io.homeostat.plugin.support.AtomicFiles;
+import io.homeostat.plugin.support.Commands;
+import io.homeostat.plugin.support.Hashes;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -122,10 +125,10 @@ public class ReconcileAction implements RemediationAction {
         if (file.reloadCommand().isEmpty()) {
             return ActionResult.success(done, details);
         }
-        String failed = ReloadCommand.run(file.reloadCommand(), file.reloadTimeout());
-        if (failed != null) {
+        Optional<String> failed = Commands.run(file.reloadCommand(), file.reloadTimeout());
+        if (failed.isPresent()) {
             details.put("reload", "failed");
-            return ActionResult.failure(done + "; the reload failed: " + failed, details);
+            return ActionResult.failure(done + "; the reload failed: " + failed.get(), details);
         }
         details.put("reload", "ok");
         return ActionResult.success(done + "; reloaded", details);

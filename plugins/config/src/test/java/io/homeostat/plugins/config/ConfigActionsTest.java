@@ -8,6 +8,7 @@ import io.homeostat.plugin.api.CollectorContext;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.Reading;
 import io.homeostat.plugin.api.testing.TestActionContext;
+import io.homeostat.plugin.support.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -1,4 +1,4 @@
-package io.homeostat.plugins.config;
+package io.homeostat.plugin.support;
 
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -22,26 +22,33 @@ import java.util.Set;
  * synced, then renamed over it, then the directory synced. A link is followed: the file it points at is
  * replaced, and the link stays.
  */
-final class AtomicFiles {
+public final class AtomicFiles {
     private static final Set<PosixFilePermission> NEW_FILE = PosixFilePermissions.fromString("rw-r-----");
 
     private AtomicFiles() {
     }
 
-    static Optional<byte[]> read(Path path) throws IOException {
+    /** The file's bytes, or empty when there is no such file. */
+    public static Optional<byte[]> read(Path path) throws IOException {
         if (!Files.exists(path)) {
             return Optional.empty();
         }
         return Optional.of(Files.readAllBytes(path));
     }
 
-    static void write(Path path, byte[] content) throws IOException {
+    /** Replaces the file; a file that did not exist is created rw-r-----. */
+    public static void write(Path path, byte[] content) throws IOException {
+        write(path, content, NEW_FILE);
+    }
+
+    /** Replaces the file keeping its permissions; a file that did not exist is created with {@code forNewFile} (a private key: rw-------). */
+    public static void write(Path path, byte[] content, Set<PosixFilePermission> forNewFile) throws IOException {
         Path target = Files.exists(path) ? path.toRealPath() : path;
         Path directory = target.toAbsolutePath().getParent();
         Optional<PosixFileAttributes> old = Files.exists(target)
                 ? Optional.of(Files.readAttributes(target, PosixFileAttributes.class, LinkOption.NOFOLLOW_LINKS)) : Optional.empty();
         Path temporary = Files.createTempFile(directory, "." + target.getFileName() + ".", ".homeostat",
-                PosixFilePermissions.asFileAttribute(old.map(PosixFileAttributes::permissions).orElse(NEW_FILE)));
+                PosixFilePermissions.asFileAttribute(old.map(PosixFileAttributes::permissions).orElse(forNewFile)));
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 ByteBuffer buffer = ByteBuffer.wrap(content);

@@ -1,15 +1,15 @@
-package io.homeostat.plugins.config;
+package io.homeostat.plugin.support;
 
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 
 /** SHA-256 of file contents: drift is a difference of hashes, and messages quote hashes, never contents (a config file may hold secrets). */
-final class Hashes {
+public final class Hashes {
     private Hashes() {
     }
 
-    static String sha256(byte[] content) {
+    public static String sha256(byte[] content) {
         try {
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(content));
         } catch (NoSuchAlgorithmException e) {
@@ -17,7 +17,7 @@ final class Hashes {
         }
     }
 
-    static String shortly(String sha256) {
+    public static String shortly(String sha256) {
         return sha256.substring(0, 12);
     }
 }

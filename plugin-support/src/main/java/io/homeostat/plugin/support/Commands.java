@@ -1,4 +1,4 @@
-package io.homeostat.plugins.config;
+package io.homeostat.plugin.support;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -7,19 +7,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs a configured reload command (argv, no shell) with a clean environment: never the service's,
+ * Runs a configured command (a reload, a renewal) (argv, no shell) with a clean environment: never the service's,
  * which holds its database password and every plugin's tokens. Its output is kept to quote the last
  * line of it when it fails.
  */
-final class ReloadCommand {
-    private ReloadCommand() {
+public final class Commands {
+    private Commands() {
     }
 
-    /** Null when it succeeded, else why not (exit code and the last line it printed, or the timeout). */
-    static String run(List<String> command, Duration timeout) throws IOException, InterruptedException {
+    /** Empty when it succeeded, else why not: it could not start, its exit code and the last line it printed, or the timeout. */
+    public static Optional<String> run(List<String> command, Duration timeout) throws IOException, InterruptedException {
         Path output = Files.createTempFile("homeostat-reload", ".out");
         try {
             ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile());
@@ -31,18 +32,18 @@ final class ReloadCommand {
             try {
                 process = builder.start();
             } catch (IOException e) {
-                return "could not start " + command.get(0) + ": " + e.getMessage();
+                return Optional.of("could not start " + command.get(0) + ": " + e.getMessage());
             }
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
                 process.destroyForcibly();
-                return command.get(0) + " did not finish within " + timeout.toSeconds() + " s";
+                return Optional.of(command.get(0) + " did not finish within " + timeout.toSeconds() + " s");
             }
             if (process.exitValue() == 0) {
-                return null;
+                return Optional.empty();
             }
             List<String> lines = Files.readAllLines(output, StandardCharsets.UTF_8).stream().filter(line -> !line.isBlank()).toList();
             String last = lines.isEmpty() ? "" : ": " + abbreviate(lines.get(lines.size() - 1));
-            return command.get(0) + " exited with " + process.exitValue() + last;
+            return Optional.of(command.get(0) + " exited with " + process.exitValue() + last);
         } finally {
             Files.deleteIfExists(output);
         }
