@@ -8,6 +8,7 @@ import io.homeostat.plugin.api.RemediationAction;
 import io.homeostat.plugin.api.RiskLevel;
 import io.homeostat.plugin.support.AtomicFiles;
 import io.homeostat.plugin.support.Commands;
+import io.homeostat.plugin.support.FileBackups;
 import io.homeostat.plugin.support.Hashes;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -23,7 +24,7 @@ import org.pf4j.Extension;
 /**
  * {@code config.reconcile}: writes a drifted file's desired version over it (atomically, keeping its
  * permissions) and runs its reload command. The drifted copy is the snapshot (kept on disk, see
- * {@link Backups}); rollback writes it back and reloads again. A file that already matches is a success
+ * {@link #backups}); rollback writes it back and reloads again. A file that already matches is a success
  * that changes nothing, so a retried or restarted attempt does no harm. Messages quote hashes, never
  * contents.
  */
@@ -44,7 +45,7 @@ public class ReconcileAction implements RemediationAction {
     public List<String> validate(PluginSettings settings) {
         List<String> problems = new ArrayList<>(ConfigFile.validate(settings));
         try {
-            Backups.of(settings);
+            backups(settings);
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }
@@ -57,8 +58,7 @@ public class ReconcileAction implements RemediationAction {
         if (file.isEmpty()) {
             return Optional.empty();
         }
-        Path live = file.get().path();
-        return Optional.of(Backups.of(context.settings()).save(live, AtomicFiles.read(live), context.remediationId()).encode());
+        return Optional.of(backups(context.settings()).save(List.of(file.get().path()), context.remediationId()).encode());
     }
 
     @Override
@@ -96,7 +96,7 @@ public class ReconcileAction implements RemediationAction {
 
     @Override
     public ActionResult rollback(ActionContext context, String snapshot) throws Exception {
-        Backups.Snapshot saved = Backups.Snapshot.decode(snapshot);
+        FileBackups.Entry saved = FileBackups.Snapshot.decode(snapshot).entries().get(0);
         Optional<ConfigFile> file = ConfigFile.of(context.settings(), context.resource());
         Map<String, String> details = new LinkedHashMap<>();
         details.put("path", saved.path().toString());
@@ -104,15 +104,20 @@ public class ReconcileAction implements RemediationAction {
             return ActionResult.failure("the snapshot is of " + saved.path() + ", which config no longer lists for " + context.resource()
                     + "; nothing restored", details);
         }
-        String restored;
-        if (saved.existed()) {
-            AtomicFiles.write(saved.path(), Backups.load(saved));
-            restored = "restored " + saved.path() + " as it was before " + context.remediationId() + " (sha256 " + Hashes.shortly(saved.sha256()) + ")";
-        } else {
-            java.nio.file.Files.deleteIfExists(saved.path());
-            restored = "removed " + saved.path() + ", which did not exist before " + context.remediationId();
-        }
+        FileBackups.restore(new FileBackups.Snapshot(List.of(saved)));
+        String restored = saved.existed()
+                ? "restored " + saved.path() + " as it was before " + context.remediationId() + " (sha256 " + Hashes.shortly(saved.sha256()) + ")"
+                : "removed " + saved.path() + ", which did not exist before " + context.remediationId();
         return reload(file.get(), restored, details);
+    }
+
+    /**
+     * The drifted copies rollback restores, under {@code backupDirectory} ({@code data/config-backups}), kept
+     * {@code backupRetentionDays} (30): on disk, never in the snapshot the service stores (a configuration may hold secrets).
+     */
+    static FileBackups backups(PluginSettings settings) {
+        return new FileBackups(Path.of(settings.string("backupDirectory").orElse("data/config-backups")),
+                java.time.Duration.ofDays(settings.integer("backupRetentionDays", 30, 1, 3650)));
     }
 
     /** Writing is idempotent here: a restarted attempt writes what is still different, which is what is left to do. */

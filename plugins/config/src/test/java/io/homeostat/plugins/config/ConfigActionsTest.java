@@ -8,6 +8,7 @@ import io.homeostat.plugin.api.CollectorContext;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.Reading;
 import io.homeostat.plugin.api.testing.TestActionContext;
+import io.homeostat.plugin.support.FileBackups;
 import io.homeostat.plugin.support.Hashes;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -79,7 +80,7 @@ class ConfigActionsTest {
                 .containsEntry("previousSha256", Hashes.sha256(DRIFTED.getBytes()));
         // The drifted copy is on disk, private; the snapshot the service stores names it and never holds the content.
         assertThat(snapshot).doesNotContain("hunter2");
-        Path copy = Backups.Snapshot.decode(snapshot).copy();
+        Path copy = FileBackups.Snapshot.decode(snapshot).entries().get(0).copy();
         assertThat(Files.readString(copy)).isEqualTo(DRIFTED);
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(copy))).isEqualTo("rw-------");
         assertThat(directory.resolve("etc")).isDirectoryNotContaining(path -> path.getFileName().toString().endsWith(".homeostat"));
