@@ -68,10 +68,7 @@ public class ProcessAlive implements Collector {
             String expression = settings.requiredString("commandMatches");
             key = "cmd:" + expression;
             Pattern pattern = Pattern.compile(expression);
-            long self = ProcessHandle.current().pid();
-            found = ProcessHandle.allProcesses().filter(p -> p.pid() != self && alive(p))
-                    .filter(p -> p.info().commandLine().map(line -> pattern.matcher(line).find()).orElse(false))
-                    .findFirst();
+            found = Matching.processes(pattern).stream().findFirst();
         }
         long pid = found.map(ProcessHandle::pid).orElse(0L);
         long[] state = seen.computeIfAbsent(key, k -> new long[] {pid, 0});

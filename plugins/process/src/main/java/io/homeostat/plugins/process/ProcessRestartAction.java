@@ -68,6 +68,9 @@ public class ProcessRestartAction implements RemediationAction {
                     + context.settings().path() + ".resources; nothing was run", Map.of());
         }
         ProcessTarget target = found.get();
+        if (target.unit().isPresent()) {
+            return SystemdUnit.restart(target, context, healthProbe);
+        }
         return target.restartCommand().isEmpty() ? restartOwnProcess(target, context) : runRestartCommand(target, context);
     }
 
@@ -86,11 +89,15 @@ public class ProcessRestartAction implements RemediationAction {
                     + context.settings().path() + ".resources; nothing was run", Map.of()));
         }
         ProcessTarget target = found.get();
-        if (!target.restartCommand().isEmpty()) {
+        if (target.command().isEmpty()) {
             return Optional.empty();
         }
-        Path pidFile = target.pidFile().orElseThrow();
-        Optional<ProcessHandle> current = runningProcess(pidFile, target, context);
+        Optional<ProcessHandle> current;
+        try {
+            current = runningProcess(target, context);
+        } catch (Ambiguous e) {
+            return Optional.of(ActionResult.failure(e.getMessage(), Map.of()));
+        }
         Optional<Instant> began = current.flatMap(process -> process.info().startInstant());
         // Start times are kept to the clock tick: a process started in the same instant as the attempt is its own.
         if (began.isPresent() && !began.get().isBefore(startedAt.minusSeconds(1))) {
@@ -120,15 +127,20 @@ public class ProcessRestartAction implements RemediationAction {
 
     private ActionResult restartOwnProcess(ProcessTarget target, ActionContext context) throws Exception {
         Map<String, String> details = new LinkedHashMap<>();
-        Path pidFile = target.pidFile().orElseThrow();
-        Optional<ProcessHandle> old = runningProcess(pidFile, target, context);
+        Optional<ProcessHandle> old;
+        try {
+            old = runningProcess(target, context);
+        } catch (Ambiguous e) {
+            return ActionResult.failure(e.getMessage(), details);
+        }
         if (old.isPresent()) {
             details.put("oldPid", Long.toString(old.get().pid()));
             if (!stop(old.get(), target, context)) {
                 return ActionResult.failure("process " + old.get().pid() + " did not stop", details);
             }
         } else {
-            context.logger().info("no running process found through " + pidFile + "; starting one");
+            context.logger().info("no running process found through " + target.pidFile().map(Path::toString)
+                    .orElseGet(() -> "commandMatches " + target.commandMatches().orElseThrow()) + "; starting one");
         }
 
         ProcessBuilder builder = new ProcessBuilder(target.command()).redirectErrorStream(true);
@@ -144,7 +156,9 @@ public class ProcessRestartAction implements RemediationAction {
         // Recorded at once, before it settles: if the service dies now, the restart after it must find this
         // process (reconcile) rather than start a second one. A process that exits at once leaves a pid file
         // naming a dead process, which reads as "none running", as the stopped old one would.
-        writePid(pidFile, started.pid());
+        if (target.pidFile().isPresent()) {
+            writePid(target.pidFile().get(), started.pid());
+        }
         details.put("newPid", Long.toString(started.pid()));
         context.logger().info("started " + target.command().get(0) + " as pid " + started.pid());
 
@@ -154,6 +168,10 @@ public class ProcessRestartAction implements RemediationAction {
             details.put("exitCode", Integer.toString(started.exitValue()));
             return ActionResult.failure("restarted process exited within " + target.settleTime().toMillis() + " ms (exit code "
                     + started.exitValue() + ")", details);
+        }
+        if (target.commandMatches().isPresent() && Matching.processes(target.commandMatches().get()).stream().noneMatch(p -> p.pid() == started.pid())) {
+            return ActionResult.failure("the started process (pid " + started.pid() + ") does not match commandMatches "
+                    + target.commandMatches().get() + ": the next restart could not find it", details);
         }
         if (target.healthUrl().isPresent()) {
             int status = healthProbe.awaitHealthy(target.healthUrl().get(), startDeadline, started::isAlive);
@@ -192,11 +210,33 @@ public class ProcessRestartAction implements RemediationAction {
         return ActionResult.success("restart command succeeded", details);
     }
 
+    /** Several processes match commandMatches: which one is the resource's cannot be told, and none is touched. */
+    static final class Ambiguous extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        Ambiguous(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    /** The resource's running process: through its pid file, or the one process whose command line matches. */
+    private static Optional<ProcessHandle> runningProcess(ProcessTarget target, ActionContext context) throws IOException, Ambiguous {
+        if (target.pidFile().isPresent()) {
+            return fromPidFile(target.pidFile().get(), target, context);
+        }
+        List<ProcessHandle> matching = Matching.processes(target.commandMatches().orElseThrow());
+        if (matching.size() > 1) {
+            throw new Ambiguous(matching.size() + " processes match commandMatches " + target.commandMatches().get() + " (pids "
+                    + String.join(", ", matching.stream().map(p -> Long.toString(p.pid())).toList()) + "); none was stopped");
+        }
+        return matching.stream().findFirst();
+    }
+
     /**
      * The process recorded in the pid file, if it is alive and still runs the configured executable.
      * The executable check keeps a recycled pid from getting some unrelated process killed.
      */
-    private static Optional<ProcessHandle> runningProcess(Path pidFile, ProcessTarget target, ActionContext context) throws IOException {
+    private static Optional<ProcessHandle> fromPidFile(Path pidFile, ProcessTarget target, ActionContext context) throws IOException {
         if (!Files.exists(pidFile)) {
             return Optional.empty();
         }
