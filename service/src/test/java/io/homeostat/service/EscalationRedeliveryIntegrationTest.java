@@ -29,7 +29,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 class EscalationRedeliveryIntegrationTest {
     /** A critical issue whose only strategy no plugin provides: blocked, and so escalated at once. */
-    private static final String RULES = """
+    static final String RULES = """
             package homeostat.rules;
             import io.homeostat.service.engine.facts.*;
 

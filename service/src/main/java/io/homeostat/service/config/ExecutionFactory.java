@@ -11,9 +11,13 @@ import io.homeostat.service.store.Store;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
+import io.dropwizard.validation.ValidationMethod;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
@@ -54,6 +58,13 @@ public class ExecutionFactory {
     private String escalationAction = "notify.webhook";
 
     /**
+     * Several channels instead of escalationAction alone, e.g. [notify.slack, notify.alertmanager]: each
+     * escalation goes to every one, and each channel's delivery is recorded and retried on its own.
+     */
+    @JsonProperty
+    private List<@NotBlank String> escalationActions = new ArrayList<>();
+
+    /**
      * How long a stopping service waits for running actions. One still running after that is left
      * "running" in the store and reconciled at the next start (verified, rolled back or decided again).
      */
@@ -88,8 +99,16 @@ public class ExecutionFactory {
         return retryBackoff.toJavaDuration();
     }
 
-    public String getEscalationAction() {
-        return escalationAction;
+    /** The channels escalations go to: escalationActions when set, else escalationAction alone. */
+    @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured values, not a property
+    public List<String> escalationChannels() {
+        return escalationActions.isEmpty() ? List.of(escalationAction) : List.copyOf(escalationActions);
+    }
+
+    @ValidationMethod(message = "escalationActions must not name a channel twice")
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isEscalationActionsDistinct() {
+        return new java.util.HashSet<>(escalationActions).size() == escalationActions.size();
     }
 
     public int getMaxConcurrent() {
@@ -107,9 +126,9 @@ public class ExecutionFactory {
                 getRetryBackoff(), getShutdownGrace(), maxConcurrent, metrics);
     }
 
-    /** The notifier: escalations through {@code escalationAction}, re-sent every {@code escalationRedelivery} until delivered. */
+    /** The notifier: escalations through each channel, each re-sent every {@code escalationRedelivery} until delivered. */
     public EscalationNotifier buildNotifier(PluginRegistry plugins, Store store, ObjectMapper json, PluginsFactory pluginSettings) {
-        return new EscalationNotifier(plugins, store, json, escalationAction, pluginSettings::settingsFor, timeoutFor(escalationAction),
-                retriesFor(escalationAction), getRetryBackoff(), getEscalationRedelivery());
+        return new EscalationNotifier(plugins, store, json, escalationChannels(), pluginSettings::settingsFor, this::timeoutFor,
+                this::retriesFor, getRetryBackoff(), getEscalationRedelivery());
     }
 }

@@ -6,6 +6,7 @@ import io.dropwizard.lifecycle.Managed;
 import io.homeostat.plugin.api.ActionResult;
 import io.homeostat.plugin.api.IssueReference;
 import io.homeostat.plugin.api.PluginSettings;
+import io.homeostat.service.model.EscalationDelivery;
 import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.plugins.LoadedAction;
@@ -15,6 +16,7 @@ import io.homeostat.service.store.Store;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -28,10 +30,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Delivers escalations through the configured notify action (by default {@code notify.webhook}):
- * builds the JSON payload (the escalation, the issue, its decisions with their explanations and
- * its remediation attempts) from the store, calls the action on its own thread with retries of
- * transient failures, and records whether it was delivered. Runs after the escalation is committed,
+ * Delivers escalations through the configured channels, notify actions (by default {@code notify.webhook}
+ * alone; {@code execution.escalationActions} lists several): builds the JSON payload (the escalation, the
+ * issue, its decisions with their explanations and its remediation attempts) from the store, calls each
+ * channel's action on its own thread with retries of transient failures, and records each channel's
+ * delivery; a channel that has it is never sent it again, one that failed is tried again. Runs after the escalation is committed,
  * so a crash can delay a delivery but never lose the escalation: at start-up, what is still
  * pending, and failed deliveries of unresolved issues, are sent again; while running, failed ones
  * are tried again every {@code execution.escalationRedelivery} until sent or their issue resolves.
@@ -42,11 +45,11 @@ public final class EscalationNotifier implements Managed {
     private final PluginRegistry plugins;
     private final Store store;
     private final ObjectMapper mapper;
-    private final String actionId;
+    private final List<String> channels;
     private final Function<String, PluginSettings> settings;
-    private final Duration timeout;
+    private final Function<String, Duration> timeouts;
+    private final Function<String, Integer> retries;
     private final Duration backoff;
-    private final int attempts;
     private final PluginCaller caller = new PluginCaller();
     private final ExecutorService senders = Executors.newSingleThreadExecutor(PluginCaller.named("homeostat-escalation-"));
     private final ScheduledExecutorService redelivery = Executors.newSingleThreadScheduledExecutor(PluginCaller.named("homeostat-redelivery-"));
@@ -54,18 +57,18 @@ public final class EscalationNotifier implements Managed {
     /** Escalations queued for the sender and not yet finished: a redelivery never queues one twice. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
 
-    public EscalationNotifier(PluginRegistry plugins, Store store, ObjectMapper mapper, String actionId,
-                              Function<String, PluginSettings> settings, Duration timeout, int retries, Duration backoff,
-                              Duration redeliveryInterval) {
+    public EscalationNotifier(PluginRegistry plugins, Store store, ObjectMapper mapper, List<String> channels,
+                              Function<String, PluginSettings> settings, Function<String, Duration> timeouts, Function<String, Integer> retries,
+                              Duration backoff, Duration redeliveryInterval) {
         this.plugins = plugins;
         this.store = store;
         this.mapper = mapper;
-        this.actionId = actionId;
+        this.channels = List.copyOf(channels);
         this.settings = settings;
-        this.timeout = timeout;
+        this.timeouts = timeouts;
+        // execution.maxRetries / actionRetries for each channel's action, like any other action.
+        this.retries = retries;
         this.backoff = backoff;
-        // execution.maxRetries / actionRetries for the escalation action, like any other action (it was a fixed 4).
-        this.attempts = retries + 1;
         this.redeliveryInterval = redeliveryInterval;
     }
 
@@ -82,25 +85,56 @@ public final class EscalationNotifier implements Managed {
         });
     }
 
+    /** Each channel that does not have it yet (a redelivery skips the ones that do). */
     private void deliver(EscalationRecord escalation) {
+        Set<String> done = new java.util.HashSet<>();
+        try {
+            for (EscalationDelivery delivery : store.escalations().deliveries(escalation.id())) {
+                if (EscalationRecord.SENT.equals(delivery.state())) {
+                    done.add(delivery.channel());
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("could not read the deliveries of escalation {}: sending to every channel: {}", escalation.id(), e.toString());
+        }
+        String payload;
+        try {
+            payload = payload(escalation);
+        } catch (RuntimeException | JsonProcessingException e) {
+            LOG.error("escalation {} of issue {} could not be prepared", escalation.id(), escalation.issueId(), e);
+            for (String channel : channels) {
+                if (!done.contains(channel)) {
+                    record(escalation, channel, EscalationRecord.FAILED, "notifier error: " + e.getMessage());
+                }
+            }
+            return;
+        }
+        for (String channel : channels) {
+            if (!done.contains(channel)) {
+                deliver(escalation, channel, payload);
+            }
+        }
+    }
+
+    private void deliver(EscalationRecord escalation, String channel, String payload) {
         String state;
         String message;
         try {
-            Optional<LoadedAction> loaded = plugins.action(actionId);
+            Optional<LoadedAction> loaded = plugins.action(channel);
             if (loaded.isEmpty()) {
                 state = EscalationRecord.FAILED;
-                message = "no loaded plugin provides " + actionId + "; the escalation is only recorded";
+                message = "no loaded plugin provides " + channel + "; the escalation is only recorded";
             } else {
-                String payload = payload(escalation);
                 IssueReference issue = new IssueReference(escalation.issueId(), escalation.issueType(),
                         store.issues().find(escalation.issueId()).map(IssueRecord::severity).orElse("unknown"), escalation.tenant());
+                Duration timeout = timeouts.apply(channel);
                 ActionResult result;
                 loaded.get().enter();
                 try {
-                    result = PluginCaller.retrying(attempts, backoff, () -> {
+                    result = PluginCaller.retrying(retries.apply(channel) + 1, backoff, () -> {
                         ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(), issue,
                                 Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout));
-                        return caller.action(loaded.get(), actionId, timeout, () -> loaded.get().action().execute(context));
+                        return caller.action(loaded.get(), channel, timeout, () -> loaded.get().action().execute(context));
                     }, () -> { }).result();
                 } finally {
                     loaded.get().exit();
@@ -108,17 +142,21 @@ public final class EscalationNotifier implements Managed {
                 state = result.succeeded() ? EscalationRecord.SENT : EscalationRecord.FAILED;
                 message = result.message();
             }
-        } catch (RuntimeException | JsonProcessingException e) {
-            LOG.error("escalation {} of issue {} could not be delivered", escalation.id(), escalation.issueId(), e);
+        } catch (RuntimeException e) {
+            LOG.error("escalation {} of issue {} could not be delivered through {}", escalation.id(), escalation.issueId(), channel, e);
             state = EscalationRecord.FAILED;
             message = "notifier error: " + e.getMessage();
         }
-        LOG.warn("escalated issue {} ({} on {}): {} — delivery {}: {}", escalation.issueId(), escalation.issueType(),
-                escalation.resource(), escalation.reason(), state, message);
+        LOG.warn("escalated issue {} ({} on {}): {} — delivery through {} {}: {}", escalation.issueId(), escalation.issueType(),
+                escalation.resource(), escalation.reason(), channel, state, message);
+        record(escalation, channel, state, message);
+    }
+
+    private void record(EscalationRecord escalation, String channel, String state, String message) {
         try {
-            store.escalations().delivered(escalation.id(), state, message, Instant.now());
+            store.escalations().deliveredTo(escalation.id(), channel, state, message, Instant.now(), channels);
         } catch (RuntimeException e) {
-            LOG.error("could not record the delivery of escalation {}", escalation.id(), e);
+            LOG.error("could not record the delivery of escalation {} through {}", escalation.id(), channel, e);
         }
     }
 

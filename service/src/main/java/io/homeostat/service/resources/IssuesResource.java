@@ -7,6 +7,7 @@ import io.homeostat.service.auth.Role;
 import jakarta.annotation.security.RolesAllowed;
 import io.homeostat.service.api.IssueDetail;
 import io.homeostat.service.api.PageView;
+import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.store.Page;
 import io.homeostat.service.store.Store;
@@ -16,6 +17,7 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
+import java.util.List;
 import java.util.Set;
 
 /** {@code GET /api/v1/issues} (filter by tenant, state, resource; paginated) and one issue with its history. */
@@ -45,7 +47,8 @@ public final class IssuesResource {
     @RolesAllowed(Role.VIEWER_NAME)
     public IssueDetail get(@Parameter(hidden = true) @Auth Caller caller, @PathParam("id") String id) {
         IssueRecord issue = Tenancy.visible(caller, store.issues().find(id), IssueRecord::tenant, "issue", id);
+        EscalationRecord escalation = store.escalations().forIssue(id).orElse(null);
         return new IssueDetail(issue, store.proposals().forIssue(id), store.decisions().forIssue(id), store.remediations().forIssue(id),
-                store.escalations().forIssue(id).orElse(null));
+                escalation, escalation == null ? List.of() : store.escalations().deliveries(escalation.id()));
     }
 }

@@ -32,7 +32,7 @@ class EscalationDeliveredTest {
                 jdbi.useHandle(handle -> store.escalations().insertIfNew(handle, escalation));
                 Thread.currentThread().interrupt();
                 try {
-                    store.escalations().delivered("e" + i, EscalationRecord.SENT, "delivered " + i, now);
+                    store.escalations().deliveredTo("e" + i, "notify.webhook", EscalationRecord.SENT, "delivered " + i, now, java.util.List.of("notify.webhook"));
                 } finally {
                     assertThat(Thread.interrupted()).as("the interrupt is kept for the caller").isTrue();
                 }
@@ -41,5 +41,34 @@ class EscalationDeliveredTest {
                     .mapTo(Integer.class).one());
             assertThat(sent).isEqualTo(40);
         }
+    }
+
+    @Test
+    void theEscalationIsSentOnlyWhenEveryChannelHasItAndFailedWhileOneFailed() throws Exception {
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory)) {
+            database.migrate();
+            Jdbi jdbi = Jdbi.create(database.url(), database.user(), "");
+            Store store = new Store(jdbi, io.dropwizard.jackson.Jackson.newObjectMapper());
+            Instant now = Instant.parse("2026-12-02T00:00:00Z");
+            jdbi.useHandle(handle -> store.escalations().insertIfNew(handle, new EscalationRecord("e", "i", "default", "service:x",
+                    "service_down", "why", now, EscalationRecord.PENDING, "", null)));
+            java.util.List<String> channels = java.util.List.of("notify.slack", "notify.alertmanager");
+            EscalationStore escalations = store.escalations();
+            escalations.deliveredTo("e", "notify.slack", EscalationRecord.SENT, "posted", now, channels);
+            assertThat(state(jdbi)).isEqualTo("pending");
+            escalations.deliveredTo("e", "notify.alertmanager", EscalationRecord.FAILED, "could not be reached", now, channels);
+            assertThat(state(jdbi)).isEqualTo("failed");
+            String message = jdbi.withHandle(handle -> handle.createQuery("SELECT message FROM escalations").mapTo(String.class).one());
+            assertThat(message)
+                    .isEqualTo("notify.slack: sent (posted); notify.alertmanager: failed (could not be reached)");
+            escalations.deliveredTo("e", "notify.alertmanager", EscalationRecord.SENT, "202", now.plusSeconds(60), channels);
+            assertThat(state(jdbi)).isEqualTo("sent");
+            assertThat(escalations.deliveries("e")).extracting(d -> d.channel() + "/" + d.state() + "/" + d.attempts())
+                    .containsExactly("notify.slack/sent/1", "notify.alertmanager/sent/2");
+        }
+    }
+
+    private static String state(Jdbi jdbi) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT state FROM escalations").mapTo(String.class).one());
     }
 }
