@@ -212,22 +212,7 @@ class ConfigActionsTest {
     }
 
     private static CollectorContext collectorContext(PluginSettings target) {
-        return new CollectorContext() {
-            @Override
-            public String resource() {
-                return "file:nginx.conf";
-            }
-
-            @Override
-            public PluginSettings settings() {
-                return target;
-            }
-
-            @Override
-            public Instant deadline() {
-                return Instant.now().plusSeconds(10);
-            }
-        };
+        return new io.homeostat.plugin.api.testing.TestCollectorContext("file:nginx.conf", target, Duration.ofSeconds(10));
     }
 
     private static void commit(Git git, Path workTree, String file, String content, String message) throws Exception {

@@ -335,22 +335,7 @@ class KubernetesActionsTest {
         PodCollector collector = new PodCollector();
         PluginSettings target = new PluginSettings("collectors.targets[0].settings", Map.of("namespace", "shop", "cluster", Map.of("url", server.url("/"))));
         assertThat(collector.validate(target)).isEmpty();
-        var context = new io.homeostat.plugin.api.CollectorContext() {
-            @Override
-            public String resource() {
-                return "cluster:test";
-            }
-
-            @Override
-            public PluginSettings settings() {
-                return target;
-            }
-
-            @Override
-            public Instant deadline() {
-                return Instant.now().plusSeconds(10);
-            }
-        };
+        var context = new io.homeostat.plugin.api.testing.TestCollectorContext("cluster:test", target, Duration.ofSeconds(10));
         var first = collector.collect(context);
         assertThat(first).anySatisfy(r -> {
             assertThat(r.resource()).isEqualTo("pod:shop/cart-bbb-x1");
