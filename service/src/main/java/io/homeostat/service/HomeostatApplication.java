@@ -104,6 +104,7 @@ import io.homeostat.service.store.Store;
 import io.prometheus.metrics.exporter.servlet.jakarta.PrometheusMetricsServlet;
 import io.prometheus.metrics.instrumentation.dropwizard.DropwizardExports;
 import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import io.homeostat.service.telemetry.Telemetry;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Instant;
@@ -216,13 +217,16 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
 
         PluginRegistry plugins = configuration.getPlugins().build(store.gateState().disabledPlugins());
         Inbox inbox = configuration.getIntake().buildInbox();
+        // Labelled Prometheus metrics (the admin port's /prometheus), beside the Dropwizard ones exported there too.
+        PrometheusRegistry prometheus = new PrometheusRegistry();
+        Telemetry telemetry = new Telemetry(prometheus);
         ExecutionFactory execution = configuration.getExecution();
-        RemediationExecutor executor = execution.buildExecutor(plugins, store, inbox, configuration.getPlugins(), environment.metrics());
-        EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins());
+        RemediationExecutor executor = execution.buildExecutor(plugins, store, inbox, configuration.getPlugins(), environment.metrics(), telemetry);
+        EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins(), telemetry);
         PolicySettings policy = configuration.buildPolicy();
         // Detection never waits on the database: outputs leave the engine through the outbox. What a stop or
         // crash left in it is applied now, before the notifier and the engine's restore read the store.
-        Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics()),
+        Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics(), telemetry),
                 environment.getObjectMapper(), environment.metrics());
         outbox.recover();
         Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics());
@@ -268,11 +272,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         AlertIntake alerts = configuration.getAlertmanager().build(inbox, intake, store.alerts(), environment.metrics());
         environment.lifecycle().manage(new AlertRetention(store.alerts(), configuration.getAlertmanager().getDuplicateWindow()));
         // After the engine: collections start once it runs, and stop before it drains.
-        CollectorScheduler collectors = configuration.getCollectors().build(plugins, inbox, intake, environment.metrics());
+        CollectorScheduler collectors = configuration.getCollectors().build(plugins, inbox, intake, environment.metrics(), telemetry);
         environment.lifecycle().manage(collectors);
         environment.healthChecks().register("collectors", new CollectorsHealthCheck(collectors, Clock.systemUTC()));
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
-        PrometheusRegistry prometheus = new PrometheusRegistry();
         HealthScorer healthScorer = configuration.getHealthScore().build(store, configuration.getTenants().keySet(), prometheus);
         environment.lifecycle().manage(healthScorer);
         environment.metrics().gauge("homeostat.health_score.failed_rounds", () -> healthScorer::failures);
@@ -314,6 +317,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 environment.getObjectMapper())).addMapping("/ready");
 
         DropwizardExports.builder().dropwizardRegistry(environment.metrics()).register(prometheus);
+        telemetry.queue(() -> inbox.signals().depth(), () -> inbox.signals().capacity());
         environment.admin().addServlet("prometheus", new PrometheusMetricsServlet(prometheus)).addMapping("/prometheus");
     }
 

@@ -44,6 +44,13 @@ class DeployAssetsIntegrationTest {
     }
 
     @Test
+    void theAlertsAboutHomeostatItselfLoadAndFireWhenTheyShould() throws Exception {
+        assertThat(installed("promtool")).as("promtool (Debian package prometheus; .ci/run installs it)").isTrue();
+        assertThat(run(DEPLOY.resolve("prometheus"), "promtool", "check", "rules", "homeostat-rules.yml")).contains("SUCCESS: 6 rules found");
+        assertThat(run(DEPLOY.resolve("prometheus"), "promtool", "test", "rules", "homeostat-rules.test.yml")).contains("SUCCESS");
+    }
+
+    @Test
     void theAlertmanagerConfigurationIsValidAndSendsResolvedAlerts() throws Exception {
         assumeTrue(installed("amtool"), "amtool is not installed (Debian package prometheus-alertmanager): deploy/alertmanager not checked");
         assertThat(run(DEPLOY.resolve("alertmanager"), "amtool", "check-config", "alertmanager.yml")).contains("SUCCESS");

@@ -14,6 +14,7 @@ import io.homeostat.service.intake.Names;
 import io.homeostat.service.plugins.LoadedCollector;
 import io.homeostat.service.plugins.PluginCaller;
 import io.homeostat.service.plugins.PluginRegistry;
+import io.homeostat.service.telemetry.Telemetry;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.time.Clock;
@@ -57,12 +58,14 @@ public final class CollectorScheduler implements Managed {
     private final Counter dropped;
     /** Each collector's metrics, registered once (not looked up by name on every run). */
     private final Map<String, CollectorMetrics> byCollector = new HashMap<>();
+    private final Telemetry telemetry;
     private ScheduledExecutorService scheduler;
     /** Set when the service stops: a collection the stop interrupts is neither a failure nor a reading. */
     private volatile boolean stopping;
 
     public CollectorScheduler(PluginRegistry plugins, List<CollectionTarget> targets, Inbox inbox, Intake gates, Clock clock, int threads,
-                              MetricRegistry metrics) {
+                              MetricRegistry metrics, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.targets = List.copyOf(targets);
         this.inbox = Objects.requireNonNull(inbox, "inbox");
@@ -179,6 +182,7 @@ public final class CollectorScheduler implements Managed {
             if (problem != null) {
                 measured.failures().mark();
             }
+            telemetry.collected(id, problem == null ? "ok" : "failed", Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(cpuNanos[0]));
             state.ran(clock.instant(), problem);
         } catch (RuntimeException | LinkageError e) {
             if (stopping) {

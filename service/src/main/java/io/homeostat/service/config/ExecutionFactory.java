@@ -7,6 +7,7 @@ import io.homeostat.service.execution.RemediationExecutor;
 import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.store.Store;
+import io.homeostat.service.telemetry.Telemetry;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
 import io.dropwizard.util.Duration;
@@ -121,14 +122,15 @@ public class ExecutionFactory {
 
     /** The executor: plugin calls under these timeouts, retries and concurrency; outcomes reported to {@code inbox}. */
     public RemediationExecutor buildExecutor(PluginRegistry plugins, Store store, Inbox inbox, PluginsFactory pluginSettings,
-                                             MetricRegistry metrics) {
+                                             MetricRegistry metrics, Telemetry telemetry) {
         return new RemediationExecutor(plugins, store, inbox, this::timeoutFor, pluginSettings::settingsFor, this::retriesFor,
-                getRetryBackoff(), getShutdownGrace(), maxConcurrent, metrics);
+                getRetryBackoff(), getShutdownGrace(), maxConcurrent, metrics, telemetry);
     }
 
     /** The notifier: escalations through each channel, each re-sent every {@code escalationRedelivery} until delivered. */
-    public EscalationNotifier buildNotifier(PluginRegistry plugins, Store store, ObjectMapper json, PluginsFactory pluginSettings) {
+    public EscalationNotifier buildNotifier(PluginRegistry plugins, Store store, ObjectMapper json, PluginsFactory pluginSettings,
+                                            Telemetry telemetry) {
         return new EscalationNotifier(plugins, store, json, escalationChannels(), pluginSettings::settingsFor, this::timeoutFor,
-                this::retriesFor, getRetryBackoff(), getEscalationRedelivery());
+                this::retriesFor, getRetryBackoff(), getEscalationRedelivery(), telemetry);
     }
 }

@@ -21,6 +21,7 @@ import java.util.List;
  * plus escalations and rollbacks to carry out, and the alerts whose state changed. Immutable copies, safe to hand to other threads.
  *
  * @param issuesOpened how many of {@code issues} were opened in this batch
+ * @param openedIssueIds which of {@code issues} were opened in this batch (empty for an entry journaled before they were recorded)
  * @param oldestSignalNanos {@link System#nanoTime()} at which the oldest signal of the batch was
  *     accepted, or 0 when the batch held none; latency metrics count from here
  */
@@ -28,9 +29,10 @@ public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<Dec
                             List<ProposalRecord> proposals, List<BreakerRecord> breakers, List<ApprovalRecord> approvals,
                             List<StatisticsRecord> statistics, List<EscalationRecord> escalations, List<RollbackRequest> rollbacks,
                             List<AlertRecord> alerts, List<CancelRequest> cancellations, List<PredictionRecord> predictions,
-                            List<AutonomyRecord> autonomy, List<AutonomyChangeRecord> autonomyChanges, long oldestSignalNanos) {
+                            List<AutonomyRecord> autonomy, List<AutonomyChangeRecord> autonomyChanges, long oldestSignalNanos,
+                            List<String> openedIssueIds) {
     public static final EngineOutputs EMPTY = new EngineOutputs(List.of(), 0, List.of(), List.of(), List.of(), List.of(), List.of(),
-            List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0);
+            List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), List.of(), 0, List.of());
 
     public EngineOutputs {
         issues = List.copyOf(issues);
@@ -47,6 +49,7 @@ public record EngineOutputs(List<IssueRecord> issues, int issuesOpened, List<Dec
         predictions = predictions == null ? List.of() : List.copyOf(predictions);
         autonomy = autonomy == null ? List.of() : List.copyOf(autonomy);
         autonomyChanges = autonomyChanges == null ? List.of() : List.copyOf(autonomyChanges);
+        openedIssueIds = openedIssueIds == null ? List.of() : List.copyOf(openedIssueIds);
     }
 
     public boolean isEmpty() {

@@ -59,6 +59,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
     private final List<AutonomyChange> autonomyChanges = new ArrayList<>();
     private boolean restoring;
     private int issuesOpened;
+    /** The ids of the issues opened in this batch, for metrics by type. */
+    private final List<String> openedIssueIds = new ArrayList<>();
 
     /** While restoring state at start-up, inserts are not outputs: they came from the store. */
     void restoring(boolean value) {
@@ -72,8 +74,9 @@ final class OutputCollector implements RuleRuntimeEventListener {
             return;
         }
         Object fact = event.getObject();
-        if (fact instanceof Issue) {
+        if (fact instanceof Issue issue) {
             issuesOpened++;
+            openedIssueIds.add(issue.getId());
         } else if (fact instanceof Escalation escalation) {
             escalations.add(escalation);
         } else if (fact instanceof RollbackRequest rollback) {
@@ -206,7 +209,8 @@ final class OutputCollector implements RuleRuntimeEventListener {
         changedAutonomy.clear();
         autonomyChanges.clear();
         EngineOutputs outputs = new EngineOutputs(issues, issuesOpened, decisions, proposals, breakers, approvals, statistics, escalated,
-                rollbacks, alerts, cancellations, predicted, autonomy, changes, oldestSignalNanos);
+                rollbacks, alerts, cancellations, predicted, autonomy, changes, oldestSignalNanos, List.copyOf(openedIssueIds));
+        openedIssueIds.clear();
         changedIssues.clear();
         changedDecisions.clear();
         changedProposals.clear();

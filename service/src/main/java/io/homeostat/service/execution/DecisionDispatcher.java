@@ -9,9 +9,11 @@ import io.homeostat.service.engine.facts.CancelRequest;
 import io.homeostat.service.engine.facts.RollbackRequest;
 import io.homeostat.service.model.DecisionRecord;
 import io.homeostat.service.model.EscalationRecord;
+import io.homeostat.service.model.IssueRecord;
 import io.homeostat.service.model.RemediationRecord;
 import io.homeostat.service.outbox.Outbox;
 import io.homeostat.service.store.Store;
+import io.homeostat.service.telemetry.Telemetry;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
@@ -29,17 +31,31 @@ public final class DecisionDispatcher implements Outbox.Sink {
     private final Store store;
     private final RemediationExecutor executor;
     private final EscalationNotifier notifier;
-    private final MetricRegistry metrics;
     private final Histogram latency;
+    private final Telemetry telemetry;
     private final IssueLog issueLog = new IssueLog();
 
-    public DecisionDispatcher(Store store, RemediationExecutor executor, EscalationNotifier notifier, MetricRegistry metrics) {
+    public DecisionDispatcher(Store store, RemediationExecutor executor, EscalationNotifier notifier, MetricRegistry metrics,
+                              Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.store = Objects.requireNonNull(store, "store");
         this.executor = Objects.requireNonNull(executor, "executor");
         this.notifier = Objects.requireNonNull(notifier, "notifier");
-        this.metrics = Objects.requireNonNull(metrics, "metrics");
-        this.latency = metrics.histogram("homeostat.decisions.latency_micros",
+        this.latency = Objects.requireNonNull(metrics, "metrics").histogram("homeostat.decisions.latency_micros",
                 () -> new Histogram(new SlidingTimeWindowArrayReservoir(5, TimeUnit.MINUTES)));
+    }
+
+    /** The first gate that did not pass, as the explanation records it; null when every gate passed. */
+    private static String blockingGate(DecisionRecord decision) {
+        if (decision.explanation() == null) {
+            return null;
+        }
+        for (DecisionRecord.ExplanationEntry entry : decision.explanation()) {
+            if (entry.gate() != null && !"pass".equals(entry.verdict())) {
+                return entry.gate();
+            }
+        }
+        return null;
     }
 
     @Override
@@ -65,15 +81,22 @@ public final class DecisionDispatcher implements Outbox.Sink {
         List<EscalationRecord> escalations = recorded.get();
         outputs.issues().forEach(issueLog::committed);
 
-        metrics.counter("homeostat.issues.opened").inc(outputs.issuesOpened());
+        for (IssueRecord issue : outputs.issues()) {
+            if (outputs.openedIssueIds().contains(issue.id())) {
+                telemetry.issueOpened(issue.type(), issue.severity());
+            }
+        }
         for (DecisionRecord decision : outputs.decisions()) {
-            metrics.counter("homeostat.decisions." + decision.outcome()).inc();
+            telemetry.decided(decision.outcome(), blockingGate(decision));
             if (outputs.oldestSignalNanos() != 0 && dispatch) {
                 // From the acceptance of the batch's oldest signal to the commit: an upper bound.
                 latency.update(TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - outputs.oldestSignalNanos()));
             }
         }
-        metrics.counter("homeostat.escalations").inc(escalations.size());
+        for (EscalationRecord escalation : escalations) {
+            telemetry.escalated(outputs.issues().stream().filter(issue -> issue.id().equals(escalation.issueId())).map(IssueRecord::severity)
+                    .findFirst().orElse("unknown"));
+        }
         if (!dispatch) {
             // Replayed at start-up: the restore marks these pending attempts interrupted and the rules decide
             // again; the notifier sends pending escalations when it starts.

@@ -13,6 +13,7 @@ import io.homeostat.service.plugins.LoadedAction;
 import io.homeostat.service.plugins.PluginCaller;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.store.Store;
+import io.homeostat.service.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -50,6 +51,7 @@ public final class EscalationNotifier implements Managed {
     private final Function<String, Duration> timeouts;
     private final Function<String, Integer> retries;
     private final Duration backoff;
+    private final Telemetry telemetry;
     private final PluginCaller caller = new PluginCaller();
     private final ExecutorService senders = Executors.newSingleThreadExecutor(PluginCaller.named("homeostat-escalation-"));
     private final ScheduledExecutorService redelivery = Executors.newSingleThreadScheduledExecutor(PluginCaller.named("homeostat-redelivery-"));
@@ -59,7 +61,8 @@ public final class EscalationNotifier implements Managed {
 
     public EscalationNotifier(PluginRegistry plugins, Store store, ObjectMapper mapper, List<String> channels,
                               Function<String, PluginSettings> settings, Function<String, Duration> timeouts, Function<String, Integer> retries,
-                              Duration backoff, Duration redeliveryInterval) {
+                              Duration backoff, Duration redeliveryInterval, Telemetry telemetry) {
+        this.telemetry = telemetry;
         this.plugins = plugins;
         this.store = store;
         this.mapper = mapper;
@@ -149,6 +152,7 @@ public final class EscalationNotifier implements Managed {
         }
         LOG.warn("escalated issue {} ({} on {}): {} — delivery through {} {}: {}", escalation.issueId(), escalation.issueType(),
                 escalation.resource(), escalation.reason(), channel, state, message);
+        telemetry.escalationDelivered(store.issues().find(escalation.issueId()).map(IssueRecord::severity).orElse("unknown"), channel, state);
         record(escalation, channel, state, message);
     }
 

@@ -20,6 +20,7 @@ import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.retry.FailureLog;
 import io.homeostat.service.store.RemediationStore;
 import io.homeostat.service.store.Store;
+import io.homeostat.service.telemetry.Telemetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -61,6 +62,7 @@ public final class RemediationExecutor implements Managed {
     private final Duration backoff;
     private final Duration shutdownGrace;
     private final MetricRegistry metrics;
+    private final Telemetry telemetry;
     private final ExecutorService supervisors;
     private final PluginCaller caller = new PluginCaller();
     private final AtomicInteger running = new AtomicInteger();
@@ -71,7 +73,8 @@ public final class RemediationExecutor implements Managed {
     public RemediationExecutor(PluginRegistry plugins, Store stores, Inbox inbox,
                                Function<String, Duration> timeouts, Function<String, PluginSettings> settings,
                                ToIntFunction<String> retries, Duration backoff, Duration shutdownGrace, int maxConcurrent,
-                               MetricRegistry metrics) {
+                               MetricRegistry metrics, Telemetry telemetry) {
+        this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.stores = Objects.requireNonNull(stores, "stores");
         this.store = stores.remediations();
@@ -371,15 +374,23 @@ public final class RemediationExecutor implements Managed {
         Instant finished = Instant.now();
         long duration = Duration.between(started, finished).toMillis();
         recordFinish(pending, state, message, details, finished, duration, attempts);
-        String metricAction = pending.actionId().replaceAll("[^A-Za-z0-9_]", "_");
-        metrics.counter("homeostat.remediations." + metricAction + "." + state).inc();
         metrics.timer("homeostat.remediations.duration").update(Duration.ofMillis(duration));
+        telemetry.remediationEnded(issueType(pending), pending.actionId(), state, Duration.ofMillis(duration));
         LOG.info("remediation {} {} on {}: {} ({} ms)", pending.id(), state, pending.resource(), message, duration);
         inbox.report(RemediationRecord.NOT_APPLICABLE.equals(state)
                 ? RemediationOutcome.notApplicable(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
                         pending.actionId(), message, finished.toEpochMilli())
                 : RemediationOutcome.finished(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
                         pending.actionId(), RemediationRecord.SUCCEEDED.equals(state), message, finished.toEpochMilli(), snapshotTaken));
+    }
+
+    /** The attempt's issue type for metrics; unknown when the store cannot say now (it is never worth failing the attempt). */
+    private String issueType(RemediationRecord pending) {
+        try {
+            return stores.issues().find(pending.issueId()).map(io.homeostat.service.model.IssueRecord::type).orElse("unknown");
+        } catch (RuntimeException e) {
+            return "unknown";
+        }
     }
 
     /**

@@ -40,7 +40,7 @@ class PredictionScoringIntegrationTest {
 
     private static EngineOutputs outputs(List<IssueRecord> issues, List<ProposalRecord> proposals, List<PredictionRecord> predictions) {
         return new EngineOutputs(issues, issues.size(), List.of(), proposals, List.of(), List.of(), List.of(), List.of(), List.of(),
-                List.of(), List.of(), predictions, List.of(), List.of(), 0);
+                List.of(), List.of(), predictions, List.of(), List.of(), 0, List.of());
     }
 
     @ParameterizedTest
