@@ -120,6 +120,12 @@ public final class EscalationNotifier implements Managed {
     }
 
     private void deliver(EscalationRecord escalation, String channel, String payload) {
+        try (LogIds ids = LogIds.of(escalation, channel)) {
+            deliverLogged(escalation, channel, payload);
+        }
+    }
+
+    private void deliverLogged(EscalationRecord escalation, String channel, String payload) {
         String state;
         String message;
         try {

@@ -19,6 +19,12 @@ final class IssueLog {
     private final Map<String, String> states = new ConcurrentHashMap<>();
 
     void committed(IssueRecord issue) {
+        try (LogIds ids = LogIds.issue(issue.id())) {
+            log(issue);
+        }
+    }
+
+    private void log(IssueRecord issue) {
         String before = issue.state().equals("resolved") ? states.remove(issue.id()) : states.put(issue.id(), issue.state());
         if (issue.state().equals(before)) {
             return;

@@ -94,7 +94,7 @@ public final class RemediationExecutor implements Managed {
     /** Queues a pending remediation behind any other work on its resource; returns at once. */
     public void submit(RemediationRecord pending, DecisionRecord decision) {
         perResource.execute(key(pending), () -> {
-            try {
+            try (LogIds ids = LogIds.of(pending)) {
                 run(pending, decision);
             } catch (RuntimeException e) {
                 // No executor path may end its thread with the attempt left hanging: tell the engine, which decides again.
@@ -146,7 +146,11 @@ public final class RemediationExecutor implements Managed {
             if (found.isEmpty()) {
                 runRollback(request, found);
             } else {
-                perResource.execute(key(found.get()), () -> runRollback(request, found));
+                perResource.execute(key(found.get()), () -> {
+                    try (LogIds ids = LogIds.of(found.get())) {
+                        runRollback(request, found);
+                    }
+                });
             }
         });
     }
@@ -159,7 +163,7 @@ public final class RemediationExecutor implements Managed {
      */
     public void reconcile(RemediationRecord running) {
         perResource.execute(key(running), () -> {
-            try {
+            try (LogIds ids = LogIds.of(running)) {
                 runReconcile(running);
             } catch (RuntimeException e) {
                 LOG.error("reconciling remediation {} failed inside the executor", running.id(), e);

@@ -41,13 +41,19 @@ public final class PluginCaller implements AutoCloseable {
 
     /** Calls plugin code on a thread of its own, with {@code loader} as its context class loader, abandoned after {@code timeout}. */
     public <T> Outcome<T> call(ClassLoader loader, String what, Duration timeout, Callable<T> body) {
+        // The caller's log ids (issue, decision, remediation) go with the call: the plugin's own lines carry them too.
+        java.util.Map<String, String> ids = org.slf4j.MDC.getCopyOfContextMap();
         Future<T> call = calls.submit(() -> {
             Thread current = Thread.currentThread();
             ClassLoader previous = current.getContextClassLoader();
             current.setContextClassLoader(loader);
+            if (ids != null) {
+                org.slf4j.MDC.setContextMap(ids);
+            }
             try {
                 return body.call();
             } finally {
+                org.slf4j.MDC.clear();
                 current.setContextClassLoader(previous);
             }
         });

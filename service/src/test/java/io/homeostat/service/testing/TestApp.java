@@ -177,6 +177,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> engine = new LinkedHashMap<>();
         private final Map<String, Object> outbox = new LinkedHashMap<>();
         private final Map<String, Object> alertmanager = new LinkedHashMap<>();
+        private Map<String, Object> logging;
         private final List<Object> collectorTargets = new java.util.ArrayList<>();
         private final Map<String, Object> pluginOptions = new LinkedHashMap<>();
         private final Map<String, String> extraRules = new LinkedHashMap<>();
@@ -227,6 +228,12 @@ public final class TestApp implements AutoCloseable {
         }
 
         /** One of config.yml's {@code collectors.targets}. */
+        /** config.yml {@code logging}, whole (by default WARN, io.homeostat at INFO, to the console). */
+        public Builder logging(Map<String, Object> logging) {
+            this.logging = logging;
+            return this;
+        }
+
         public Builder collector(Map<String, Object> target) {
             collectorTargets.add(target);
             return this;
@@ -318,7 +325,7 @@ public final class TestApp implements AutoCloseable {
             config.put("tenants", tenants);
             config.put("resources", resources);
             config.put("healthScore", healthScore);
-            config.put("logging", Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
+            config.put("logging", logging != null ? logging : Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);
             return new DropwizardTestSupport<>(HomeostatApplication.class, file.toString());

@@ -66,6 +66,7 @@ public class RotateAction extends DiskAction {
             long[] sizes = rotate(parent, name, archive);
             tally.add(directory.name() + "/" + relative, sizes[0]);
             tally.archivedBytes += sizes[1];
+            context.logger().info("rotated " + directory.name() + "/" + relative + ": " + sizes[0] + " bytes into " + archive + " (" + sizes[1] + " bytes)");
         } catch (IOException e) {
             tally.failed++;
             context.logger().warn("could not rotate " + directory.name() + "/" + relative + ": " + e.getMessage());
