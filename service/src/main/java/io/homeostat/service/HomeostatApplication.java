@@ -17,6 +17,7 @@ import io.homeostat.service.auth.JsonUnauthorizedHandler;
 import io.homeostat.service.auth.KeyAuthenticator;
 import io.homeostat.service.auth.RoleAuthorizer;
 import io.homeostat.service.cli.AuditCommand;
+import io.homeostat.service.cli.DemoCommand;
 import io.homeostat.service.cli.CommandErrors;
 import io.homeostat.service.cli.DatabaseCheck;
 import io.homeostat.service.cli.KeysCommand;
@@ -144,6 +145,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         bootstrap.addCommand(new PluginsCommand());
         bootstrap.addCommand(new KeysCommand());
         bootstrap.addCommand(new AuditCommand());
+        bootstrap.addCommand(new DemoCommand());
         // Dropwizard's db commands (migrate, status, ...), with the one-line errors of every command.
         bootstrap.addCommand(new DbCommand<>("db", HomeostatConfiguration::getDatabase, HomeostatConfiguration.class, "migrations.xml") {
             @Override
