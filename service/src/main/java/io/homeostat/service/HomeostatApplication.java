@@ -11,6 +11,7 @@ import io.homeostat.service.alertmanager.AlertRetention;
 import io.homeostat.service.auth.AdminKeyBootstrap;
 import io.homeostat.service.collection.CollectorScheduler;
 import io.homeostat.service.health.CollectorsHealthCheck;
+import io.homeostat.service.health.ExecutorHealthCheck;
 import io.homeostat.service.auth.ApiKeys;
 import io.homeostat.service.auth.Caller;
 import io.homeostat.service.auth.JsonUnauthorizedHandler;
@@ -88,6 +89,8 @@ import io.homeostat.service.resources.StatisticsResource;
 import io.homeostat.service.resources.TenantsResource;
 import io.homeostat.service.rules.RuleSet;
 import io.homeostat.service.rules.StartupRules;
+import io.homeostat.service.tasks.AutoRemediationTask;
+import io.homeostat.service.tasks.ReloadPluginsTask;
 import io.homeostat.service.tasks.ReloadRulesTask;
 import io.homeostat.service.watch.DirectoryWatcher;
 import io.homeostat.service.resources.IssuesResource;
@@ -277,6 +280,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         CollectorScheduler collectors = configuration.getCollectors().build(plugins, inbox, intake, environment.metrics(), telemetry);
         environment.lifecycle().manage(collectors);
         environment.healthChecks().register("collectors", new CollectorsHealthCheck(collectors, Clock.systemUTC()));
+        environment.healthChecks().register("executor", new ExecutorHealthCheck(executor::load, execution.getSaturatedAfter(), Clock.systemUTC()));
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
         HealthScorer healthScorer = configuration.getHealthScore().build(store, configuration.getTenants().keySet(), prometheus);
         environment.lifecycle().manage(healthScorer);
@@ -305,6 +309,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 resources.stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()),
                 version == null ? "development" : version));
         environment.admin().addTask(new ReloadRulesTask(rules));
+        environment.admin().addTask(new ReloadPluginsTask(plugins));
+        environment.admin().addTask(AutoRemediationTask.pause(store.gateState(), inbox, Clock.systemUTC()));
+        environment.admin().addTask(AutoRemediationTask.resume(store.gateState(), inbox, Clock.systemUTC()));
 
         environment.healthChecks().register("rules", new RuleBaseHealthCheck(engine, rules));
         environment.healthChecks().register("plugins", new PluginsHealthCheck(plugins));

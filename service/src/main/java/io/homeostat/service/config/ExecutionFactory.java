@@ -81,6 +81,16 @@ public class ExecutionFactory {
     @JsonProperty
     private Duration escalationRedelivery = Duration.minutes(5);
 
+    /** How long the executor may stay saturated (every supervisor busy, work waiting) before its health check says so. */
+    @MinDuration(value = 1, unit = TimeUnit.SECONDS)
+    @JsonProperty
+    private Duration saturatedAfter = Duration.minutes(1);
+
+    @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
+    public java.time.Duration getSaturatedAfter() {
+        return saturatedAfter.toJavaDuration();
+    }
+
     @com.fasterxml.jackson.annotation.JsonIgnore // a view of the configured value, not a property
     public java.time.Duration getEscalationRedelivery() {
         return escalationRedelivery.toJavaDuration();

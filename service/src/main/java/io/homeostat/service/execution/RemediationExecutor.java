@@ -66,6 +66,9 @@ public final class RemediationExecutor implements Managed {
     private final ExecutorService supervisors;
     private final PluginCaller caller = new PluginCaller();
     private final AtomicInteger running = new AtomicInteger();
+    private final int maxConcurrent;
+    /** The attempts in flight, for the executor's health check: what runs, since when, and by when it must have ended. */
+    private final Map<String, InFlight> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private final ResourceSerializer perResource;
     private final FailureLog storeFailures = new FailureLog(LOG);
     private volatile boolean stopping;
@@ -85,6 +88,7 @@ public final class RemediationExecutor implements Managed {
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.shutdownGrace = Objects.requireNonNull(shutdownGrace, "shutdownGrace");
         this.metrics = Objects.requireNonNull(metrics, "metrics");
+        this.maxConcurrent = maxConcurrent;
         this.supervisors = Executors.newFixedThreadPool(maxConcurrent, PluginCaller.named("homeostat-remediation-"));
         this.perResource = new ResourceSerializer(supervisors);
         metrics.gauge("homeostat.remediations.busy_resources", () -> perResource::busyResources);
@@ -209,6 +213,25 @@ public final class RemediationExecutor implements Managed {
         }
     }
 
+    /** An attempt in flight and the latest it can end: each try's timeout, the retries' pauses, and a margin for its own writes. */
+    public record InFlight(String remediationId, String actionId, String resource, Instant started, Instant budgetEnds) {
+        static InFlight of(RemediationRecord attempt, Instant started, Duration timeout, int retries) {
+            Duration budget = timeout.multipliedBy(retries + 1L).plus(Duration.ofSeconds(31L * Math.max(0, retries))).plus(Duration.ofMinutes(2));
+            return new InFlight(attempt.id(), attempt.actionId(), attempt.resource(), started, started.plus(budget));
+        }
+    }
+
+    /** What the executor carries now: attempts running, its concurrency, resources with work running or waiting, those in flight. */
+    public record Load(int running, int maxConcurrent, int busyResources, List<InFlight> inFlight) {
+        public boolean saturated() {
+            return running >= maxConcurrent && busyResources > running;
+        }
+    }
+
+    public Load load() {
+        return new Load(running.get(), maxConcurrent, perResource.busyResources(), List.copyOf(inFlight.values()));
+    }
+
     /** running → interrupted, stored and fed back, so that verification decides whether the attempt helped. */
     private void interrupted(RemediationRecord attempt, String message) {
         Instant now = Instant.now();
@@ -260,6 +283,7 @@ public final class RemediationExecutor implements Managed {
             return;
         }
         running.incrementAndGet();
+        inFlight.put(pending.id(), InFlight.of(pending, started, timeouts.apply(pending.actionId()), retries.applyAsInt(pending.actionId())));
         loaded.enter(); // a replaced plugin is unloaded only when this call has returned
         try {
             Attempt attempt = new Attempt(pending, loaded, new IssueReference(pending.issueId(), decision.issueType(), decision.severity(),
@@ -270,6 +294,7 @@ public final class RemediationExecutor implements Managed {
             finish(pending, RemediationRecord.FAILED, "executor error: " + e.getMessage(), Map.of(), started, 0, false);
         } finally {
             loaded.exit();
+            inFlight.remove(pending.id());
             running.decrementAndGet();
         }
     }
