@@ -90,6 +90,7 @@ import io.homeostat.service.resources.TenantsResource;
 import io.homeostat.service.rules.RuleSet;
 import io.homeostat.service.rules.StartupRules;
 import io.homeostat.service.tasks.AutoRemediationTask;
+import io.homeostat.service.tasks.MaintenanceTask;
 import io.homeostat.service.tasks.ReloadPluginsTask;
 import io.homeostat.service.tasks.ReloadRulesTask;
 import io.homeostat.service.watch.DirectoryWatcher;
@@ -310,6 +311,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 version == null ? "development" : version));
         environment.admin().addTask(new ReloadRulesTask(rules));
         environment.admin().addTask(new ReloadPluginsTask(plugins));
+        environment.admin().addTask(new MaintenanceTask(store.gateState(), inbox, Clock.systemUTC()));
         environment.admin().addTask(AutoRemediationTask.pause(store.gateState(), inbox, Clock.systemUTC()));
         environment.admin().addTask(AutoRemediationTask.resume(store.gateState(), inbox, Clock.systemUTC()));
 

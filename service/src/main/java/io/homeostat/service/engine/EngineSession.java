@@ -88,6 +88,7 @@ public final class EngineSession implements AutoCloseable {
         }
         successor.setAvailableActions(actions);
         successor.setWindows(windows.schedules());
+        windows.manual().forEach(mode -> successor.windows.manual(mode, successor.now()));
         long now = successor.now();
         List<Object> state = new ArrayList<>();
         List<Object> events = new ArrayList<>();
@@ -191,6 +192,9 @@ public final class EngineSession implements AutoCloseable {
             return;
         } else if (fact instanceof Alert alert) {
             insertAlert(alert);
+            return;
+        } else if (fact instanceof MaintenanceMode mode) {
+            windows.manual(mode, now());
             return;
         } else if (fact instanceof AutoRemediation toggle) {
             FactHandle previous = switchHandles.put(toggle.scope(), session.insert(fact));

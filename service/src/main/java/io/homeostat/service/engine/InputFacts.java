@@ -39,6 +39,9 @@ final class InputFacts {
             return new ApprovalVerdict(answer.approvalId(), answer.approved(), answer.by(), answer.reason());
         } else if (input instanceof EngineInput.AutoRemediationSwitch change) {
             return new AutoRemediation(change.scope(), change.enabled(), change.by(), change.reason(), change.at().toEpochMilli());
+        } else if (input instanceof EngineInput.MaintenanceSwitch maintenance) {
+            return new MaintenanceMode(maintenance.scope(), maintenance.on(), maintenance.labelKey(), maintenance.labelValue(),
+                    maintenance.until() == null ? 0 : maintenance.until().toEpochMilli());
         } else if (input instanceof EngineInput.AutonomyPinRequest pin) {
             return new AutonomyPin(pin.tenant(), pin.issueType(), pin.actionId(), pin.mode() == null ? null : AutonomyMode.fromLabel(pin.mode()),
                     pin.by(), pin.reason(), pin.at().toEpochMilli());

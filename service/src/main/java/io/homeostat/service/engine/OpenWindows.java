@@ -17,6 +17,9 @@ final class OpenWindows {
     private final Map<String, FactHandle> handles = new HashMap<>();
     private final Map<String, ActiveWindow> open = new HashMap<>();
     private List<WindowSchedule> schedules = List.of();
+    /** Maintenance operators switched on, by window name, each until its end. */
+    private final Map<String, ActiveWindow> manual = new HashMap<>();
+    private final Map<String, FactHandle> manualHandles = new HashMap<>();
     private boolean checked;
     private long checkedAt;
 
@@ -33,8 +36,37 @@ final class OpenWindows {
         return schedules;
     }
 
+    /** An operator's maintenance on (replacing the one of its scope) or off. */
+    void manual(MaintenanceMode mode, long now) {
+        String name = mode.windowName();
+        FactHandle previous = manualHandles.remove(name);
+        if (previous != null) {
+            session.delete(previous);
+        }
+        manual.remove(name);
+        if (mode.on() && mode.until() > now) {
+            ActiveWindow window = new ActiveWindow(name, "maintenance", mode.labelKey(), mode.labelValue(), mode.until());
+            manual.put(name, window);
+            manualHandles.put(name, session.insert(window));
+        }
+    }
+
+    /** The operators' maintenance still on, for a successor session (a rule reload) to hold too. */
+    List<MaintenanceMode> manual() {
+        return manual.values().stream().map(w -> new MaintenanceMode(w.getName().substring("operator:".length()), true, w.getLabelKey(),
+                w.getLabelValue(), w.getUntil())).toList();
+    }
+
     /** Opens and closes windows as the clock has moved, at most once a second of session time. */
     void refresh(long now) {
+        if (!manual.isEmpty()) {
+            for (ActiveWindow window : List.copyOf(manual.values())) {
+                if (window.getUntil() <= now) {
+                    session.delete(manualHandles.remove(window.getName()));
+                    manual.remove(window.getName());
+                }
+            }
+        }
         if (schedules.isEmpty() && open.isEmpty() || checked && now >= checkedAt && now - checkedAt < 1_000) {
             return;
         }

@@ -39,6 +39,18 @@ public sealed interface EngineInput {
     }
 
     /**
+     * Maintenance an operator switched on (until {@code until}) or off, globally ({@code labelKey} null) or for
+     * the resources with a label (already stored and audited).
+     */
+    record MaintenanceSwitch(String scope, boolean on, String labelKey, String labelValue, Instant until, String by, String reason, Instant at)
+            implements EngineInput {
+        public MaintenanceSwitch {
+            Objects.requireNonNull(scope, "scope");
+            Objects.requireNonNull(at, "at");
+        }
+    }
+
+    /**
      * An operator pins the autonomy of a tenant's (issue type, action) pair to {@code mode} (observe,
      * suggest or auto), or unpins it ({@code mode} null). Audited before it is submitted.
      */

@@ -215,6 +215,10 @@ public final class StartupState {
         for (GateStateStore.Switch s : store.gateState().switches()) {
             facts.add(new AutoRemediation(s.scope(), s.enabled(), s.changedBy(), s.reason(), s.changedAt().toEpochMilli()));
         }
+        // Maintenance operators switched on and that has not ended: the window gate keeps blocking there after a restart.
+        for (GateStateStore.Maintenance m : store.gateState().maintenance(Instant.ofEpochMilli(now))) {
+            facts.add(new io.homeostat.service.engine.MaintenanceMode(m.scope(), true, m.labelKey(), m.labelValue(), m.until().toEpochMilli()));
+        }
         // Firing mapped alerts: their hold-offs still count. Already counted as evidence before the restart.
         for (AlertRecord a : store.alerts().firing()) {
             if (a.issueType() != null) {

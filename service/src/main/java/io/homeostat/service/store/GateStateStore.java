@@ -87,6 +87,41 @@ public final class GateStateStore {
         });
     }
 
+    /** Maintenance an operator switched on: globally ({@code scope} "global") or for one label ({@code label:KEY=VALUE}), until it ends. */
+    public record Maintenance(String scope, String labelKey, String labelValue, Instant until, String setBy, String reason, Instant setAt) {
+    }
+
+    /** Starts (or extends) maintenance of its scope, audited. */
+    public void saveMaintenance(Maintenance value, Actor actor) {
+        jdbi.useTransaction(handle -> {
+            handle.createUpdate("DELETE FROM maintenance_modes WHERE scope = :scope").bind("scope", value.scope()).execute();
+            handle.createUpdate("INSERT INTO maintenance_modes (scope, label_key, label_value, until_at, set_by, reason, set_at) "
+                    + "VALUES (:scope, :labelKey, :labelValue, :until, :setBy, :reason, :setAt)").bindMethods(value).execute();
+            audit.append(handle, AuditEvent.of(null, actor, "maintenance.started", value.scope(), value.reason(),
+                    Map.of("until", value.until().toString())), value.setAt());
+        });
+    }
+
+    /** Ends maintenance of its scope, audited; false when none was on. */
+    public boolean endMaintenance(String scope, Actor actor, String reason, Instant at) {
+        return jdbi.inTransaction(handle -> {
+            int deleted = handle.createUpdate("DELETE FROM maintenance_modes WHERE scope = :scope").bind("scope", scope).execute();
+            if (deleted > 0) {
+                audit.append(handle, AuditEvent.of(null, actor, "maintenance.ended", scope, reason, Map.of()), at);
+            }
+            return deleted > 0;
+        });
+    }
+
+    /** Maintenance still on at {@code now}. */
+    public List<Maintenance> maintenance(Instant now) {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT * FROM maintenance_modes WHERE until_at > :now ORDER BY scope")
+                .bind("now", now)
+                .map((rs, ctx) -> new Maintenance(rs.getString("scope"), rs.getString("label_key"), rs.getString("label_value"),
+                        IssueStore.instant(rs, "until_at"), rs.getString("set_by"), rs.getString("reason"), IssueStore.instant(rs, "set_at")))
+                .list());
+    }
+
     /** Plugins an operator disabled. */
     public java.util.Set<String> disabledPlugins() {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT plugin_id FROM plugin_switches WHERE enabled = FALSE")

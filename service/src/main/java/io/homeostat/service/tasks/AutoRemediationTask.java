@@ -41,9 +41,9 @@ public final class AutoRemediationTask extends Task {
 
     @Override
     public void execute(Map<String, List<String>> parameters, PrintWriter output) {
-        String by = single(parameters, "by");
-        String reason = single(parameters, "reason");
-        String tenant = parameters.containsKey("tenant") ? single(parameters, "tenant") : AutoRemediationSwitch.GLOBAL;
+        String by = Parameters.single(parameters, "by");
+        String reason = Parameters.single(parameters, "reason");
+        String tenant = parameters.containsKey("tenant") ? Parameters.single(parameters, "tenant") : AutoRemediationSwitch.GLOBAL;
         if (by == null || by.isBlank() || reason == null || reason.isBlank()) {
             throw new IllegalArgumentException("parameters 'by' and 'reason' are required (who, and why: they are audited)");
         }
@@ -56,16 +56,5 @@ public final class AutoRemediationTask extends Task {
         engine.submit(new AutoRemediationSwitch(tenant, enabled, value.changedBy(), value.reason(), now));
         output.println("automatic remediation " + (enabled ? "resumed" : "paused") + " for "
                 + (tenant.equals(AutoRemediationSwitch.GLOBAL) ? "every tenant" : "tenant " + tenant) + " by " + value.changedBy());
-    }
-
-    private static String single(Map<String, List<String>> parameters, String name) {
-        List<String> values = parameters.get(name);
-        if (values == null || values.isEmpty()) {
-            return null;
-        }
-        if (values.size() > 1) {
-            throw new IllegalArgumentException("parameter '" + name + "' given " + values.size() + " times");
-        }
-        return values.get(0);
     }
 }
