@@ -64,7 +64,7 @@ final class PackagedService implements AutoCloseable {
                   requestLog: {appenders: []}
                 database:
                   driverClass: org.h2.Driver
-                  url: jdbc:h2:%s/homeostat;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0
+                  url: jdbc:h2:async:%s/homeostat;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0
                   user: sa
                   password: ""
                 engine: {rulesDirectory: %s, tick: 100ms}

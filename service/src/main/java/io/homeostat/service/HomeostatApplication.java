@@ -208,6 +208,10 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         }
         Jdbi jdbi = new JdbiFactory().build(environment, configuration.getDatabase(), "database");
         LOG.info("database: {}", DatabaseDescription.describe(configuration.getDatabase()));
+        String closesOnInterrupt = DatabaseDescription.interruptWarning(configuration.getDatabase());
+        if (closesOnInterrupt != null) {
+            LOG.warn("database: {}", closesOnInterrupt);
+        }
         String notDurable = DatabaseDescription.durabilityWarning(configuration.getDatabase());
         if (notDurable != null) {
             LOG.warn("database: {}", notDurable);

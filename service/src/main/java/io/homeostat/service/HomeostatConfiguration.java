@@ -148,7 +148,7 @@ public class HomeostatConfiguration extends Configuration {
     static DataSourceFactory embeddedDatabase() {
         DataSourceFactory database = new DataSourceFactory();
         database.setDriverClass("org.h2.Driver");
-        database.setUrl("jdbc:h2:./data/homeostat;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+        database.setUrl("jdbc:h2:async:./data/homeostat;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
         database.setUser("sa");
         database.setPassword("");
         return database;

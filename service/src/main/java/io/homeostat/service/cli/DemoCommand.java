@@ -190,7 +190,7 @@ public final class DemoCommand extends Command {
                 "requestLog", Map.of("appenders", List.of())));
         Map<String, Object> database = (Map<String, Object>) config.get("database");
         database.put("driverClass", "org.h2.Driver");
-        database.put("url", "jdbc:h2:" + directory.resolve("homeostat") + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
+        database.put("url", "jdbc:h2:async:" + directory.resolve("homeostat") + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0");
         database.put("user", "sa");
         database.put("password", "");
         Map<String, Object> engine = (Map<String, Object>) config.get("engine");

@@ -27,6 +27,22 @@ public final class DatabaseDescription {
                 + "an action may already have run on them. Add ;WRITE_DELAY=0 to database.url (config.yml's default has it)";
     }
 
+    /**
+     * Why this database may close under the service, or null. H2's default file access closes its file channel
+     * when a thread is interrupted during a write (a plugin call abandoned at its deadline, a pool stopped with
+     * shutdownNow), and then refuses every statement, "The database has been closed", until the process
+     * restarts. The {@code async:} file system (an AsynchronousFileChannel) is not closed by an interrupt.
+     */
+    public static String interruptWarning(DataSourceFactory database) {
+        String url = database.getUrl();
+        if (!url.startsWith("jdbc:h2:") || url.startsWith("jdbc:h2:mem:") || url.startsWith("jdbc:h2:async:")
+                || url.startsWith("jdbc:h2:tcp:") || url.startsWith("jdbc:h2:ssl:")) {
+            return null;
+        }
+        return "an interrupted thread writing to this H2 file closes the database until a restart: write database.url as "
+                + "jdbc:h2:async:<path>;... (config.yml's default does)";
+    }
+
     public static String describe(DataSourceFactory database) {
         String url = USER_INFO.matcher(database.getUrl()).replaceFirst("//***@");
         url = SECRET_PARAMETER.matcher(url).replaceAll("$1***");

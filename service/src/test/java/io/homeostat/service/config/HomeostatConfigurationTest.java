@@ -36,7 +36,7 @@ class HomeostatConfigurationTest {
     void anEmptyFileGivesWorkingDefaults() throws Exception {
         HomeostatConfiguration configuration = load("{}");
         assertThat(configuration.isMigrateOnStart()).isTrue();
-        assertThat(configuration.getDatabase().getUrl()).startsWith("jdbc:h2:./data/homeostat;MODE=PostgreSQL");
+        assertThat(configuration.getDatabase().getUrl()).startsWith("jdbc:h2:async:./data/homeostat;MODE=PostgreSQL");
         assertThat(configuration.getEngine().getRulesDirectory()).isEqualTo("rules");
         assertThat(configuration.getEngine().getMaxBatch()).isEqualTo(5_000);
         assertThat(configuration.getIntake().getMaxBatch()).isEqualTo(5_000);
@@ -84,7 +84,7 @@ class HomeostatConfigurationTest {
         Path shipped = Path.of(System.getProperty("homeostat.project.dir", ".."), "config.yml");
         HomeostatConfiguration configuration = factory.build(new SubstitutingSourceProvider(new FileConfigurationSourceProvider(),
                 new EnvironmentVariableSubstitutor(false)), shipped.toString());
-        assertThat(configuration.getDatabase().getUrl()).startsWith("jdbc:h2:./data/homeostat");
+        assertThat(configuration.getDatabase().getUrl()).startsWith("jdbc:h2:async:./data/homeostat");
         assertThat(configuration.getPlugins().settingsFor("process").section("resources").has("service:demo")).isTrue();
         assertThat(configuration.getPlugins().settingsFor("http").section("endpoints").section("scale-out").stringMap("headers"))
                 .containsEntry("Authorization", "Bearer ${env:PLATFORM_TOKEN}");

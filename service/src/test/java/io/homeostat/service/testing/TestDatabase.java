@@ -34,7 +34,7 @@ public final class TestDatabase implements AutoCloseable {
 
     public static TestDatabase create(Kind kind, Path directory) throws SQLException {
         if (kind == Kind.H2) {
-            return new TestDatabase(kind, "jdbc:h2:" + directory.resolve("homeostat").toAbsolutePath()
+            return new TestDatabase(kind, "jdbc:h2:async:" + directory.resolve("homeostat").toAbsolutePath()
                     + ";MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0", "sa", "org.h2.Driver", null);
         }
         return postgres(System.getProperty("homeostat.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test"),
