@@ -22,26 +22,6 @@ import org.junit.jupiter.api.io.TempDir;
  * saturated when every supervisor is busy and work waits longer than execution.saturatedAfter.
  */
 class AdminTasksIntegrationTest {
-    private static final String RULES = """
-            package homeostat.rules;
-            import io.homeostat.service.engine.facts.*;
-
-            rule "test: an issue per test.slow signal"
-            when
-                $s : Signal( metric == "test.slow", $t : tenant, $r : resource )
-                not Issue( tenant == $t, resource == $r, type == "test.slow" )
-            then
-                insert( new Issue( $t, $r, "test.slow", Severity.HIGH, "test", $s.getTime(), drools.getRule().getName(), "slow test" ) );
-            end
-
-            rule "test: a slow strategy"
-            when
-                $i : Issue( type == "test.slow", active )
-                not Proposal( issueId == $i.id )
-            then
-                insert( Proposal.strategy( $i, 1, "faulty.slow", drools.getRule().getName() ) );
-            end
-            """;
 
     @TempDir
     Path directory;
@@ -52,13 +32,13 @@ class AdminTasksIntegrationTest {
     }
 
     private static String signal(String resource) {
-        return "{\"resource\":\"" + resource + "\",\"metric\":\"test.slow\",\"value\":1,\"source\":\"test\"}";
+        return "{\"resource\":\"" + resource + "\",\"metric\":\"test.overlap\",\"value\":1,\"source\":\"test\"}";
     }
 
     @Test
     void tasksPauseAndResumeAutomationReloadPluginsAndTheExecutorReportsSaturation() throws Exception {
         try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.H2, directory);
-             TestApp app = TestApp.builder(directory, database).withFaultyPlugin().rule("slow-test.drl", RULES)
+             TestApp app = TestApp.builder(directory, database).withFaultyPlugin().rule("slow-test.drl", OverlappingRunsIntegrationTest.RULES)
                      .pluginSettings("faulty-test", Map.of("slowMillis", 6_000))
                      .execution("maxConcurrent", 1)
                      .execution("saturatedAfter", "1s")

@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * attempt starts only after the first has finished.
  */
 class OverlappingRunsIntegrationTest {
-    private static final String RULES = """
+    /** Also the admin tasks' test's: a slow action per resource. */
+    static final String RULES = """
             package homeostat.rules;
             import io.homeostat.service.engine.facts.*;
 

@@ -81,8 +81,9 @@ public final class DecisionDispatcher implements Outbox.Sink {
         List<EscalationRecord> escalations = recorded.get();
         outputs.issues().forEach(issueLog::committed);
 
+        java.util.Set<String> opened = java.util.Set.copyOf(outputs.openedIssueIds());
         for (IssueRecord issue : outputs.issues()) {
-            if (outputs.openedIssueIds().contains(issue.id())) {
+            if (opened.contains(issue.id())) {
                 telemetry.issueOpened(issue.type(), issue.severity());
             }
         }

@@ -112,20 +112,22 @@ public final class EscalationNotifier implements Managed {
             }
             return;
         }
+        // Read once for every channel: the plugins' issue reference and the delivery metrics both carry it.
+        String severity = store.issues().find(escalation.issueId()).map(IssueRecord::severity).orElse("unknown");
         for (String channel : channels) {
             if (!done.contains(channel)) {
-                deliver(escalation, channel, payload);
+                deliver(escalation, channel, payload, severity);
             }
         }
     }
 
-    private void deliver(EscalationRecord escalation, String channel, String payload) {
+    private void deliver(EscalationRecord escalation, String channel, String payload, String severity) {
         try (LogIds ids = LogIds.of(escalation, channel)) {
-            deliverLogged(escalation, channel, payload);
+            deliverLogged(escalation, channel, payload, severity);
         }
     }
 
-    private void deliverLogged(EscalationRecord escalation, String channel, String payload) {
+    private void deliverLogged(EscalationRecord escalation, String channel, String payload, String severity) {
         String state;
         String message;
         try {
@@ -134,8 +136,7 @@ public final class EscalationNotifier implements Managed {
                 state = EscalationRecord.FAILED;
                 message = "no loaded plugin provides " + channel + "; the escalation is only recorded";
             } else {
-                IssueReference issue = new IssueReference(escalation.issueId(), escalation.issueType(),
-                        store.issues().find(escalation.issueId()).map(IssueRecord::severity).orElse("unknown"), escalation.tenant());
+                IssueReference issue = new IssueReference(escalation.issueId(), escalation.issueType(), severity, escalation.tenant());
                 Duration timeout = timeouts.apply(channel);
                 ActionResult result;
                 loaded.get().enter();
@@ -158,7 +159,7 @@ public final class EscalationNotifier implements Managed {
         }
         LOG.warn("escalated issue {} ({} on {}): {} — delivery through {} {}: {}", escalation.issueId(), escalation.issueType(),
                 escalation.resource(), escalation.reason(), channel, state, message);
-        telemetry.escalationDelivered(store.issues().find(escalation.issueId()).map(IssueRecord::severity).orElse("unknown"), channel, state);
+        telemetry.escalationDelivered(severity, channel, state);
         record(escalation, channel, state, message);
     }
 

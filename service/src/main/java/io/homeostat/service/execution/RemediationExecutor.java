@@ -214,10 +214,10 @@ public final class RemediationExecutor implements Managed {
     }
 
     /** An attempt in flight and the latest it can end: each try's timeout, the retries' pauses, and a margin for its own writes. */
-    public record InFlight(String remediationId, String actionId, String resource, Instant started, Instant budgetEnds) {
-        static InFlight of(RemediationRecord attempt, Instant started, Duration timeout, int retries) {
+    public record InFlight(String remediationId, String actionId, String resource, String issueType, Instant started, Instant budgetEnds) {
+        static InFlight of(RemediationRecord attempt, String issueType, Instant started, Duration timeout, int retries) {
             Duration budget = timeout.multipliedBy(retries + 1L).plus(Duration.ofSeconds(31L * Math.max(0, retries))).plus(Duration.ofMinutes(2));
-            return new InFlight(attempt.id(), attempt.actionId(), attempt.resource(), started, started.plus(budget));
+            return new InFlight(attempt.id(), attempt.actionId(), attempt.resource(), issueType, started, started.plus(budget));
         }
     }
 
@@ -283,7 +283,8 @@ public final class RemediationExecutor implements Managed {
             return;
         }
         running.incrementAndGet();
-        inFlight.put(pending.id(), InFlight.of(pending, started, timeouts.apply(pending.actionId()), retries.applyAsInt(pending.actionId())));
+        inFlight.put(pending.id(), InFlight.of(pending, decision.issueType(), started, timeouts.apply(pending.actionId()),
+                retries.applyAsInt(pending.actionId())));
         loaded.enter(); // a replaced plugin is unloaded only when this call has returned
         try {
             Attempt attempt = new Attempt(pending, loaded, new IssueReference(pending.issueId(), decision.issueType(), decision.severity(),
@@ -413,8 +414,15 @@ public final class RemediationExecutor implements Managed {
                         pending.actionId(), RemediationRecord.SUCCEEDED.equals(state), message, finished.toEpochMilli(), snapshotTaken));
     }
 
-    /** The attempt's issue type for metrics; unknown when the store cannot say now (it is never worth failing the attempt). */
+    /**
+     * The attempt's issue type for metrics: from its decision while it runs; read from the store only for an attempt that
+     * ended before it ran or was reconciled after a restart, and unknown when the store cannot say now.
+     */
     private String issueType(RemediationRecord pending) {
+        InFlight running = inFlight.get(pending.id());
+        if (running != null) {
+            return running.issueType();
+        }
         try {
             return stores.issues().find(pending.issueId()).map(io.homeostat.service.model.IssueRecord::type).orElse("unknown");
         } catch (RuntimeException e) {

@@ -68,15 +68,6 @@ public final class Telemetry {
                 .labelNames("severity", "channel", "result").register(registry);
     }
 
-    /** Metrics that go nowhere: for parts built without a service (tests, commands). */
-    public static Telemetry unregistered() {
-        return new Telemetry(new PrometheusRegistry());
-    }
-
-    public PrometheusRegistry registry() {
-        return registry;
-    }
-
     public void remediationEnded(String issueType, String action, String result, Duration took) {
         remediations.labelValues(orUnknown(issueType), action, result).inc();
         remediationSeconds.labelValues(action).observe(took.toMillis() / 1000.0);

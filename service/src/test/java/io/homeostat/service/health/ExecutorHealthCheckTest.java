@@ -50,7 +50,7 @@ class ExecutorHealthCheckTest {
         load.set(new RemediationExecutor.Load(2, 2, 5, List.of()));
         assertThat(check.execute().isHealthy()).as("saturated again: the clock starts again").isTrue();
 
-        load.set(new RemediationExecutor.Load(1, 2, 1, List.of(new RemediationExecutor.InFlight("rem-1", "process.restart", "service:a",
+        load.set(new RemediationExecutor.Load(1, 2, 1, List.of(new RemediationExecutor.InFlight("rem-1", "process.restart", "service:a", "service_down",
                 T0, T0.plusSeconds(30)))));
         assertThat(check.execute().isHealthy()).isFalse();
         assertThat(check.execute().getMessage()).contains("stuck: 1 attempt(s) past their budget, e.g. remediation rem-1 (process.restart on service:a) running for 61 s");

@@ -78,11 +78,7 @@ class H2InterruptIntegrationTest {
         DataSourceFactory shipped = new DataSourceFactory();
         shipped.setUrl(plain);
         assertThat(DatabaseDescription.interruptWarning(shipped)).contains("jdbc:h2:async:");
-        shipped.setUrl(database().replace("PLACEHOLDER", directory.toString()));
+        shipped.setUrl("jdbc:h2:async:" + directory.resolve("x") + ";MODE=PostgreSQL");
         assertThat(DatabaseDescription.interruptWarning(shipped)).isNull();
-    }
-
-    private static String database() {
-        return "jdbc:h2:async:PLACEHOLDER/x;MODE=PostgreSQL";
     }
 }
