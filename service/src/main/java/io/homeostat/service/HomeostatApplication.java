@@ -46,6 +46,7 @@ import io.homeostat.service.cli.PluginsCommand;
 import io.homeostat.service.cli.RulesCommand;
 import io.homeostat.service.config.DatabaseDescription;
 import io.homeostat.service.config.StrictConfigurationFactoryFactory;
+import io.homeostat.service.dashboard.DashboardServlet;
 import io.homeostat.service.engine.Engine;
 import io.homeostat.service.engine.RuleBase;
 import io.homeostat.service.engine.RuleBaseCompiler;
@@ -82,6 +83,8 @@ import io.homeostat.service.resources.AuditResource;
 import io.homeostat.service.resources.AutoRemediationResource;
 import io.homeostat.service.resources.AutonomyResource;
 import io.homeostat.service.resources.DecisionsResource;
+import io.homeostat.service.resources.DeferredResource;
+import io.homeostat.service.resources.MeResource;
 import io.homeostat.service.resources.ManualRemediationResource;
 import io.homeostat.service.resources.PluginsResource;
 import io.homeostat.service.resources.RulesResource;
@@ -302,7 +305,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // The API's resources, registered and described from one list: the OpenAPI document cannot miss one.
         List<Object> resources = List.of(new SignalsResource(intake), new AlertmanagerResource(alerts), new AlertsResource(store.alerts()),
                 new IssuesResource(store), new RemediationsResource(store),
-                new DecisionsResource(store), new ApprovalsResource(store, inbox, Clock.systemUTC()),
+                new DecisionsResource(store), new DeferredResource(store, policy), new MeResource(), new ApprovalsResource(store, inbox, Clock.systemUTC()),
                 new AutoRemediationResource(store, inbox, Clock.systemUTC()), new AutonomyResource(store, inbox, Clock.systemUTC()), new ManualRemediationResource(store, inbox),
                 new RulesResource(rules, store.audit()), new AuditResource(store.audit()), new PluginsResource(plugins, store, Clock.systemUTC()),
                 new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight), new TenantsResource(policy, store.keys()),
@@ -313,6 +316,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.jersey().register(OpenApiResource.describing(
                 resources.stream().map(Object::getClass).collect(java.util.stream.Collectors.toSet()),
                 version == null ? "development" : version));
+        // The dashboard's files at / and /ui/*: the exact and the longer path win over Jersey's /*.
+        environment.servlets().addServlet("dashboard", new DashboardServlet()).addMapping("", "/ui/*");
         environment.admin().addTask(new ReloadRulesTask(rules));
         environment.admin().addTask(new ReloadPluginsTask(plugins));
         environment.admin().addTask(new MaintenanceTask(store.gateState(), inbox, Clock.systemUTC()));

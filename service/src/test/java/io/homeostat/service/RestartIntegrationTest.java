@@ -28,7 +28,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * did not help) and no attempt ever runs twice. On H2 and PostgreSQL.
  */
 class RestartIntegrationTest {
-    private static final String RULES = """
+    static final String RULES = """
             package homeostat.rules;
             import io.homeostat.service.engine.facts.*;
 
@@ -104,6 +104,12 @@ class RestartIntegrationTest {
                 await().atMost(Duration.ofSeconds(20)).until(() -> count(first, "state=running&tenant=storm") == 3);
                 Thread.sleep(500);
                 assertThat(count(first, "tenant=storm")).as("3 a minute in the tenant").isEqualTo(3);
+                // What the limit holds back, for the operator (the dashboard's "held back"): all tenants, and one.
+                await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(
+                        first.getJson("/api/v1/deferred").get("items").findValuesAsText("gate")).containsExactly("rate.tenant", "rate.tenant", "rate.tenant"));
+                assertThat(first.getJson("/api/v1/deferred?tenant=storm").get("items").findValuesAsText("resource")).hasSize(3);
+                assertThat(first.getJson("/api/v1/deferred?tenant=ops").get("items")).isEmpty();
+                assertThat(first.getJson("/api/v1/issues?state=active&tenant=storm").get("total").asInt()).isEqualTo(6);
             }
             try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
                 assertThat(single(statement, "SELECT COUNT(*) FROM remediations WHERE state = 'running'"))

@@ -104,6 +104,7 @@ public final class DemoCommand extends Command {
             out.println("Healed in " + String.format("%.1f", seconds(crash)) + " s. " + (exit
                     ? "The demo stops now (--exit); without --exit it keeps running for you to look at, with URLs like these:"
                     : "Look at it (key: " + key + "):"));
+            out.println("  " + apiUrl + "/   # the dashboard: sign in with the key above");
             out.println("  curl -s -H 'Authorization: Bearer " + key + "' " + apiUrl + "/api/v1/issues/" + issueId + "   # the issue, its decision with every gate's figures, the attempt");
             out.println("  curl -s -H 'Authorization: Bearer " + key + "' " + apiUrl + "/api/v1/statistics            # what was learned");
             out.println("  curl -s http://127.0.0.1:" + admin + "/prometheus | grep homeostat_remediations_total       # the metrics");

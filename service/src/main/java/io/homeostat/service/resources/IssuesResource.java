@@ -9,6 +9,7 @@ import io.homeostat.service.api.IssueDetail;
 import io.homeostat.service.api.PageView;
 import io.homeostat.service.model.EscalationRecord;
 import io.homeostat.service.model.IssueRecord;
+import io.homeostat.service.store.IssueStore;
 import io.homeostat.service.store.Page;
 import io.homeostat.service.store.Store;
 import jakarta.ws.rs.GET;
@@ -20,11 +21,12 @@ import jakarta.ws.rs.core.MediaType;
 import java.util.List;
 import java.util.Set;
 
-/** {@code GET /api/v1/issues} (filter by tenant, state, resource; paginated) and one issue with its history. */
+/** {@code GET /api/v1/issues} (filter by tenant, state — {@code active}: all but resolved —, resource; paginated) and one issue with its history. */
 @Path("/api/v1/issues")
 @Produces(MediaType.APPLICATION_JSON)
 public final class IssuesResource {
-    private static final Set<String> STATES = Set.of("open", "remediating", "verifying", "recovering", "resolved", "escalated");
+    private static final Set<String> STATES = Set.of("open", "remediating", "verifying", "recovering", "resolved", "escalated",
+            IssueStore.ACTIVE);
 
     private final Store store;
 

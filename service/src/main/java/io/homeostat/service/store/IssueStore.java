@@ -13,6 +13,8 @@ import org.jdbi.v3.core.Jdbi;
 
 /** Issues: written by the engine's output path, read by the API. */
 public final class IssueStore {
+    /** The listing filter for every issue that is not resolved. */
+    public static final String ACTIVE = "active";
     private static final String COLUMNS = "id, tenant, fingerprint, resource, type, severity, category, state, summary, opened_by, "
             + "evidence_count, opened_at, last_evidence_at, resolved_at, updated_at, reporters, last_clear_at, root_cause, root_cause_chain";
 
@@ -94,8 +96,11 @@ public final class IssueStore {
                 .findOne());
     }
 
+    /** Issues newest first; {@code state} {@value #ACTIVE} means every state but resolved. */
     public Page<IssueRecord> list(String tenant, String state, String resource, int limit, int offset) {
-        Filter filter = new Filter().equal("tenant", tenant).equal("state", state).equal("resource", resource);
+        boolean active = ACTIVE.equals(state);
+        Filter filter = new Filter().equal("tenant", tenant).equal("state", active ? null : state)
+                .notEqual("state", active ? "resolved" : null).equal("resource", resource);
         return jdbi.withHandle(handle -> {
             long total = handle.createQuery("SELECT COUNT(*) FROM issues" + filter.where())
                     .bindMap(filter.bindings()).mapTo(Long.class).one();

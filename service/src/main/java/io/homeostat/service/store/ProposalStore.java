@@ -42,6 +42,23 @@ public final class ProposalStore {
                 .map((rs, ctx) -> read(rs)).list());
     }
 
+    /**
+     * The strategies a limit is holding back now (deferred, of issues not resolved), oldest first, of
+     * {@code tenant} (null: every tenant), at most {@code limit}.
+     */
+    public List<ProposalRecord> deferred(String tenant, int limit) {
+        // No ":tenant IS NULL" test: PostgreSQL cannot type a null parameter there.
+        String ofTenant = tenant == null ? "" : " AND i.tenant = :tenant";
+        return jdbi.withHandle(handle -> {
+            var query = handle.createQuery("SELECT p.* FROM proposals p JOIN issues i ON i.id = p.issue_id "
+                    + "WHERE p.state = 'deferred' AND i.state <> 'resolved'" + ofTenant + " ORDER BY p.deferred_since, p.id LIMIT :limit");
+            if (tenant != null) {
+                query.bind("tenant", tenant);
+            }
+            return query.bind("limit", limit).map((rs, ctx) -> read(rs)).list();
+        });
+    }
+
     public List<ProposalRecord> forIssue(String issueId) {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM proposals WHERE issue_id = :issueId "
                         + "ORDER BY strategy_order, id")
