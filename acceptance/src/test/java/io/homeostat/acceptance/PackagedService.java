@@ -70,10 +70,11 @@ final class PackagedService implements AutoCloseable {
                 engine: {rulesDirectory: %s, tick: 100ms}
                 recording: {directory: %s/signals}
                 outbox: {directory: %s/outbox}
+                retention: {archiveDirectory: %s/archive}
                 auth: {adminKey: %s}
                 logging: {level: INFO}
                 policy: {autonomy: {startIn: auto}}
-                """.formatted(apiPort, adminPort, data, rules.toAbsolutePath(), data, data, key) + extraConfig);
+                """.formatted(apiPort, adminPort, data, rules.toAbsolutePath(), data, data, data, key) + extraConfig);
     }
 
     /** The plugins section with the shipped jars, notify sent nowhere, and {@code settings} (indented YAML) added. */

@@ -96,6 +96,10 @@ import io.homeostat.service.tasks.AutoRemediationTask;
 import io.homeostat.service.tasks.MaintenanceTask;
 import io.homeostat.service.tasks.ReloadPluginsTask;
 import io.homeostat.service.tasks.ReloadRulesTask;
+import io.homeostat.service.tasks.RetentionTask;
+import io.homeostat.service.retention.Archive;
+import io.homeostat.service.retention.RetentionJob;
+import io.homeostat.service.health.RetentionHealthCheck;
 import io.homeostat.service.watch.DirectoryWatcher;
 import io.homeostat.service.resources.IssuesResource;
 import io.homeostat.service.resources.JsonErrorHandler;
@@ -242,7 +246,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics(), telemetry),
                 environment.getObjectMapper(), environment.metrics());
         outbox.recover();
-        Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics());
+        Optional<Archive> archive = configuration.getRetention().buildArchive(environment.getObjectMapper());
+        Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics(), archive);
         BaselineCheckpoints baselines = new BaselineCheckpoints(store.baselines(), environment.metrics());
         Engine engine = configuration.getEngine().build(ruleBase, inbox, outbox, plugins::availableActions,
                 now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile)
@@ -318,6 +323,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                 version == null ? "development" : version));
         // The dashboard's files at / and /ui/*: the exact and the longer path win over Jersey's /*.
         environment.servlets().addServlet("dashboard", new DashboardServlet()).addMapping("", "/ui/*");
+        archive.ifPresent(into -> {
+            RetentionJob retention = configuration.getRetention().build(store, into, telemetry);
+            environment.lifecycle().manage(retention);
+            environment.admin().addTask(new RetentionTask(retention));
+            environment.healthChecks().register("retention", new RetentionHealthCheck(retention));
+        });
         environment.admin().addTask(new ReloadRulesTask(rules));
         environment.admin().addTask(new ReloadPluginsTask(plugins));
         environment.admin().addTask(new MaintenanceTask(store.gateState(), inbox, Clock.systemUTC()));

@@ -10,6 +10,7 @@ import io.homeostat.service.config.EngineFactory;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.config.IntakeFactory;
 import io.homeostat.service.config.PluginsFactory;
+import io.homeostat.service.config.RetentionFactory;
 import io.homeostat.service.config.PolicyFactory;
 import io.homeostat.service.config.OutboxFactory;
 import io.homeostat.service.config.RecordingFactory;
@@ -81,6 +82,15 @@ public class HomeostatConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private RecordingFactory recording = new RecordingFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private RetentionFactory retention = new RetentionFactory();
+
+    public RetentionFactory getRetention() {
+        return retention;
+    }
 
     @Valid
     @NotNull

@@ -198,6 +198,7 @@ public final class DemoCommand extends Command {
         engine.put("rulesDirectory", home.resolve("rules").toString());
         ((Map<String, Object>) config.get("recording")).put("directory", directory.resolve("signals").toString());
         ((Map<String, Object>) config.get("outbox")).put("directory", directory.resolve("outbox").toString());
+        ((Map<String, Object>) config.get("retention")).put("archiveDirectory", directory.resolve("archive").toString());
         Map<String, Object> policy = (Map<String, Object>) config.get("policy");
         ((Map<String, Object>) policy.get("autonomy")).put("startIn", "auto");      // the demo trusts its one action at once
         policy.put("resolveQuietPeriod", "3s");

@@ -10,15 +10,11 @@ import java.time.Clock;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
-/** {@code healthScore:} how often the health score is recorded and how long its history is kept. */
+/** {@code healthScore:} how often the health score is recorded (its history is kept for {@code retention.maxAge.healthHistory}). */
 public class HealthScoreFactory {
     @MinDuration(value = 1, unit = TimeUnit.SECONDS)
     @JsonProperty
     private Duration interval = Duration.minutes(1);
-
-    @MinDuration(value = 1, unit = TimeUnit.HOURS)
-    @JsonProperty
-    private Duration retention = Duration.days(30);
 
     /** Scores predictions whose horizon passed, as often as the health score is recorded. */
     public io.homeostat.service.healthscore.PredictionScorer buildPredictionScorer(Store store, com.codahale.metrics.MetricRegistry metrics) {
@@ -26,7 +22,7 @@ public class HealthScoreFactory {
     }
 
     public HealthScorer build(Store store, Set<String> tenants, PrometheusRegistry prometheus) {
-        return new HealthScorer(store.issues(), store.healthHistory(), store.predictions(), tenants, interval.toJavaDuration(), retention.toJavaDuration(),
+        return new HealthScorer(store.issues(), store.healthHistory(), store.predictions(), tenants, interval.toJavaDuration(),
                 Clock.systemUTC(), prometheus);
     }
 }

@@ -48,8 +48,8 @@ public class RecordingFactory {
     }
 
     /** The signal recorder, or empty when recording is off. */
-    public java.util.Optional<SignalRecorder> build(MetricRegistry metrics) {
-        return enabled ? java.util.Optional.of(new SignalRecorder(java.nio.file.Path.of(directory), retention(), maxBytes(), metrics))
-                : java.util.Optional.empty();
+    public java.util.Optional<SignalRecorder> build(MetricRegistry metrics, java.util.Optional<io.homeostat.service.retention.Archive> archive) {
+        return enabled ? java.util.Optional.of(new SignalRecorder(java.nio.file.Path.of(directory), retention(), maxBytes(), metrics,
+                archive.orElse(null))) : java.util.Optional.empty();
     }
 }

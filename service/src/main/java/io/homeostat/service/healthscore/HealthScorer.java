@@ -25,8 +25,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Scores every tenant from the open issues and pending predictions in the store ({@link HealthFormula}) every
  * {@code interval}: records one history point per tenant and category ("overall" among them), sets
- * the Prometheus gauge {@code homeostat_health_score{tenant,category}}, and forgets history older
- * than the retention. A failed round (the database away) is logged and counted; the next one runs.
+ * the Prometheus gauge {@code homeostat_health_score{tenant,category}} (old history is archived and
+ * deleted by retention). A failed round (the database away) is logged and counted; the next one runs.
  * The API scores on demand from the same formula ({@link #current}), so that it is never a minute old.
  */
 public final class HealthScorer implements Managed {
@@ -37,7 +37,6 @@ public final class HealthScorer implements Managed {
     private final PredictionStore predictions;
     private final Set<String> tenants;
     private final Duration interval;
-    private final Duration retention;
     private final Clock clock;
     private final Gauge gauge;
     private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -47,7 +46,7 @@ public final class HealthScorer implements Managed {
     });
     private volatile long failures;
 
-    public HealthScorer(IssueStore issues, HealthHistoryStore history, PredictionStore predictions, Set<String> tenants, Duration interval, Duration retention,
+    public HealthScorer(IssueStore issues, HealthHistoryStore history, PredictionStore predictions, Set<String> tenants, Duration interval,
                         Clock clock, PrometheusRegistry registry) {
         this.issues = issues;
         this.history = history;
@@ -55,7 +54,6 @@ public final class HealthScorer implements Managed {
         this.tenants = new TreeSet<>(tenants);
         this.tenants.add("default");
         this.interval = interval;
-        this.retention = retention;
         this.clock = clock;
         this.gauge = Gauge.builder().name("homeostat_health_score").help("Health score 0-100 by tenant and category (overall among them)")
                 .labelNames("tenant", "category").register(registry);
@@ -94,7 +92,6 @@ public final class HealthScorer implements Managed {
                 row.forEach((category, score) -> gauge.labelValues(tenant, category).set(score));
             });
             history.record(now, points);
-            history.forget(now.minus(retention));
         } catch (RuntimeException e) {
             failures++;
             LOG.warn("health score round failed ({}); the next one is in {}", e.getMessage(), interval);

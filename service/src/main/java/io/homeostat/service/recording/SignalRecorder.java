@@ -10,6 +10,7 @@ import java.nio.CharBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import io.homeostat.service.retention.Archive;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
@@ -48,6 +49,8 @@ public final class SignalRecorder implements Managed {
     private final Counter recorded;
     private final Counter dropped;
     private final Counter unwritable;
+    private final Archive archive;
+    private final Counter unarchived;
     private boolean warnedUnwritable;
     private volatile boolean running;
     private Thread writer;
@@ -65,6 +68,13 @@ public final class SignalRecorder implements Managed {
     private boolean full;
 
     public SignalRecorder(Path directory, Duration retention, long maxBytes, MetricRegistry metrics) {
+        this(directory, retention, maxBytes, metrics, null);
+    }
+
+    /** With {@code archive} (null: none), each hourly file is copied there, gzipped, before it is deleted. */
+    public SignalRecorder(Path directory, Duration retention, long maxBytes, MetricRegistry metrics, Archive archive) {
+        this.archive = archive;
+        this.unarchived = metrics.counter("homeostat.recording.unarchived");
         this.directory = directory;
         this.retention = retention;
         this.maxBytes = maxBytes;
@@ -315,6 +325,25 @@ public final class SignalRecorder implements Managed {
      * Deletes closed files past the retention, then the oldest until they and the open file fit the
      * size bound (never the open one), and notes what the closed ones left take.
      */
+    /**
+     * True when the file is in the archive (or there is no archive). A file the archive cannot take (a full disk)
+     * stays past its retention, unless the size bound needs the room: then it goes unarchived, counted.
+     */
+    private boolean archived(Path file) {
+        if (archive == null) {
+            return true;
+        }
+        try {
+            archive.copy("signals", file);
+            return true;
+        } catch (IOException | RuntimeException e) {
+            unarchived.inc();
+            LOG.warn("signal recording {} could not be archived ({}); it is kept unless the size bound needs the room", file.getFileName(),
+                    e.getMessage());
+            return false;
+        }
+    }
+
     void prune(Instant now) throws IOException {
         List<Path> closed;
         try (Stream<Path> list = Files.list(directory)) {
@@ -329,8 +358,13 @@ public final class SignalRecorder implements Managed {
         for (Path file : closed) {
             String hour = SignalJournal.hourOf(file);
             boolean expired = hour.compareTo(cutoff) < 0;
-            if (expired || total + openBytes > maxBytes) {
-                total -= Files.size(file);
+            boolean overBound = total + openBytes > maxBytes;
+            if (expired || overBound) {
+                if (!archived(file) && !overBound) {
+                    continue; // kept until the archive takes it: past retention, but nothing is lost
+                }
+                long size = Files.size(file);
+                total -= size;
                 Files.delete(file);
                 LOG.info("signal recording {} deleted ({})", file.getFileName(), expired ? "past retention" : "size bound");
             }

@@ -122,11 +122,103 @@ public final class AuditStore {
     public record Verification(boolean valid, long rows, Long firstBadSeq, String problem) {
     }
 
-    /** Recomputes every hash in order; names the first row that breaks the chain. */
+    /** Where the chain in the database starts: the last row retention archived and deleted (0 and the genesis hash: none). */
+    public record Base(long seq, String hash) {
+    }
+
+    public Base base() {
+        return jdbi.withHandle(AuditStore::base);
+    }
+
+    private static Base base(Handle handle) {
+        return handle.createQuery("SELECT seq, hash FROM audit_base WHERE id = 1").map((rs, ctx) -> new Base(rs.getLong("seq"), rs.getString("hash"))).one();
+    }
+
+    /** The oldest rows still in the database that were written before {@code before}, in order, at most {@code limit}. */
+    public List<AuditRecord> oldest(Instant before, int limit) {
+        return jdbi.withHandle(handle -> {
+            List<AuditRecord> rows = handle.createQuery("SELECT " + COLUMNS + " FROM audit WHERE seq > :base ORDER BY seq LIMIT :limit")
+                    .bind("base", base(handle).seq()).bind("limit", limit).map((rs, ctx) -> read(rs)).list();
+            // Only an unbroken run from the start: the chain in the database must stay whole.
+            int end = 0;
+            while (end < rows.size() && rows.get(end).at().isBefore(before)) {
+                end++;
+            }
+            return rows.subList(0, end);
+        });
+    }
+
+    /**
+     * Deletes the rows up to {@code last}, which the caller has archived, and makes {@code last} the base the
+     * chain in the database follows from, in one transaction; refuses rows that do not start at the base.
+     */
+    public int deleteArchived(AuditRecord first, AuditRecord last) {
+        return jdbi.inTransaction(handle -> {
+            Base base = handle.createQuery("SELECT seq, hash FROM audit_base WHERE id = 1 FOR UPDATE")
+                    .map((rs, ctx) -> new Base(rs.getLong("seq"), rs.getString("hash"))).one();
+            if (first.seq() != base.seq() + 1 || !first.previousHash().equals(base.hash())) {
+                throw new IllegalStateException("audit rows " + first.seq() + "-" + last.seq() + " do not follow the archived base row "
+                        + base.seq() + "; nothing deleted");
+            }
+            int deleted = handle.createUpdate("DELETE FROM audit WHERE seq > :from AND seq <= :to").bind("from", base.seq())
+                    .bind("to", last.seq()).execute();
+            handle.createUpdate("UPDATE audit_base SET seq = :seq, hash = :hash WHERE id = 1").bind("seq", last.seq())
+                    .bind("hash", last.hash()).execute();
+            return deleted;
+        });
+    }
+
+    /**
+     * Checks archived rows (any order, a row archived twice counted once) as the database's rows are checked:
+     * from row 1 and the genesis hash, each following the one before, up to {@code base}, where the database's
+     * chain goes on. A gap names the first row missing.
+     */
+    public Verification verifyArchived(Iterator<AuditRecord> archived, Base base) {
+        java.util.TreeMap<Long, AuditRecord> bySeq = new java.util.TreeMap<>();
+        archived.forEachRemaining(row -> bySeq.putIfAbsent(row.seq(), row));
+        String expectedPrevious = GENESIS;
+        long expectedSeq = 1;
+        for (AuditRecord row : bySeq.values()) {
+            if (row.seq() > base.seq()) {
+                break;
+            }
+            Verification broken = check(row, expectedSeq, expectedPrevious, expectedSeq - 1);
+            if (broken != null) {
+                return broken;
+            }
+            expectedPrevious = row.hash();
+            expectedSeq++;
+        }
+        if (expectedSeq - 1 != base.seq() || !expectedPrevious.equals(base.hash())) {
+            return new Verification(false, expectedSeq - 1, expectedSeq, "archived rows " + expectedSeq + " to " + base.seq()
+                    + " are missing (the database's chain starts after row " + base.seq() + ")");
+        }
+        return new Verification(true, expectedSeq - 1, null, null);
+    }
+
+    private Verification check(AuditRecord row, long expectedSeq, String expectedPrevious, long rows) {
+        if (row.seq() != expectedSeq) {
+            return new Verification(false, rows, expectedSeq, "row " + expectedSeq + " is missing (the next row is " + row.seq() + ")");
+        }
+        if (!row.previousHash().equals(expectedPrevious)) {
+            return new Verification(false, rows, row.seq(), "row " + row.seq() + " does not follow row " + (row.seq() - 1)
+                    + ": its previous hash is not that row's hash");
+        }
+        if (!hash(row.previousHash(), canonical(row)).equals(row.hash())) {
+            return new Verification(false, rows, row.seq(), "row " + row.seq() + " was changed: its content does not match its hash");
+        }
+        return null;
+    }
+
+    /**
+     * Recomputes every hash in the database in order, from the base retention left (the last archived row);
+     * names the first row that breaks the chain.
+     */
     public Verification verify() {
         return jdbi.withHandle(handle -> {
-            String expectedPrevious = GENESIS;
-            long expectedSeq = 1;
+            Base base = base(handle);
+            String expectedPrevious = base.hash();
+            long expectedSeq = base.seq() + 1;
             long rows = 0;
             try (Stream<AuditRecord> stream = handle.createQuery("SELECT " + COLUMNS + " FROM audit ORDER BY seq")
                     .setFetchSize(1_000).map((rs, ctx) -> read(rs)).stream()) {
@@ -134,16 +226,9 @@ public final class AuditStore {
                 while (iterator.hasNext()) {
                     AuditRecord row = iterator.next();
                     rows++;
-                    if (row.seq() != expectedSeq) {
-                        return new Verification(false, rows, expectedSeq, "row " + expectedSeq + " is missing (the next row is "
-                                + row.seq() + ")");
-                    }
-                    if (!row.previousHash().equals(expectedPrevious)) {
-                        return new Verification(false, rows, row.seq(), "row " + row.seq() + " does not follow row " + (row.seq() - 1)
-                                + ": its previous hash is not that row's hash");
-                    }
-                    if (!hash(row.previousHash(), canonical(row)).equals(row.hash())) {
-                        return new Verification(false, rows, row.seq(), "row " + row.seq() + " was changed: its content does not match its hash");
+                    Verification broken = check(row, expectedSeq, expectedPrevious, rows);
+                    if (broken != null) {
+                        return broken;
                     }
                     expectedPrevious = row.hash();
                     expectedSeq++;

@@ -42,8 +42,4 @@ public final class HealthHistoryStore {
                 .list());
     }
 
-    /** Forgets points older than {@code before}. */
-    public int forget(Instant before) {
-        return jdbi.withHandle(handle -> handle.createUpdate("DELETE FROM health_history WHERE at < :before").bind("before", before).execute());
-    }
 }

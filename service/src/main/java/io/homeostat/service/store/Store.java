@@ -47,6 +47,7 @@ public final class Store {
     private final HealthHistoryStore healthHistory;
     private final PredictionStore predictions;
     private final AutonomyStore autonomy;
+    private final RetentionStore retention;
 
     public Store(Jdbi jdbi, ObjectMapper mapper) {
         this.jdbi = jdbi;
@@ -66,6 +67,7 @@ public final class Store {
         this.healthHistory = new HealthHistoryStore(jdbi);
         this.predictions = new PredictionStore(jdbi);
         this.autonomy = new AutonomyStore(jdbi, json);
+        this.retention = new RetentionStore(jdbi);
     }
 
     /**
@@ -205,6 +207,10 @@ public final class Store {
 
     public RuleVersionStore ruleVersions() {
         return ruleVersions;
+    }
+
+    public RetentionStore retention() {
+        return retention;
     }
 
     public AuditStore audit() {

@@ -38,6 +38,8 @@ public final class Telemetry {
     private final Histogram collectionSeconds;
     private final Counter collectorCpu;
     private final Counter escalationDeliveries;
+    private final Counter retentionRows;
+    private final Counter retentionFailures;
 
     public Telemetry(PrometheusRegistry registry) {
         this.registry = registry;
@@ -66,6 +68,20 @@ public final class Telemetry {
         this.escalationDeliveries = Counter.builder().name("homeostat_escalation_deliveries_total")
                 .help("Escalation deliveries by the issue's severity, channel and result (sent, failed)")
                 .labelNames("severity", "channel", "result").register(registry);
+        this.retentionRows = Counter.builder().name("homeostat_retention_archived_total")
+                .help("Rows (an issue with everything recorded about it counts once) and signal files retention archived, then deleted, by table")
+                .labelNames("table").register(registry);
+        this.retentionFailures = Counter.builder().name("homeostat_retention_failures_total")
+                .help("Retention runs that stopped on an error (archive not writable, database away): nothing unarchived was deleted")
+                .register(registry);
+    }
+
+    public void archived(String table, long rows) {
+        retentionRows.labelValues(table).inc(rows);
+    }
+
+    public void retentionFailed() {
+        retentionFailures.inc();
     }
 
     public void remediationEnded(String issueType, String action, String result, Duration took) {

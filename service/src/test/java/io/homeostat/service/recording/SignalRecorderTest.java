@@ -103,4 +103,34 @@ class SignalRecorderTest {
         List<String> lines = Files.readAllLines(hourFile(directory, Instant.ofEpochMilli(now)));
         assertThat(lines).hasSize(5).noneMatch(line -> line.contains("host:bad"));
     }
+
+    @Test
+    void withAnArchiveAnHourPastItsRetentionIsArchivedGzippedBeforeItGoesAndKeptWhileTheArchiveFails(@TempDir Path directory)
+            throws Exception {
+        Path recording = Files.createDirectories(directory.resolve("signals"));
+        Instant now = Instant.now();
+        Path old = hourFile(recording, now.minus(Duration.ofDays(8)));
+        Files.writeString(old, "a recorded line\n");
+        // The archive's parent is a file: it cannot be written, so the expired hour stays.
+        Path blocker = Files.writeString(directory.resolve("blocker"), "x");
+        MetricRegistry metrics = new MetricRegistry();
+        SignalRecorder failing = new SignalRecorder(recording, Duration.ofDays(7), 1_000_000, metrics,
+                new io.homeostat.service.retention.Archive(blocker.resolve("archive"), new com.fasterxml.jackson.databind.ObjectMapper(),
+                        java.time.Clock.systemUTC()));
+        failing.start();
+        failing.stop();
+        assertThat(Files.exists(old)).as("not deleted without its export").isTrue();
+        assertThat(metrics.counter("homeostat.recording.unarchived").getCount()).isEqualTo(1);
+
+        Path archive = directory.resolve("archive");
+        SignalRecorder recorder = new SignalRecorder(recording, Duration.ofDays(7), 1_000_000, new MetricRegistry(),
+                new io.homeostat.service.retention.Archive(archive, new com.fasterxml.jackson.databind.ObjectMapper(), java.time.Clock.systemUTC()));
+        recorder.start();
+        recorder.stop();
+        assertThat(Files.exists(old)).isFalse();
+        Path copy = archive.resolve("signals").resolve(old.getFileName() + ".gz");
+        try (var in = new java.util.zip.GZIPInputStream(Files.newInputStream(copy))) {
+            assertThat(new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("a recorded line\n");
+        }
+    }
 }

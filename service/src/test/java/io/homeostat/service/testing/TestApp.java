@@ -184,11 +184,17 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> tenants = new LinkedHashMap<>();
         private final List<Object> resources = new java.util.ArrayList<>();
         private final Map<String, Object> healthScore = new LinkedHashMap<>();
+        private final Map<String, Object> retention = new LinkedHashMap<>();
         private boolean faultyPlugin;
 
         private Builder(Path directory, TestDatabase database) {
             this.directory = directory;
             this.database = database;
+        }
+
+        public Builder retention(String key, Object value) {
+            retention.put(key, value);
+            return this;
         }
 
         public Builder pluginSettings(String pluginId, Map<String, Object> settings) {
@@ -325,6 +331,9 @@ public final class TestApp implements AutoCloseable {
             config.put("tenants", tenants);
             config.put("resources", resources);
             config.put("healthScore", healthScore);
+            Map<String, Object> retentionConfig = new LinkedHashMap<>(Map.of("archiveDirectory", directory.resolve("archive").toString()));
+            retentionConfig.putAll(retention);
+            config.put("retention", retentionConfig);
             config.put("logging", logging != null ? logging : Map.of("level", "WARN", "loggers", Map.of("io.homeostat", "INFO")));
             Path file = directory.resolve("config.yml");
             new ObjectMapper(new YAMLFactory()).writeValue(file.toFile(), config);

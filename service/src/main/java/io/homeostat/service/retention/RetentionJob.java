@@ -1,0 +1,221 @@
+package io.homeostat.service.retention;
+
+import io.dropwizard.lifecycle.Managed;
+import io.homeostat.service.model.AuditRecord;
+import io.homeostat.service.store.RetentionStore;
+import io.homeostat.service.store.Store;
+import io.homeostat.service.telemetry.Telemetry;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keeps the database to its retention: every run archives what is older than its table's age and then
+ * deletes it, a bounded batch at a time (each batch written to the archive and on disk before its rows
+ * go, each delete its own short transaction, a pause between batches so the outbox writer and the API
+ * interleave). Resolved issues go with everything recorded about them, as one line each; decisions and
+ * remediations of resolved issues may go earlier when their own age is shorter; unresolved issues never
+ * go. Audit rows are archived and deleted from the oldest on, the database's chain then starting from the
+ * last archived row, so that the archive and the database verify as one chain ({@code audit verify}).
+ *
+ * <p>A run that cannot write the archive (a full disk, a read-only mount) or reach the database stops at
+ * once, deletes nothing it has not archived, is counted ({@code homeostat_retention_failures_total}) and
+ * turns the {@code retention} health check unhealthy until a run succeeds.
+ */
+public final class RetentionJob implements Managed {
+    private static final Logger LOG = LoggerFactory.getLogger(RetentionJob.class);
+
+    /** The age of each table's rows past which they are archived and deleted. */
+    public record Ages(Duration issues, Duration decisions, Duration remediations, Duration healthHistory, Duration audit) {
+    }
+
+    /** How the job runs. */
+    public record Settings(Ages ages, Duration interval, Duration firstRunAfter, int batchSize, Duration pause) {
+    }
+
+    /** What one run did: rows archived and deleted per table, and how long its longest batch held the database. */
+    public record Report(Map<String, Long> archived, Duration longestBatch, Duration took, String failure) {
+        public boolean failed() {
+            return failure != null;
+        }
+    }
+
+    private final Store store;
+    private final Archive archive;
+    private final Settings settings;
+    private final Telemetry telemetry;
+    private final Clock clock;
+    private final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "homeostat-retention");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private volatile Report last;
+    private volatile Instant lastSuccess;
+
+    public RetentionJob(Store store, Archive archive, Settings settings, Telemetry telemetry, Clock clock) {
+        this.store = store;
+        this.archive = archive;
+        this.settings = settings;
+        this.telemetry = telemetry;
+        this.clock = clock;
+    }
+
+    @Override
+    public void start() {
+        timer.scheduleWithFixedDelay(this::runQuietly, settings.firstRunAfter().toMillis(), settings.interval().toMillis(),
+                TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void stop() throws InterruptedException {
+        timer.shutdownNow();
+        timer.awaitTermination(10, TimeUnit.SECONDS);
+    }
+
+    /** Runs now on the job's own thread (an operator's task), after any run under way, and returns its report. */
+    public Report runNow() throws Exception {
+        return timer.submit(this::run).get();
+    }
+
+    /** The last run's report (null before the first), and when a run last succeeded. */
+    public Report last() {
+        return last;
+    }
+
+    public Instant lastSuccess() {
+        return lastSuccess;
+    }
+
+    public Path archiveDirectory() {
+        return archive.directory();
+    }
+
+    private void runQuietly() {
+        try {
+            run();
+        } catch (RuntimeException e) {
+            LOG.error("retention run failed unexpectedly", e);
+        }
+    }
+
+    /** One run over every table. */
+    Report run() {
+        long started = System.nanoTime();
+        Instant now = clock.instant();
+        Map<String, Long> archived = new LinkedHashMap<>();
+        long[] longest = {0};
+        String failure = null;
+        try {
+            Ages ages = settings.ages();
+            archived.put("issues", issues(now.minus(ages.issues()), longest));
+            archived.put("remediations", byId("remediations", now.minus(ages.remediations()), longest));
+            archived.put("decisions", byId("decisions", now.minus(ages.decisions()), longest));
+            archived.put("health_history", healthHistory(now.minus(ages.healthHistory()), longest));
+            archived.put("audit", audit(now.minus(ages.audit()), longest));
+        } catch (IOException | RuntimeException e) {
+            failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+            telemetry.retentionFailed();
+            LOG.warn("retention stopped: {} (nothing that was not archived was deleted; the next run is in {})", failure, settings.interval());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            failure = "interrupted (the service is stopping)";
+        }
+        Report report = new Report(archived, Duration.ofNanos(longest[0]), Duration.ofNanos(System.nanoTime() - started), failure);
+        last = report;
+        if (failure == null) {
+            lastSuccess = now;
+            long total = archived.values().stream().mapToLong(Long::longValue).sum();
+            if (total > 0) {
+                LOG.info("retention archived and deleted {} in {} ms (longest batch {} ms) into {}", archived, report.took().toMillis(),
+                        report.longestBatch().toMillis(), archive.directory());
+            }
+        }
+        return report;
+    }
+
+    private long issues(Instant before, long[] longest) throws IOException, InterruptedException {
+        long total = 0;
+        while (true) {
+            List<RetentionStore.IssueBundle> bundles = store.retention().resolvedIssues(before, settings.batchSize());
+            if (bundles.isEmpty()) {
+                return total;
+            }
+            archive.write("issues", bundles.stream().map(RetentionStore.IssueBundle::bundle).toList());
+            long start = System.nanoTime();
+            total += store.retention().deleteIssues(bundles.stream().map(RetentionStore.IssueBundle::issueId).toList());
+            batchEnded(start, longest, "issues", bundles.size());
+            if (bundles.size() < settings.batchSize()) {
+                return total;
+            }
+        }
+    }
+
+    private long byId(String table, Instant before, long[] longest) throws IOException, InterruptedException {
+        long total = 0;
+        while (true) {
+            List<Map<String, Object>> rows = table.equals("remediations") ? store.retention().remediations(before, settings.batchSize())
+                    : store.retention().decisions(before, settings.batchSize());
+            if (rows.isEmpty()) {
+                return total;
+            }
+            archive.write(table, rows);
+            long start = System.nanoTime();
+            total += store.retention().deleteByIds(table, rows.stream().map(row -> (String) row.get("id")).toList());
+            batchEnded(start, longest, table, rows.size());
+            if (rows.size() < settings.batchSize()) {
+                return total;
+            }
+        }
+    }
+
+    private long healthHistory(Instant before, long[] longest) throws IOException, InterruptedException {
+        long total = 0;
+        while (true) {
+            RetentionStore.Batch batch = store.retention().healthHistory(before, settings.batchSize());
+            if (batch.rows().isEmpty()) {
+                return total;
+            }
+            archive.write("health_history", batch.rows());
+            long start = System.nanoTime();
+            total += store.retention().deleteHealthHistory(batch.through());
+            batchEnded(start, longest, "health_history", batch.rows().size());
+            if (batch.rows().size() < settings.batchSize()) {
+                return total;
+            }
+        }
+    }
+
+    private long audit(Instant before, long[] longest) throws IOException, InterruptedException {
+        long total = 0;
+        while (true) {
+            List<AuditRecord> rows = store.audit().oldest(before, settings.batchSize());
+            if (rows.isEmpty()) {
+                return total;
+            }
+            archive.write("audit", rows);
+            long start = System.nanoTime();
+            total += store.audit().deleteArchived(rows.get(0), rows.get(rows.size() - 1));
+            batchEnded(start, longest, "audit", rows.size());
+            if (rows.size() < settings.batchSize()) {
+                return total;
+            }
+        }
+    }
+
+    private void batchEnded(long start, long[] longest, String table, long rows) throws InterruptedException {
+        longest[0] = Math.max(longest[0], System.nanoTime() - start);
+        telemetry.archived(table, rows);
+        Thread.sleep(settings.pause().toMillis());
+    }
+}
