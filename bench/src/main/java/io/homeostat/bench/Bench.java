@@ -61,6 +61,10 @@ public final class Bench {
             }
             return;
         }
+        if ("retention".equals(System.getProperty("bench.only"))) {
+            RetentionBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"), Integer.getInteger("bench.retentionRate", 5_000));
+            return;
+        }
         if ("memory".equals(System.getProperty("bench.only"))) {
             MemoryBench.run(rules);
             return;

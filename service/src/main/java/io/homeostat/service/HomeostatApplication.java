@@ -96,6 +96,10 @@ import io.homeostat.service.tasks.AutoRemediationTask;
 import io.homeostat.service.tasks.MaintenanceTask;
 import io.homeostat.service.tasks.ReloadPluginsTask;
 import io.homeostat.service.tasks.ReloadRulesTask;
+import io.homeostat.service.tasks.ReloadConfigTask;
+import io.homeostat.service.config.ConfigReload;
+import io.dropwizard.configuration.ConfigurationSourceProvider;
+import java.util.concurrent.atomic.AtomicReference;
 import io.homeostat.service.tasks.RetentionTask;
 import io.homeostat.service.retention.Archive;
 import io.homeostat.service.retention.RetentionJob;
@@ -135,6 +139,9 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         new HomeostatApplication().run(args);
     }
 
+    private Bootstrap<HomeostatConfiguration> bootstrap;
+    private volatile String configurationPath;
+
     @Override
     public String getName() {
         return "homeostat";
@@ -150,8 +157,14 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         bootstrap.getObjectMapper().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         bootstrap.setConfigurationFactoryFactory(new StrictConfigurationFactoryFactory<>());
         // ${VAR} and ${VAR:-default} in config.yml come from the environment (database password, tokens).
-        bootstrap.setConfigurationSourceProvider(new SubstitutingSourceProvider(
-                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false)));
+        ConfigurationSourceProvider substituting = new SubstitutingSourceProvider(
+                bootstrap.getConfigurationSourceProvider(), new EnvironmentVariableSubstitutor(false));
+        // The file the service starts from, remembered for the reload-config task.
+        bootstrap.setConfigurationSourceProvider(path -> {
+            configurationPath = path;
+            return substituting.open(path);
+        });
+        this.bootstrap = bootstrap;
         bootstrap.addCommand(new RulesCommand());
         bootstrap.addCommand(new PluginsCommand());
         bootstrap.addCommand(new KeysCommand());
@@ -241,6 +254,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         RemediationExecutor executor = execution.buildExecutor(plugins, store, inbox, configuration.getPlugins(), environment.metrics(), telemetry);
         EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins(), telemetry);
         PolicySettings policy = configuration.buildPolicy();
+        // The policy in effect for the API's views: reload-config replaces it (and the engine's, through the engine).
+        AtomicReference<PolicySettings> policyNow = new AtomicReference<>(policy);
         // Detection never waits on the database: outputs leave the engine through the outbox. What a stop or
         // crash left in it is applied now, before the notifier and the engine's restore read the store.
         Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics(), telemetry),
@@ -310,10 +325,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // The API's resources, registered and described from one list: the OpenAPI document cannot miss one.
         List<Object> resources = List.of(new SignalsResource(intake), new AlertmanagerResource(alerts), new AlertsResource(store.alerts()),
                 new IssuesResource(store), new RemediationsResource(store),
-                new DecisionsResource(store), new DeferredResource(store, policy), new MeResource(), new ApprovalsResource(store, inbox, Clock.systemUTC()),
+                new DecisionsResource(store), new DeferredResource(store, policyNow::get), new MeResource(), new ApprovalsResource(store, inbox, Clock.systemUTC()),
                 new AutoRemediationResource(store, inbox, Clock.systemUTC()), new AutonomyResource(store, inbox, Clock.systemUTC()), new ManualRemediationResource(store, inbox),
                 new RulesResource(rules, store.audit()), new AuditResource(store.audit()), new PluginsResource(plugins, store, Clock.systemUTC()),
-                new StatisticsResource(store, plugins::availableActions, policy::getPriorWeight), new TenantsResource(policy, store.keys()),
+                new StatisticsResource(store, plugins::availableActions, () -> policyNow.get().getPriorWeight()),
+                new TenantsResource(policyNow::get, store.keys()),
                 new HealthScoreResource(healthScorer, store.issues(), store.healthHistory(), Clock.systemUTC()),
                 new KeysResource(new ApiKeys(store.keys(), Clock.systemUTC()), store.keys(), authenticator::invalidateAll));
         resources.forEach(environment.jersey()::register);
@@ -329,6 +345,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
             environment.admin().addTask(new RetentionTask(retention));
             environment.healthChecks().register("retention", new RetentionHealthCheck(retention));
         });
+        if (configurationPath != null) {
+            environment.admin().addTask(new ReloadConfigTask(new ConfigReload(bootstrap.getConfigurationFactoryFactory().create(
+                    HomeostatConfiguration.class, bootstrap.getValidatorFactory().getValidator(), bootstrap.getObjectMapper(), "dw"),
+                    bootstrap.getConfigurationSourceProvider(), configurationPath, new ConfigReload.Parts(engine, policyNow, collectors, plugins,
+                    inbox, intake, environment.metrics(), telemetry)), store.audit(), Clock.systemUTC()));
+        }
         environment.admin().addTask(new ReloadRulesTask(rules));
         environment.admin().addTask(new ReloadPluginsTask(plugins));
         environment.admin().addTask(new MaintenanceTask(store.gateState(), inbox, Clock.systemUTC()));

@@ -116,6 +116,13 @@ class RetentionIntegrationTest {
             assertThat(issues.get(0).get("issue").get("state").asText()).isEqualTo("resolved");
             assertThat(issues.get(0).get("decisions").size()).isPositive();
             assertThat(issues.get(0).get("proposals").size()).isPositive();
+            // Incident history and the audit trail: for the service's user only.
+            try (Stream<Path> files = Files.list(directory.resolve("archive").resolve("issues"))) {
+                Path file = files.findFirst().orElseThrow();
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file))).isEqualTo("rw-------");
+                assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(file.getParent())))
+                        .isEqualTo("rwx------");
+            }
             assertThat(archived("health_history")).isNotEmpty().allSatisfy(point -> assertThat(point.has("score")).isTrue());
             List<JsonNode> audit = archived("audit");
             assertThat(audit.stream().map(row -> row.get("seq").asLong()).toList()).startsWith(1L, 2L);

@@ -47,7 +47,9 @@ public final class CollectorScheduler implements Managed {
     public static final String UP = "collector.up";
 
     private final PluginRegistry plugins;
-    private final List<CollectionTarget> targets;
+    private volatile List<CollectionTarget> targets;
+    private final List<java.util.concurrent.ScheduledFuture<?>> scheduled = new ArrayList<>();
+    private final MetricRegistry metrics;
     private final Inbox inbox;
     private final Intake gates;
     private final Clock clock;
@@ -57,7 +59,7 @@ public final class CollectorScheduler implements Managed {
     private final Map<Integer, TargetState> states = new ConcurrentHashMap<>();
     private final Counter dropped;
     /** Each collector's metrics, registered once (not looked up by name on every run). */
-    private final Map<String, CollectorMetrics> byCollector = new HashMap<>();
+    private final Map<String, CollectorMetrics> byCollector = new ConcurrentHashMap<>();
     private final Telemetry telemetry;
     private ScheduledExecutorService scheduler;
     /** Set when the service stops: a collection the stop interrupts is neither a failure nor a reading. */
@@ -72,6 +74,7 @@ public final class CollectorScheduler implements Managed {
         this.gates = Objects.requireNonNull(gates, "gates");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.threads = threads;
+        this.metrics = metrics;
         this.dropped = metrics.counter("homeostat.collectors.dropped_readings");
         for (CollectionTarget target : this.targets) {
             states.put(target.index(), new TargetState(target));
@@ -107,17 +110,47 @@ public final class CollectorScheduler implements Managed {
     }
 
     @Override
-    public void start() {
+    public synchronized void start() {
         if (targets.isEmpty()) {
             return;
         }
-        scheduler = Executors.newScheduledThreadPool(threads, PluginCaller.named("homeostat-collector-"));
+        schedule();
+        LOG.info("collecting {} targets on {} threads", targets.size(), threads);
+    }
+
+    private void schedule() {
+        if (scheduler == null) {
+            scheduler = Executors.newScheduledThreadPool(threads, PluginCaller.named("homeostat-collector-"));
+        }
         for (CollectionTarget target : targets) {
             long jitter = target.jitter().toMillis();
             long first = jitter <= 0 ? 0 : ThreadLocalRandom.current().nextLong(jitter + 1);
-            scheduler.scheduleAtFixedRate(() -> run(target), first, target.interval().toMillis(), TimeUnit.MILLISECONDS);
+            scheduled.add(scheduler.scheduleAtFixedRate(() -> run(target), first, target.interval().toMillis(), TimeUnit.MILLISECONDS));
         }
-        LOG.info("collecting {} targets on {} threads", targets.size(), threads);
+    }
+
+    /** The targets as configured (a reload validates a candidate's, then hands them to {@link #replace}). */
+    public List<CollectionTarget> targets() {
+        return targets;
+    }
+
+    /**
+     * Collects {@code next} instead of the targets it had (a configuration reload, validated first): the old
+     * ones stop being scheduled (a collection under way finishes), the new ones start with their jitter.
+     */
+    public synchronized void replace(List<CollectionTarget> next) {
+        scheduled.forEach(future -> future.cancel(false));
+        scheduled.clear();
+        targets = List.copyOf(next);
+        states.clear();
+        for (CollectionTarget target : targets) {
+            states.put(target.index(), new TargetState(target));
+            byCollector.computeIfAbsent(target.collectorId(), id -> new CollectorMetrics(metrics, id));
+        }
+        if (!stopping && !targets.isEmpty()) {
+            schedule();
+        }
+        LOG.info("collecting {} targets after a configuration reload", targets.size());
     }
 
     @Override
@@ -132,6 +165,9 @@ public final class CollectorScheduler implements Managed {
     /** One collection of one target; never throws (a scheduled task that throws is never run again). */
     void run(CollectionTarget target) {
         TargetState state = states.get(target.index());
+        if (state == null || state.target() != target) {
+            return; // a target a configuration reload replaced, whose run was already queued
+        }
         String id = target.collectorId();
         CollectorMetrics measured = byCollector.get(id);
         long started = System.nanoTime();

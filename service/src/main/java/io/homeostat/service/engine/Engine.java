@@ -65,6 +65,11 @@ public final class Engine implements Managed {
     private final List<Object> restoredEvents = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean actionsChanged;
+    /** Policy numbers and windows from a configuration reload, for the engine thread to take before its next batch. */
+    private final AtomicReference<PendingSettings> pendingSettings = new AtomicReference<>();
+
+    private record PendingSettings(io.homeostat.service.engine.facts.PolicySettings policy, List<WindowSchedule> windows) {
+    }
     private volatile long lastLoopNanos = System.nanoTime();
     private Thread thread;
     /** Volatile for the watchdog, which halts it from its own thread; only the engine thread replaces it. */
@@ -101,7 +106,9 @@ public final class Engine implements Managed {
         metrics.gauge("homeostat.projections.refused", () -> projections::refused);
         metrics.gauge("homeostat.baselines.tracked", () -> baselines::tracked);
         metrics.gauge("homeostat.baselines.refused", () -> baselines::refused);
-        this.batchTimer = metrics.timer("homeostat.engine.batch");
+        // Every batch of the last minute, not a sample: its max is the engine's longest batch, the stall an operator looks for.
+        this.batchTimer = metrics.timer("homeostat.engine.batch",
+                () -> new com.codahale.metrics.Timer(new com.codahale.metrics.SlidingTimeWindowArrayReservoir(1, java.util.concurrent.TimeUnit.MINUTES)));
         this.evaluated = metrics.meter("homeostat.signals.evaluated");
         this.ruleErrors = metrics.counter("homeostat.engine.rule_errors");
         this.inputErrors = metrics.counter("homeostat.engine.input_errors");
@@ -133,6 +140,14 @@ public final class Engine implements Managed {
     /** The loaded plugins changed: the engine thread refreshes the {@code AvailableAction} facts before its next batch. */
     public void refreshActions() {
         actionsChanged = true;
+    }
+
+    /**
+     * New policy numbers and configured windows (a configuration reload): the engine thread puts them in
+     * place of the old ones before its next batch, and a later rule reload carries them over.
+     */
+    public void changeSettings(io.homeostat.service.engine.facts.PolicySettings policy, List<WindowSchedule> windows) {
+        pendingSettings.set(new PendingSettings(Objects.requireNonNull(policy, "policy"), List.copyOf(windows)));
     }
 
     /** The rule base the engine runs now. */
@@ -241,6 +256,12 @@ public final class Engine implements Managed {
                 if (actionsChanged) {
                     actionsChanged = false;
                     session.setAvailableActions(actions.get());
+                }
+                PendingSettings changed = pendingSettings.getAndSet(null);
+                if (changed != null) {
+                    session.setPolicy(changed.policy());
+                    session.setWindows(changed.windows());
+                    LOG.info("policy and windows replaced by a configuration reload");
                 }
                 process(batch);
                 checkpointBaselines(false);

@@ -43,9 +43,10 @@ public final class DeferredResource {
     }
 
     private final Store store;
-    private final PolicySettings policy;
+    /** The policy in effect: a configuration reload replaces it. */
+    private final java.util.function.Supplier<PolicySettings> policy;
 
-    public DeferredResource(Store store, PolicySettings policy) {
+    public DeferredResource(Store store, java.util.function.Supplier<PolicySettings> policy) {
         this.store = store;
         this.policy = policy;
     }
@@ -55,6 +56,7 @@ public final class DeferredResource {
     public HeldBack list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("tenant") String tenant,
                          @QueryParam("limit") Integer limit) {
         int max = ApiErrors.limit(limit);
+        PolicySettings policy = this.policy.get();
         List<Held> held = new ArrayList<>();
         for (ProposalRecord proposal : store.proposals().deferred(Tenancy.filter(caller, tenant), max)) {
             Optional<IssueRecord> issue = store.issues().find(proposal.issueId());

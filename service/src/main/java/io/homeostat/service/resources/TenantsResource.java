@@ -32,10 +32,11 @@ public final class TenantsResource {
                              boolean autoRemediationByDefault, List<String> actions, long activeKeys) {
     }
 
-    private final PolicySettings policy;
+    /** The policy in effect: a configuration reload replaces it. */
+    private final java.util.function.Supplier<PolicySettings> policy;
     private final KeyStore keys;
 
-    public TenantsResource(PolicySettings policy, KeyStore keys) {
+    public TenantsResource(java.util.function.Supplier<PolicySettings> policy, KeyStore keys) {
         this.policy = policy;
         this.keys = keys;
     }
@@ -45,6 +46,7 @@ public final class TenantsResource {
     public PageView<TenantView> list(@Parameter(hidden = true) @Auth Caller caller, @QueryParam("limit") Integer limit,
                                      @QueryParam("offset") Integer offset) {
         List<ApiKeyRecord> active = keys.list(caller.tenant(), false, 10_000, 0).items();
+        PolicySettings policy = this.policy.get();
         TreeSet<String> names = new TreeSet<>(policy.getTenants().keySet());
         names.add("default");
         active.stream().map(ApiKeyRecord::tenant).filter(tenant -> tenant != null).forEach(names::add);

@@ -53,8 +53,7 @@ public final class Archive {
 
     /** Writes {@code rows} as one new file of {@code table}'s and returns it, on disk for good when this returns. */
     public Path write(String table, Collection<?> rows) throws IOException {
-        Path folder = directory.resolve(table);
-        Files.createDirectories(folder);
+        Path folder = folder(table);
         String name;
         Path file;
         do { // a restart within the same second starts the numbers again
@@ -63,7 +62,8 @@ public final class Archive {
         } while (Files.exists(file));
         Path temporary = folder.resolve("." + name + ".tmp");
         try {
-            try (OutputStream raw = Files.newOutputStream(temporary, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+            ownerOnly(Files.createFile(temporary), "rw-------");
+            try (OutputStream raw = Files.newOutputStream(temporary, StandardOpenOption.WRITE);
                  GZIPOutputStream gzip = new GZIPOutputStream(raw, 64 * 1024)) {
                 for (Object row : rows) {
                     gzip.write(mapper.writeValueAsBytes(row));
@@ -90,13 +90,14 @@ public final class Archive {
      * folder, gzipped, whole or not at all, and returns it; the caller deletes the original afterwards.
      */
     public Path copy(String table, Path source) throws IOException {
-        Path folder = directory.resolve(table);
-        Files.createDirectories(folder);
+        Path folder = folder(table);
         Path file = folder.resolve(source.getFileName() + ".gz");
         Path temporary = folder.resolve("." + file.getFileName() + ".tmp");
         try {
-            try (OutputStream raw = Files.newOutputStream(temporary, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
-                    StandardOpenOption.WRITE); GZIPOutputStream gzip = new GZIPOutputStream(raw, 64 * 1024)) {
+            Files.deleteIfExists(temporary);
+            ownerOnly(Files.createFile(temporary), "rw-------");
+            try (OutputStream raw = Files.newOutputStream(temporary, StandardOpenOption.WRITE);
+                 GZIPOutputStream gzip = new GZIPOutputStream(raw, 64 * 1024)) {
                 Files.copy(source, gzip);
             }
             force(temporary);
@@ -138,6 +139,25 @@ public final class Archive {
             }
         }
         return rows;
+    }
+
+    /** The table's folder; the archive holds incident history and the audit trail: readable by the service's user only. */
+    private Path folder(String table) throws IOException {
+        Path folder = directory.resolve(table);
+        if (!Files.isDirectory(folder)) {
+            Files.createDirectories(folder);
+            ownerOnly(directory, "rwx------");
+            ownerOnly(folder, "rwx------");
+        }
+        return folder;
+    }
+
+    private static void ownerOnly(Path path, String permissions) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, java.nio.file.attribute.PosixFilePermissions.fromString(permissions));
+        } catch (UnsupportedOperationException e) {
+            // Not a POSIX file system: its own access rules apply.
+        }
     }
 
     private static void force(Path path) throws IOException {

@@ -22,8 +22,8 @@ import org.slf4j.LoggerFactory;
 /**
  * Keeps the database to its retention: every run archives what is older than its table's age and then
  * deletes it, a bounded batch at a time (each batch written to the archive and on disk before its rows
- * go, each delete its own short transaction, a pause between batches so the outbox writer and the API
- * interleave). Resolved issues go with everything recorded about them, as one line each; decisions and
+ * go, each delete its own short transaction, then a rest as long as the batch took, so that the engine,
+ * the outbox writer and the API keep at least half of a core and go between batches). Resolved issues go with everything recorded about them, as one line each; decisions and
  * remediations of resolved issues may go earlier when their own age is shorter; unresolved issues never
  * go. Audit rows are archived and deleted from the oldest on, the database's chain then starting from the
  * last archived row, so that the archive and the database verify as one chain ({@code audit verify}).
@@ -147,6 +147,7 @@ public final class RetentionJob implements Managed {
     private long issues(Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            long began = System.nanoTime();
             List<RetentionStore.IssueBundle> bundles = store.retention().resolvedIssues(before, settings.batchSize());
             if (bundles.isEmpty()) {
                 return total;
@@ -154,7 +155,7 @@ public final class RetentionJob implements Managed {
             archive.write("issues", bundles.stream().map(RetentionStore.IssueBundle::bundle).toList());
             long start = System.nanoTime();
             total += store.retention().deleteIssues(bundles.stream().map(RetentionStore.IssueBundle::issueId).toList());
-            batchEnded(start, longest, "issues", bundles.size());
+            batchEnded(began, start, longest, "issues", bundles.size());
             if (bundles.size() < settings.batchSize()) {
                 return total;
             }
@@ -164,6 +165,7 @@ public final class RetentionJob implements Managed {
     private long byId(String table, Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            long began = System.nanoTime();
             List<Map<String, Object>> rows = table.equals("remediations") ? store.retention().remediations(before, settings.batchSize())
                     : store.retention().decisions(before, settings.batchSize());
             if (rows.isEmpty()) {
@@ -172,7 +174,7 @@ public final class RetentionJob implements Managed {
             archive.write(table, rows);
             long start = System.nanoTime();
             total += store.retention().deleteByIds(table, rows.stream().map(row -> (String) row.get("id")).toList());
-            batchEnded(start, longest, table, rows.size());
+            batchEnded(began, start, longest, table, rows.size());
             if (rows.size() < settings.batchSize()) {
                 return total;
             }
@@ -182,6 +184,7 @@ public final class RetentionJob implements Managed {
     private long healthHistory(Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            long began = System.nanoTime();
             RetentionStore.Batch batch = store.retention().healthHistory(before, settings.batchSize());
             if (batch.rows().isEmpty()) {
                 return total;
@@ -189,7 +192,7 @@ public final class RetentionJob implements Managed {
             archive.write("health_history", batch.rows());
             long start = System.nanoTime();
             total += store.retention().deleteHealthHistory(batch.through());
-            batchEnded(start, longest, "health_history", batch.rows().size());
+            batchEnded(began, start, longest, "health_history", batch.rows().size());
             if (batch.rows().size() < settings.batchSize()) {
                 return total;
             }
@@ -199,6 +202,7 @@ public final class RetentionJob implements Managed {
     private long audit(Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            long began = System.nanoTime();
             List<AuditRecord> rows = store.audit().oldest(before, settings.batchSize());
             if (rows.isEmpty()) {
                 return total;
@@ -206,16 +210,21 @@ public final class RetentionJob implements Managed {
             archive.write("audit", rows);
             long start = System.nanoTime();
             total += store.audit().deleteArchived(rows.get(0), rows.get(rows.size() - 1));
-            batchEnded(start, longest, "audit", rows.size());
+            batchEnded(began, start, longest, "audit", rows.size());
             if (rows.size() < settings.batchSize()) {
                 return total;
             }
         }
     }
 
-    private void batchEnded(long start, long[] longest, String table, long rows) throws InterruptedException {
-        longest[0] = Math.max(longest[0], System.nanoTime() - start);
+    /**
+     * After a batch: its delete's time, and a rest at least as long as the whole batch took (and at least
+     * {@code pause}), so that retention takes at most half a core from the engine, whatever the machine.
+     */
+    private void batchEnded(long began, long deleteStarted, long[] longest, String table, long rows) throws InterruptedException {
+        long now = System.nanoTime();
+        longest[0] = Math.max(longest[0], now - deleteStarted);
         telemetry.archived(table, rows);
-        Thread.sleep(settings.pause().toMillis());
+        Thread.sleep(Math.max(settings.pause().toMillis(), (now - began) / 1_000_000));
     }
 }

@@ -41,20 +41,38 @@ public final class RetentionStore {
         return jdbi.withHandle(handle -> {
             List<Map<String, Object>> issues = rows(handle.createQuery("SELECT * FROM issues WHERE state = 'resolved' AND resolved_at < :before "
                     + "ORDER BY resolved_at, id LIMIT :limit").bind("before", before).bind("limit", limit).mapToMap().list());
-            List<IssueBundle> bundles = new ArrayList<>();
+            if (issues.isEmpty()) {
+                return List.<IssueBundle>of();
+            }
+            List<String> ids = issues.stream().map(issue -> (String) issue.get("id")).toList();
+            // Each table read once for the whole batch (not once per issue), then grouped by issue.
+            Map<String, Map<String, Object>> bundles = new LinkedHashMap<>();
             for (Map<String, Object> issue : issues) {
-                String id = (String) issue.get("id");
                 Map<String, Object> bundle = new LinkedHashMap<>();
                 bundle.put("issue", issue);
-                for (String table : List.of("proposals", "decisions", "remediations", "approvals", "escalations")) {
-                    bundle.put(table, rows(handle.createQuery("SELECT * FROM " + table + " WHERE issue_id = :id").bind("id", id).mapToMap().list()));
-                }
-                bundle.put("escalation_deliveries", rows(handle.createQuery("SELECT d.* FROM escalation_deliveries d JOIN escalations e "
-                        + "ON e.id = d.escalation_id WHERE e.issue_id = :id").bind("id", id).mapToMap().list()));
-                bundles.add(new IssueBundle(id, bundle));
+                bundles.put((String) issue.get("id"), bundle);
             }
-            return bundles;
+            for (String table : List.of("proposals", "decisions", "remediations", "approvals", "escalations")) {
+                group(bundles, table, rows(handle.createQuery("SELECT * FROM " + table + " WHERE issue_id IN (<ids>)").bindList("ids", ids)
+                        .mapToMap().list()), row -> (String) row.get("issue_id"));
+            }
+            group(bundles, "escalation_deliveries", rows(handle.createQuery("SELECT e.issue_id AS homeostat_issue_id, d.* FROM escalation_deliveries d "
+                    + "JOIN escalations e ON e.id = d.escalation_id WHERE e.issue_id IN (<ids>)").bindList("ids", ids).mapToMap().list()),
+                    row -> (String) row.remove("homeostat_issue_id"));
+            return bundles.entrySet().stream().map(entry -> new IssueBundle(entry.getKey(), entry.getValue())).toList();
         });
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void group(Map<String, Map<String, Object>> bundles, String table, List<Map<String, Object>> rows,
+                              java.util.function.Function<Map<String, Object>, String> issueOf) {
+        bundles.values().forEach(bundle -> bundle.put(table, new ArrayList<Map<String, Object>>()));
+        for (Map<String, Object> row : rows) {
+            Map<String, Object> bundle = bundles.get(issueOf.apply(row));
+            if (bundle != null) {
+                ((List<Map<String, Object>>) bundle.get(table)).add(row);
+            }
+        }
     }
 
     /** Deletes the issues and every row that belongs to them, in one transaction, children first (the foreign keys). */
