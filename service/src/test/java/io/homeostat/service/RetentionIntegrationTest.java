@@ -158,7 +158,7 @@ class RetentionIntegrationTest {
             }
             Thread.sleep(3_500);
             HttpResponse<String> ran = retention(app);
-            assertThat(ran.body()).startsWith("stopped: ");
+            assertThat(ran.body()).startsWith("stopped: the archive " + blocker.resolve("archive") + " could not be written (");
             assertThat(app.get(app.admin("/healthcheck")).body()).contains("\"retention\":{\"healthy\":false")
                     .contains("the last retention run stopped");
             assertThat(app.get(app.admin("/prometheus")).body()).contains("homeostat_retention_failures_total 1.0");

@@ -123,7 +123,11 @@ public final class RetentionJob implements Managed {
             archived.put("decisions", byId("decisions", now.minus(ages.decisions()), longest));
             archived.put("health_history", healthHistory(now.minus(ages.healthHistory()), longest));
             archived.put("audit", audit(now.minus(ages.audit()), longest));
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException e) {
+            failure = "the archive " + archive.directory() + " could not be written (" + e + ")";
+            telemetry.retentionFailed();
+            LOG.warn("retention stopped: {} (nothing that was not archived was deleted; the next run is in {})", failure, settings.interval());
+        } catch (RuntimeException e) {
             failure = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
             telemetry.retentionFailed();
             LOG.warn("retention stopped: {} (nothing that was not archived was deleted; the next run is in {})", failure, settings.interval());
