@@ -84,7 +84,12 @@ public final class ConfigReload {
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(path + " was not applied: " + e.getMessage(), e);
         }
-        List<String> problems = targets.validate();
+        List<String> problems;
+        try {
+            problems = targets.validate();
+        } finally {
+            targets.stop(); // only its targets are used: the candidate is never started, its plugin-call pool closes now
+        }
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException(path + " was not applied: " + String.join("; ", problems));
         }
