@@ -340,7 +340,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // The dashboard's files at / and /ui/*: the exact and the longer path win over Jersey's /*.
         environment.servlets().addServlet("dashboard", new DashboardServlet()).addMapping("", "/ui/*");
         archive.ifPresent(into -> {
-            RetentionJob retention = configuration.getRetention().build(store, into, telemetry);
+            // Retention makes way for a long evaluation and for decisions waiting to be stored.
+            RetentionJob retention = configuration.getRetention().build(store, into, () -> {
+                java.time.Duration firing = engine.firingFor();
+                java.time.Duration waiting = outbox.oldestAge();
+                return firing.compareTo(waiting) >= 0 ? firing : waiting;
+            }, telemetry);
             environment.lifecycle().manage(retention);
             environment.admin().addTask(new RetentionTask(retention));
             environment.healthChecks().register("retention", new RetentionHealthCheck(retention));

@@ -6,6 +6,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MaxDuration;
 import io.dropwizard.validation.MinDuration;
 import io.homeostat.service.retention.Archive;
+import io.homeostat.service.retention.Foreground;
 import io.homeostat.service.retention.RetentionJob;
 import io.homeostat.service.store.Store;
 import io.homeostat.service.telemetry.Telemetry;
@@ -99,8 +100,8 @@ public class RetentionFactory {
         return enabled ? Optional.of(new Archive(Path.of(archiveDirectory), mapper, Clock.systemUTC())) : Optional.empty();
     }
 
-    public RetentionJob build(Store store, Archive archive, Telemetry telemetry) {
-        return new RetentionJob(store, archive, new RetentionJob.Settings(maxAge.ages(), interval.toJavaDuration(), firstRunAfter.toJavaDuration(),
+    public RetentionJob build(Store store, Archive archive, Foreground foreground, Telemetry telemetry) {
+        return new RetentionJob(store, archive, foreground, new RetentionJob.Settings(maxAge.ages(), interval.toJavaDuration(), firstRunAfter.toJavaDuration(),
                 batchSize, pause.toJavaDuration()), telemetry, Clock.systemUTC());
     }
 }

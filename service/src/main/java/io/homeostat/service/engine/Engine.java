@@ -408,6 +408,12 @@ public final class Engine implements Managed {
         }
     }
 
+    /** How long the current evaluation has been firing rules; zero between batches (housekeeping waits while it is long). */
+    public Duration firingFor() {
+        long since = firingSinceNanos;
+        return since == 0 ? Duration.ZERO : Duration.ofNanos(System.nanoTime() - since);
+    }
+
     public EngineStatus status() {
         Thread current = thread;
         return new EngineStatus(current != null && current.isAlive(),

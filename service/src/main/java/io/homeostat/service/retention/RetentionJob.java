@@ -23,9 +23,10 @@ import org.slf4j.LoggerFactory;
  * Keeps the database to its retention: every run archives what is older than its table's age and then
  * deletes it, a bounded batch at a time (each batch written to the archive and on disk before its rows
  * go, each delete its own short transaction, then a rest as long as the batch took, so that the engine,
- * the outbox writer and the API keep at least half of a core and go between batches). Resolved issues go with everything recorded about them, as one line each; decisions and
- * remediations of resolved issues may go earlier when their own age is shorter; unresolved issues never
- * go. Audit rows are archived and deleted from the oldest on, the database's chain then starting from the
+ * the outbox writer and the API keep at least half of a core and go between batches). Before each read
+ * and each delete it makes way for a busy engine or outbox ({@link Foreground}). Resolved issues go with
+ * everything recorded about them, as one line each; decisions and remediations of resolved issues may go
+ * earlier when their own age is shorter; unresolved issues never go. Audit rows are archived and deleted from the oldest on, the database's chain then starting from the
  * last archived row, so that the archive and the database verify as one chain ({@code audit verify}).
  *
  * <p>A run that cannot write the archive (a full disk, a read-only mount) or reach the database stops at
@@ -43,15 +44,28 @@ public final class RetentionJob implements Managed {
     public record Settings(Ages ages, Duration interval, Duration firstRunAfter, int batchSize, Duration pause) {
     }
 
-    /** What one run did: rows archived and deleted per table, and how long its longest batch held the database. */
-    public record Report(Map<String, Long> archived, Duration longestBatch, Duration took, String failure) {
+    /**
+     * What one run did: rows archived and deleted per table, how long its longest delete held the database, and
+     * how long it waited for the engine and the outbox ({@link Foreground}).
+     */
+    public record Report(Map<String, Long> archived, Duration longestDelete, Duration took, Duration yielded, String failure) {
         public boolean failed() {
             return failure != null;
         }
     }
 
+    /** A foreground busy this long is making way for: longer than a usual engine batch, far shorter than a stall. */
+    static final Duration YIELD_AFTER = Duration.ofMillis(100);
+    /**
+     * The longest one step waits for the foreground: an engine that is busy all the time is overloaded, and retention
+     * must still go on (at one step per wait) or the database would grow without bound.
+     */
+    static final Duration MOST_YIELD = Duration.ofSeconds(5);
+
     private final Store store;
     private final Archive archive;
+    private final Foreground foreground;
+    private final Duration mostYield;
     private final Settings settings;
     private final Telemetry telemetry;
     private final Clock clock;
@@ -62,10 +76,19 @@ public final class RetentionJob implements Managed {
     });
     private volatile Report last;
     private volatile Instant lastSuccess;
+    /** On the job's thread: time spent making way in this run, and when the current batch began. */
+    private long yieldedNanos;
+    private long yieldedAtBatchStart;
 
-    public RetentionJob(Store store, Archive archive, Settings settings, Telemetry telemetry, Clock clock) {
+    public RetentionJob(Store store, Archive archive, Foreground foreground, Settings settings, Telemetry telemetry, Clock clock) {
+        this(store, archive, foreground, MOST_YIELD, settings, telemetry, clock);
+    }
+
+    RetentionJob(Store store, Archive archive, Foreground foreground, Duration mostYield, Settings settings, Telemetry telemetry, Clock clock) {
+        this.mostYield = mostYield;
         this.store = store;
         this.archive = archive;
+        this.foreground = foreground;
         this.settings = settings;
         this.telemetry = telemetry;
         this.clock = clock;
@@ -115,6 +138,7 @@ public final class RetentionJob implements Managed {
         Instant now = clock.instant();
         Map<String, Long> archived = new LinkedHashMap<>();
         long[] longest = {0};
+        yieldedNanos = 0;
         String failure = null;
         try {
             Ages ages = settings.ages();
@@ -135,14 +159,15 @@ public final class RetentionJob implements Managed {
             Thread.currentThread().interrupt();
             failure = "interrupted (the service is stopping)";
         }
-        Report report = new Report(archived, Duration.ofNanos(longest[0]), Duration.ofNanos(System.nanoTime() - started), failure);
+        Report report = new Report(archived, Duration.ofNanos(longest[0]), Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(yieldedNanos),
+                failure);
         last = report;
         if (failure == null) {
             lastSuccess = now;
             long total = archived.values().stream().mapToLong(Long::longValue).sum();
             if (total > 0) {
-                LOG.info("retention archived and deleted {} in {} ms (longest batch {} ms) into {}", archived, report.took().toMillis(),
-                        report.longestBatch().toMillis(), archive.directory());
+                LOG.info("retention archived and deleted {} in {} ms (longest delete {} ms, {} ms making way for the engine) into {}", archived,
+                        report.took().toMillis(), report.longestDelete().toMillis(), report.yielded().toMillis(), archive.directory());
             }
         }
         return report;
@@ -151,16 +176,17 @@ public final class RetentionJob implements Managed {
     private long issues(Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            makeWay();
             long began = System.nanoTime();
-            List<RetentionStore.IssueBundle> bundles = store.retention().resolvedIssues(before, settings.batchSize());
+            yieldedAtBatchStart = yieldedNanos;
+            List<RetentionStore.IssueBundle> bundles = store.retention().resolvedIssues(before, issueBatch());
             if (bundles.isEmpty()) {
                 return total;
             }
             archive.write("issues", bundles.stream().map(RetentionStore.IssueBundle::bundle).toList());
-            long start = System.nanoTime();
-            total += store.retention().deleteIssues(bundles.stream().map(RetentionStore.IssueBundle::issueId).toList());
-            batchEnded(began, start, longest, "issues", bundles.size());
-            if (bundles.size() < settings.batchSize()) {
+            total += delete(longest, () -> store.retention().deleteIssues(bundles.stream().map(RetentionStore.IssueBundle::issueId).toList()));
+            batchEnded(began, "issues", bundles.size());
+            if (bundles.size() < issueBatch()) {
                 return total;
             }
         }
@@ -169,16 +195,17 @@ public final class RetentionJob implements Managed {
     private long byId(String table, Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            makeWay();
             long began = System.nanoTime();
+            yieldedAtBatchStart = yieldedNanos;
             List<Map<String, Object>> rows = table.equals("remediations") ? store.retention().remediations(before, settings.batchSize())
                     : store.retention().decisions(before, settings.batchSize());
             if (rows.isEmpty()) {
                 return total;
             }
             archive.write(table, rows);
-            long start = System.nanoTime();
-            total += store.retention().deleteByIds(table, rows.stream().map(row -> (String) row.get("id")).toList());
-            batchEnded(began, start, longest, table, rows.size());
+            total += delete(longest, () -> store.retention().deleteByIds(table, rows.stream().map(row -> (String) row.get("id")).toList()));
+            batchEnded(began, table, rows.size());
             if (rows.size() < settings.batchSize()) {
                 return total;
             }
@@ -188,15 +215,16 @@ public final class RetentionJob implements Managed {
     private long healthHistory(Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            makeWay();
             long began = System.nanoTime();
+            yieldedAtBatchStart = yieldedNanos;
             RetentionStore.Batch batch = store.retention().healthHistory(before, settings.batchSize());
             if (batch.rows().isEmpty()) {
                 return total;
             }
             archive.write("health_history", batch.rows());
-            long start = System.nanoTime();
-            total += store.retention().deleteHealthHistory(batch.through());
-            batchEnded(began, start, longest, "health_history", batch.rows().size());
+            total += delete(longest, () -> store.retention().deleteHealthHistory(batch.through()));
+            batchEnded(began, "health_history", batch.rows().size());
             if (batch.rows().size() < settings.batchSize()) {
                 return total;
             }
@@ -206,15 +234,16 @@ public final class RetentionJob implements Managed {
     private long audit(Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
         while (true) {
+            makeWay();
             long began = System.nanoTime();
+            yieldedAtBatchStart = yieldedNanos;
             List<AuditRecord> rows = store.audit().oldest(before, settings.batchSize());
             if (rows.isEmpty()) {
                 return total;
             }
             archive.write("audit", rows);
-            long start = System.nanoTime();
-            total += store.audit().deleteArchived(rows.get(0), rows.get(rows.size() - 1));
-            batchEnded(began, start, longest, "audit", rows.size());
+            total += delete(longest, () -> store.audit().deleteArchived(rows.get(0), rows.get(rows.size() - 1)));
+            batchEnded(began, "audit", rows.size());
             if (rows.size() < settings.batchSize()) {
                 return total;
             }
@@ -222,13 +251,45 @@ public final class RetentionJob implements Managed {
     }
 
     /**
-     * After a batch: its delete's time, and a rest at least as long as the whole batch took (and at least
-     * {@code pause}), so that retention takes at most half a core from the engine, whatever the machine.
+     * Resolved issues go a tenth of {@code batchSize} at a time: each is read with its rows from seven tables and
+     * their text (explanations, details), about ten rows' work, and a batch is what retention cannot break off
+     * when the engine becomes busy (it makes way only between steps).
      */
-    private void batchEnded(long began, long deleteStarted, long[] longest, String table, long rows) throws InterruptedException {
+    private int issueBatch() {
+        return Math.max(1, settings.batchSize() / 10);
+    }
+
+    /**
+     * Waits while the engine has been evaluating for {@link #YIELD_AFTER} or longer, or the engine's outputs have waited
+     * that long for the database, at most {@link #MOST_YIELD} a step; the time waited is in the run's report.
+     */
+    private void makeWay() throws InterruptedException {
+        long start = System.nanoTime();
+        long deadline = start + mostYield.toNanos();
+        while (foreground.busyFor().compareTo(YIELD_AFTER) >= 0 && System.nanoTime() < deadline) {
+            Thread.sleep(10);
+        }
+        yieldedNanos += System.nanoTime() - start;
+    }
+
+    /** One delete transaction, once the foreground is idle; the longest is in the run's report. */
+    private long delete(long[] longest, java.util.function.IntSupplier delete) throws InterruptedException {
+        makeWay();
+        long start = System.nanoTime();
+        int deleted = delete.getAsInt();
+        longest[0] = Math.max(longest[0], System.nanoTime() - start);
+        return deleted;
+    }
+
+    /**
+     * After a batch: a rest at least as long as the batch worked (and at least {@code pause}), so that retention
+     * takes at most half a core from the engine, whatever the machine.
+     */
+    private void batchEnded(long began, String table, long rows) throws InterruptedException {
         long now = System.nanoTime();
-        longest[0] = Math.max(longest[0], now - deleteStarted);
         telemetry.archived(table, rows);
-        Thread.sleep(Math.max(settings.pause().toMillis(), (now - began) / 1_000_000));
+        // The batch's own work: the waits before its deletes (making way) are not retention's load.
+        long worked = now - began - (yieldedNanos - yieldedAtBatchStart);
+        Thread.sleep(Math.max(settings.pause().toMillis(), Math.max(0, worked) / 1_000_000));
     }
 }

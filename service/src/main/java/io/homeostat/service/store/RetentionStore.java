@@ -39,8 +39,11 @@ public final class RetentionStore {
     /** Resolved issues whose resolution is older than {@code before}, oldest first, each with all its rows. */
     public List<IssueBundle> resolvedIssues(Instant before, int limit) {
         return jdbi.withHandle(handle -> {
+            // Ordered as the index issues_state_resolved is (state is one value here), so that the database reads the
+            // oldest `limit` from the index and stops: ordered by resolved_at and id, H2 read and sorted every resolved
+            // issue past the age for each batch (a backlog of 100,000 took minutes of CPU beside the engine).
             List<Map<String, Object>> issues = rows(handle.createQuery("SELECT * FROM issues WHERE state = 'resolved' AND resolved_at < :before "
-                    + "ORDER BY resolved_at, id LIMIT :limit").bind("before", before).bind("limit", limit).mapToMap().list());
+                    + "ORDER BY state, resolved_at LIMIT :limit").bind("before", before).bind("limit", limit).mapToMap().list());
             if (issues.isEmpty()) {
                 return List.<IssueBundle>of();
             }

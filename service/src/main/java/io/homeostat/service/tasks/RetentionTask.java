@@ -26,6 +26,7 @@ public final class RetentionTask extends Task {
             return;
         }
         output.println("archived and deleted " + report.archived() + " into " + job.archiveDirectory() + " in "
-                + report.took().toMillis() + " ms (longest batch " + report.longestBatch().toMillis() + " ms)");
+                + report.took().toMillis() + " ms (longest delete " + report.longestDelete().toMillis() + " ms, "
+                + report.yielded().toMillis() + " ms making way for the engine)");
     }
 }
