@@ -214,16 +214,19 @@ public final class RetentionJob implements Managed {
 
     private long healthHistory(Instant before, long[] longest) throws IOException, InterruptedException {
         long total = 0;
+        Instant after = null;
         while (true) {
             makeWay();
             long began = System.nanoTime();
             yieldedAtBatchStart = yieldedNanos;
-            RetentionStore.Batch batch = store.retention().healthHistory(before, settings.batchSize());
+            RetentionStore.Batch batch = store.retention().healthHistory(after, before, settings.batchSize());
             if (batch.rows().isEmpty()) {
                 return total;
             }
             archive.write("health_history", batch.rows());
-            total += delete(longest, () -> store.retention().deleteHealthHistory(batch.through()));
+            Instant from = after;
+            total += delete(longest, () -> store.retention().deleteHealthHistory(from, batch.through()));
+            after = batch.through();
             batchEnded(began, "health_history", batch.rows().size());
             if (batch.rows().size() < settings.batchSize()) {
                 return total;

@@ -129,17 +129,19 @@ public final class RetentionStore {
     }
 
     /**
-     * Health points older than {@code before}: about {@code limit} of the oldest, and every point of the last
-     * instant among them (the table has no key: a batch ends at a whole instant, so the delete takes exactly
-     * what was read).
+     * Health points older than {@code before} and newer than {@code after} (null: from the oldest): about {@code limit}
+     * of the oldest, and every point of the last instant among them (the table has no key: a batch ends at a whole
+     * instant, so the delete takes exactly what was read). Each batch starts after the last one's end, so that the
+     * index scan does not walk again over the entries of rows just deleted (PostgreSQL keeps them until vacuum).
      */
-    public Batch healthHistory(Instant before, int limit) {
+    public Batch healthHistory(Instant after, Instant before, int limit) {
+        String from = after == null ? "" : " AND at > :after";
         return jdbi.withHandle(handle -> {
-            List<Map<String, Object>> last = handle.createQuery("SELECT at FROM health_history WHERE at < :before ORDER BY at "
-                    + "OFFSET :skip ROWS FETCH FIRST 1 ROWS ONLY").bind("before", before).bind("skip", limit - 1).mapToMap().list();
+            List<Map<String, Object>> last = bindAfter(handle.createQuery("SELECT at FROM health_history WHERE at < :before" + from + " ORDER BY at "
+                    + "OFFSET :skip ROWS FETCH FIRST 1 ROWS ONLY"), after).bind("before", before).bind("skip", limit - 1).mapToMap().list();
             Instant through;
             if (last.isEmpty()) {
-                Map<String, Object> newest = handle.createQuery("SELECT MAX(at) AS at FROM health_history WHERE at < :before")
+                Map<String, Object> newest = bindAfter(handle.createQuery("SELECT MAX(at) AS at FROM health_history WHERE at < :before" + from), after)
                         .bind("before", before).mapToMap().one();
                 if (newest.get("at") == null) {
                     return new Batch(List.of(), null);
@@ -148,13 +150,20 @@ public final class RetentionStore {
             } else {
                 through = instant(last.get(0).get("at"));
             }
-            return new Batch(rows(handle.createQuery("SELECT * FROM health_history WHERE at <= :through ORDER BY at, tenant, category")
-                    .bind("through", through).mapToMap().list()), through);
+            return new Batch(rows(bindAfter(handle.createQuery("SELECT * FROM health_history WHERE at <= :through" + from
+                    + " ORDER BY at, tenant, category"), after).bind("through", through).mapToMap().list()), through);
         });
     }
 
-    public int deleteHealthHistory(Instant through) {
-        return jdbi.inTransaction(handle -> handle.createUpdate("DELETE FROM health_history WHERE at <= :through").bind("through", through).execute());
+    /** Deletes the health points of a batch: newer than {@code after} (null: from the oldest), up to {@code through}. */
+    public int deleteHealthHistory(Instant after, Instant through) {
+        String from = after == null ? "" : " AND at > :after";
+        return jdbi.inTransaction(handle -> bindAfter(handle.createUpdate("DELETE FROM health_history WHERE at <= :through" + from), after)
+                .bind("through", through).execute());
+    }
+
+    private static <T extends org.jdbi.v3.core.statement.SqlStatement<T>> T bindAfter(T statement, Instant after) {
+        return after == null ? statement : statement.bind("after", after);
     }
 
     private static List<Map<String, Object>> rows(List<Map<String, Object>> raw) {
