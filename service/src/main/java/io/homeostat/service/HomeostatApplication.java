@@ -341,11 +341,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.servlets().addServlet("dashboard", new DashboardServlet()).addMapping("", "/ui/*");
         archive.ifPresent(into -> {
             // Retention makes way for a long evaluation and for decisions waiting to be stored.
-            RetentionJob retention = configuration.getRetention().build(store, into, () -> {
-                java.time.Duration firing = engine.firingFor();
-                java.time.Duration waiting = outbox.oldestAge();
-                return firing.compareTo(waiting) >= 0 ? firing : waiting;
-            }, telemetry);
+            RetentionJob retention = configuration.getRetention().build(store, into,
+                    io.homeostat.service.retention.Foreground.longest(engine::firingFor, outbox::oldestAge), telemetry);
             environment.lifecycle().manage(retention);
             environment.admin().addTask(new RetentionTask(retention));
             environment.healthChecks().register("retention", new RetentionHealthCheck(retention));

@@ -19,4 +19,19 @@ public interface Foreground {
      * the oldest of the engine's outputs still waiting for the database, whichever is longer; zero when idle.
      */
     Duration busyFor();
+
+    /** The longest of several: busy while any one of them is. */
+    @SafeVarargs
+    static Foreground longest(java.util.function.Supplier<Duration>... parts) {
+        return () -> {
+            Duration longest = Duration.ZERO;
+            for (java.util.function.Supplier<Duration> part : parts) {
+                Duration busy = part.get();
+                if (busy.compareTo(longest) > 0) {
+                    longest = busy;
+                }
+            }
+            return longest;
+        };
+    }
 }

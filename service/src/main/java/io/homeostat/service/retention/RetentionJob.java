@@ -16,6 +16,8 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntSupplier;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -76,9 +78,9 @@ public final class RetentionJob implements Managed {
     });
     private volatile Report last;
     private volatile Instant lastSuccess;
-    /** On the job's thread: time spent making way in this run, and when the current batch began. */
+    /** On the job's thread, for the run under way: its longest delete, and the time it spent making way. */
+    private long longestDeleteNanos;
     private long yieldedNanos;
-    private long yieldedAtBatchStart;
 
     public RetentionJob(Store store, Archive archive, Foreground foreground, Settings settings, Telemetry telemetry, Clock clock) {
         this(store, archive, foreground, MOST_YIELD, settings, telemetry, clock);
@@ -137,16 +139,16 @@ public final class RetentionJob implements Managed {
         long started = System.nanoTime();
         Instant now = clock.instant();
         Map<String, Long> archived = new LinkedHashMap<>();
-        long[] longest = {0};
+        longestDeleteNanos = 0;
         yieldedNanos = 0;
         String failure = null;
         try {
             Ages ages = settings.ages();
-            archived.put("issues", issues(now.minus(ages.issues()), longest));
-            archived.put("remediations", byId("remediations", now.minus(ages.remediations()), longest));
-            archived.put("decisions", byId("decisions", now.minus(ages.decisions()), longest));
-            archived.put("health_history", healthHistory(now.minus(ages.healthHistory()), longest));
-            archived.put("audit", audit(now.minus(ages.audit()), longest));
+            archived.put("issues", issues(now.minus(ages.issues())));
+            archived.put("remediations", byId("remediations", now.minus(ages.remediations())));
+            archived.put("decisions", byId("decisions", now.minus(ages.decisions())));
+            archived.put("health_history", healthHistory(now.minus(ages.healthHistory())));
+            archived.put("audit", audit(now.minus(ages.audit())));
         } catch (IOException e) {
             failure = "the archive " + archive.directory() + " could not be written (" + e + ")";
             telemetry.retentionFailed();
@@ -159,7 +161,7 @@ public final class RetentionJob implements Managed {
             Thread.currentThread().interrupt();
             failure = "interrupted (the service is stopping)";
         }
-        Report report = new Report(archived, Duration.ofNanos(longest[0]), Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(yieldedNanos),
+        Report report = new Report(archived, Duration.ofNanos(longestDeleteNanos), Duration.ofNanos(System.nanoTime() - started), Duration.ofNanos(yieldedNanos),
                 failure);
         last = report;
         if (failure == null) {
@@ -173,81 +175,69 @@ public final class RetentionJob implements Managed {
         return report;
     }
 
-    private long issues(Instant before, long[] longest) throws IOException, InterruptedException {
-        long total = 0;
-        while (true) {
-            makeWay();
-            long began = System.nanoTime();
-            yieldedAtBatchStart = yieldedNanos;
-            List<RetentionStore.IssueBundle> bundles = store.retention().resolvedIssues(before, issueBatch());
-            if (bundles.isEmpty()) {
-                return total;
-            }
-            archive.write("issues", bundles.stream().map(RetentionStore.IssueBundle::bundle).toList());
-            total += delete(longest, () -> store.retention().deleteIssues(bundles.stream().map(RetentionStore.IssueBundle::issueId).toList()));
-            batchEnded(began, "issues", bundles.size());
-            if (bundles.size() < issueBatch()) {
-                return total;
-            }
-        }
+    /** One batch as read: its rows as archived, and the delete that takes exactly them. */
+    private record Batch(List<?> rows, IntSupplier delete) {
     }
 
-    private long byId(String table, Instant before, long[] longest) throws IOException, InterruptedException {
-        long total = 0;
-        while (true) {
-            makeWay();
-            long began = System.nanoTime();
-            yieldedAtBatchStart = yieldedNanos;
+    private long issues(Instant before) throws IOException, InterruptedException {
+        return drain("issues", issueBatch(), () -> {
+            List<RetentionStore.IssueBundle> bundles = store.retention().resolvedIssues(before, issueBatch());
+            return new Batch(bundles.stream().map(RetentionStore.IssueBundle::bundle).toList(),
+                    () -> store.retention().deleteIssues(bundles.stream().map(RetentionStore.IssueBundle::issueId).toList()));
+        });
+    }
+
+    private long byId(String table, Instant before) throws IOException, InterruptedException {
+        return drain(table, settings.batchSize(), () -> {
             List<Map<String, Object>> rows = table.equals("remediations") ? store.retention().remediations(before, settings.batchSize())
                     : store.retention().decisions(before, settings.batchSize());
-            if (rows.isEmpty()) {
-                return total;
-            }
-            archive.write(table, rows);
-            total += delete(longest, () -> store.retention().deleteByIds(table, rows.stream().map(row -> (String) row.get("id")).toList()));
-            batchEnded(began, table, rows.size());
-            if (rows.size() < settings.batchSize()) {
-                return total;
-            }
-        }
+            return new Batch(rows, () -> store.retention().deleteByIds(table, rows.stream().map(row -> (String) row.get("id")).toList()));
+        });
     }
 
-    private long healthHistory(Instant before, long[] longest) throws IOException, InterruptedException {
+    private long healthHistory(Instant before) throws IOException, InterruptedException {
+        // Each batch starts after the last one's end (the index scan skips the rows just deleted).
+        Instant[] after = {null};
+        return drain("health_history", settings.batchSize(), () -> {
+            Instant from = after[0];
+            RetentionStore.Batch batch = store.retention().healthHistory(from, before, settings.batchSize());
+            after[0] = batch.through();
+            return new Batch(batch.rows(), () -> store.retention().deleteHealthHistory(from, batch.through()));
+        });
+    }
+
+    private long audit(Instant before) throws IOException, InterruptedException {
+        return drain("audit", settings.batchSize(), () -> {
+            List<AuditRecord> rows = store.audit().oldest(before, settings.batchSize());
+            return new Batch(rows, () -> store.audit().deleteArchived(rows.get(0), rows.get(rows.size() - 1)));
+        });
+    }
+
+    /**
+     * Batch after batch of one table until a batch comes back short: make way, read, write the archive, make way,
+     * delete, then rest as long as the batch worked (its waits for the foreground are not retention's load, and
+     * a rest at least {@code pause}), so that retention takes at most half a core from the engine.
+     */
+    private long drain(String table, int size, Supplier<Batch> next) throws IOException, InterruptedException {
         long total = 0;
-        Instant after = null;
         while (true) {
             makeWay();
             long began = System.nanoTime();
-            yieldedAtBatchStart = yieldedNanos;
-            RetentionStore.Batch batch = store.retention().healthHistory(after, before, settings.batchSize());
+            long yieldedBefore = yieldedNanos;
+            Batch batch = next.get();
             if (batch.rows().isEmpty()) {
                 return total;
             }
-            archive.write("health_history", batch.rows());
-            Instant from = after;
-            total += delete(longest, () -> store.retention().deleteHealthHistory(from, batch.through()));
-            after = batch.through();
-            batchEnded(began, "health_history", batch.rows().size());
-            if (batch.rows().size() < settings.batchSize()) {
-                return total;
-            }
-        }
-    }
-
-    private long audit(Instant before, long[] longest) throws IOException, InterruptedException {
-        long total = 0;
-        while (true) {
+            archive.write(table, batch.rows());
             makeWay();
-            long began = System.nanoTime();
-            yieldedAtBatchStart = yieldedNanos;
-            List<AuditRecord> rows = store.audit().oldest(before, settings.batchSize());
-            if (rows.isEmpty()) {
-                return total;
-            }
-            archive.write("audit", rows);
-            total += delete(longest, () -> store.audit().deleteArchived(rows.get(0), rows.get(rows.size() - 1)));
-            batchEnded(began, "audit", rows.size());
-            if (rows.size() < settings.batchSize()) {
+            long start = System.nanoTime();
+            total += batch.delete().getAsInt();
+            long now = System.nanoTime();
+            longestDeleteNanos = Math.max(longestDeleteNanos, now - start);
+            telemetry.archived(table, batch.rows().size());
+            long worked = now - began - (yieldedNanos - yieldedBefore);
+            Thread.sleep(Math.max(settings.pause().toMillis(), Math.max(0, worked) / 1_000_000));
+            if (batch.rows().size() < size) {
                 return total;
             }
         }
@@ -273,26 +263,5 @@ public final class RetentionJob implements Managed {
             Thread.sleep(10);
         }
         yieldedNanos += System.nanoTime() - start;
-    }
-
-    /** One delete transaction, once the foreground is idle; the longest is in the run's report. */
-    private long delete(long[] longest, java.util.function.IntSupplier delete) throws InterruptedException {
-        makeWay();
-        long start = System.nanoTime();
-        int deleted = delete.getAsInt();
-        longest[0] = Math.max(longest[0], System.nanoTime() - start);
-        return deleted;
-    }
-
-    /**
-     * After a batch: a rest at least as long as the batch worked (and at least {@code pause}), so that retention
-     * takes at most half a core from the engine, whatever the machine.
-     */
-    private void batchEnded(long began, String table, long rows) throws InterruptedException {
-        long now = System.nanoTime();
-        telemetry.archived(table, rows);
-        // The batch's own work: the waits before its deletes (making way) are not retention's load.
-        long worked = now - began - (yieldedNanos - yieldedAtBatchStart);
-        Thread.sleep(Math.max(settings.pause().toMillis(), Math.max(0, worked) / 1_000_000));
     }
 }
