@@ -55,6 +55,8 @@ import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.recording.SignalRecorder;
 import java.util.Optional;
 import java.util.function.ObjLongConsumer;
+import io.homeostat.service.cluster.Cluster;
+import io.homeostat.service.cluster.OrphanSweep;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
 import io.homeostat.service.engine.facts.Signal;
@@ -250,22 +252,29 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // Labelled Prometheus metrics (the admin port's /prometheus), beside the Dropwizard ones exported there too.
         PrometheusRegistry prometheus = new PrometheusRegistry();
         Telemetry telemetry = new Telemetry(prometheus);
-        ExecutionFactory execution = configuration.getExecution();
-        RemediationExecutor executor = execution.buildExecutor(plugins, store, inbox, configuration.getPlugins(), environment.metrics(), telemetry);
-        EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins(), telemetry);
         PolicySettings policy = configuration.buildPolicy();
         // The policy in effect for the API's views: reload-config replaces it (and the engine's, through the engine).
         AtomicReference<PolicySettings> policyNow = new AtomicReference<>(policy);
+        // Leases on resources and the cluster's admission (docs/SCALE-OUT.md): started first, so that this replica's
+        // earlier run's leases are released before the engine's restore reconciles its attempts; stopped last.
+        Cluster cluster = configuration.getCluster().build(store, policyNow::get, environment.metrics());
+        LOG.info("replica {} (run {})", cluster.replica().id(), cluster.replica().run());
+        environment.lifecycle().manage(cluster.leases());
+        ExecutionFactory execution = configuration.getExecution();
+        RemediationExecutor executor = execution.buildExecutor(plugins, store, inbox, configuration.getPlugins(), environment.metrics(), telemetry,
+                cluster);
+        EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins(), telemetry);
         // Detection never waits on the database: outputs leave the engine through the outbox. What a stop or
         // crash left in it is applied now, before the notifier and the engine's restore read the store.
-        Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics(), telemetry),
+        Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics(), telemetry,
+                        cluster.replica().id()),
                 environment.getObjectMapper(), environment.metrics());
         outbox.recover();
         Optional<Archive> archive = configuration.getRetention().buildArchive(environment.getObjectMapper());
         Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics(), archive);
         BaselineCheckpoints baselines = new BaselineCheckpoints(store.baselines(), environment.metrics());
         Engine engine = configuration.getEngine().build(ruleBase, inbox, outbox, plugins::availableActions,
-                now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile)
+                now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile, cluster.replica().id())
                         .withProjectionHistory(projectionHistory(configuration, now)),
                 recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), configuration.dependencies(), baselines,
                 environment.metrics());
@@ -289,6 +298,8 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // Stops after the engine, which hands over its last changed baselines as it stops.
         environment.lifecycle().manage(baselines);
         environment.lifecycle().manage(engine);
+        // After the engine's restore: attempts whose runner stopped holding their lease are reconciled by whoever takes it.
+        environment.lifecycle().manage(new OrphanSweep(store.remediations()::orphaned, executor::reconcile, configuration.getCluster().sweepEvery()));
         // After the engine: it starts once the engine runs (it swaps rules in) and stops before it.
         RuleSet rules = new RuleSet(rulesDirectory, compiler, engine, store.ruleVersions(), environment.metrics(), Clock.systemUTC(),
                 configuration.getEngine().getReloadDebounce(), configuration.getEngine().isWatchRules());

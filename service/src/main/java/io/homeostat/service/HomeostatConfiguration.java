@@ -13,6 +13,7 @@ import io.homeostat.service.config.PluginsFactory;
 import io.homeostat.service.config.RetentionFactory;
 import io.homeostat.service.config.PolicyFactory;
 import io.homeostat.service.config.OutboxFactory;
+import io.homeostat.service.config.ClusterFactory;
 import io.homeostat.service.config.RecordingFactory;
 import io.homeostat.service.config.TenantFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -96,6 +97,15 @@ public class HomeostatConfiguration extends Configuration {
     @NotNull
     @JsonProperty
     private OutboxFactory outbox = new OutboxFactory();
+
+    @Valid
+    @NotNull
+    @JsonProperty
+    private ClusterFactory cluster = new ClusterFactory();
+
+    public ClusterFactory getCluster() {
+        return cluster;
+    }
 
     @Valid
     @NotNull

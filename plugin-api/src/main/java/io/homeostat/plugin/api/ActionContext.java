@@ -37,4 +37,15 @@ public interface ActionContext {
     }
 
     ActionLogger logger();
+
+    /**
+     * False once this replica no longer holds the resource's lease (it was paused or cut off past the
+     * lease, and another replica took the resource over; docs/SCALE-OUT.md). An action with several steps
+     * that change the world asks before each such step and stops, changing nothing more, when it is
+     * false. Asking costs a database round trip; a single-step action need not ask (the service asks
+     * before calling it).
+     */
+    default boolean mayAct() {
+        return true;
+    }
 }

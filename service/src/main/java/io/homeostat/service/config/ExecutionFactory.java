@@ -1,6 +1,7 @@
 package io.homeostat.service.config;
 
 import com.codahale.metrics.MetricRegistry;
+import io.homeostat.service.cluster.Cluster;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.homeostat.service.execution.EscalationNotifier;
 import io.homeostat.service.execution.RemediationExecutor;
@@ -132,9 +133,9 @@ public class ExecutionFactory {
 
     /** The executor: plugin calls under these timeouts, retries and concurrency; outcomes reported to {@code inbox}. */
     public RemediationExecutor buildExecutor(PluginRegistry plugins, Store store, Inbox inbox, PluginsFactory pluginSettings,
-                                             MetricRegistry metrics, Telemetry telemetry) {
+                                             MetricRegistry metrics, Telemetry telemetry, Cluster cluster) {
         return new RemediationExecutor(plugins, store, inbox, this::timeoutFor, pluginSettings::settingsFor, this::retriesFor,
-                getRetryBackoff(), getShutdownGrace(), maxConcurrent, metrics, telemetry);
+                getRetryBackoff(), getShutdownGrace(), maxConcurrent, metrics, telemetry, cluster);
     }
 
     /** The notifier: escalations through each channel, each re-sent every {@code escalationRedelivery} until delivered. */

@@ -1,5 +1,6 @@
 package io.homeostat.service.execution;
 
+import io.homeostat.service.cluster.Leases;
 import io.homeostat.plugin.api.IssueReference;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.service.model.RemediationRecord;
@@ -15,7 +16,8 @@ import java.util.Objects;
  * One attempt of one remediation, from its snapshot to its outcome (or its reconciliation after a
  * crash, or its rollback): what every step needs — the stored attempt, the plugin that acts, the
  * issue, the decision's parameters, the plugin's settings and its time limit — and what the steps
- * gather on the way (the snapshot, the details to store). Used by one supervisor thread at a time.
+ * gather on the way (the snapshot, the details to store), and the resource's lease that fences its
+ * writes. Used by one supervisor thread at a time.
  */
 final class Attempt {
     private final RemediationRecord record;
@@ -25,12 +27,13 @@ final class Attempt {
     private final PluginSettings settings;
     private final Duration timeout;
     private final Instant started;
+    private final Leases.Held lease;
     private final Map<String, String> details = new LinkedHashMap<>();
     private String snapshot;
     private ServiceActionContext lastContext;
 
     Attempt(RemediationRecord record, LoadedAction loaded, IssueReference issue, Map<String, String> parameters, PluginSettings settings,
-            Duration timeout, Instant started) {
+            Duration timeout, Instant started, Leases.Held lease) {
         this.record = Objects.requireNonNull(record, "record");
         this.loaded = Objects.requireNonNull(loaded, "loaded");
         this.issue = Objects.requireNonNull(issue, "issue");
@@ -38,11 +41,13 @@ final class Attempt {
         this.settings = settings;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
         this.started = Objects.requireNonNull(started, "started");
+        this.lease = Objects.requireNonNull(lease, "lease");
     }
 
     /** A fresh context for one plugin call: its deadline is the time limit from now. */
     ServiceActionContext context() {
-        lastContext = new ServiceActionContext(record.id(), record.resource(), issue, parameters, settings, Instant.now().plus(timeout));
+        lastContext = new ServiceActionContext(record.id(), record.resource(), issue, parameters, settings, Instant.now().plus(timeout),
+                lease::confirm);
         return lastContext;
     }
 
@@ -52,6 +57,11 @@ final class Attempt {
         if (!lines.isEmpty()) {
             details.put("log", String.join("\n", lines));
         }
+    }
+
+    /** The resource's lease this attempt holds: every write of it is fenced by its token. */
+    Leases.Held lease() {
+        return lease;
     }
 
     RemediationRecord record() {

@@ -35,8 +35,12 @@ public final class DecisionDispatcher implements Outbox.Sink {
     private final Telemetry telemetry;
     private final IssueLog issueLog = new IssueLog();
 
+    private final String replica;
+
+    /** @param replica this replica's id, recorded on each attempt its engine decides */
     public DecisionDispatcher(Store store, RemediationExecutor executor, EscalationNotifier notifier, MetricRegistry metrics,
-                              Telemetry telemetry) {
+                              Telemetry telemetry, String replica) {
+        this.replica = Objects.requireNonNull(replica, "replica");
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.store = Objects.requireNonNull(store, "store");
         this.executor = Objects.requireNonNull(executor, "executor");
@@ -70,7 +74,7 @@ public final class DecisionDispatcher implements Outbox.Sink {
         List<DecisionRecord> toRun = new ArrayList<>();
         for (DecisionRecord decision : outputs.decisions()) {
             if (decision.outcome().equals(DecisionOutcome.RUN.label())) {
-                pending.add(RemediationRecord.pending(UUID.randomUUID().toString(), decision, now));
+                pending.add(RemediationRecord.pending(UUID.randomUUID().toString(), decision, now, replica));
                 toRun.add(decision);
             }
         }

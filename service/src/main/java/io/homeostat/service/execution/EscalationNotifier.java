@@ -143,7 +143,8 @@ public final class EscalationNotifier implements Managed {
                 try {
                     result = PluginCaller.retrying(retries.apply(channel) + 1, backoff, () -> {
                         ServiceActionContext context = new ServiceActionContext(escalation.id(), escalation.resource(), issue,
-                                Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout));
+                                Map.of("payload", payload), settings.apply(loaded.get().pluginId()), Instant.now().plus(timeout),
+                                () -> true); // a notification changes nothing on the resource: it needs no lease
                         return caller.action(loaded.get(), channel, timeout, () -> loaded.get().action().execute(context));
                     }, () -> { }).result();
                 } finally {

@@ -18,6 +18,10 @@ import io.homeostat.service.plugins.PluginCaller;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.retry.Backoff;
 import io.homeostat.service.retry.FailureLog;
+import io.homeostat.service.cluster.Cluster;
+import io.homeostat.service.cluster.Leases;
+import io.homeostat.service.store.LeaseLostException;
+import io.homeostat.service.store.LeaseStore;
 import io.homeostat.service.store.RemediationStore;
 import io.homeostat.service.store.Store;
 import io.homeostat.service.telemetry.Telemetry;
@@ -70,13 +74,17 @@ public final class RemediationExecutor implements Managed {
     /** The attempts in flight, for the executor's health check: what runs, since when, and by when it must have ended. */
     private final Map<String, InFlight> inFlight = new java.util.concurrent.ConcurrentHashMap<>();
     private final ResourceSerializer perResource;
+    /** Attempts queued or being reconciled, so that the sweep does not queue one twice. */
+    private final java.util.Set<String> reconciling = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final FailureLog storeFailures = new FailureLog(LOG);
+    private final Cluster cluster;
     private volatile boolean stopping;
 
     public RemediationExecutor(PluginRegistry plugins, Store stores, Inbox inbox,
                                Function<String, Duration> timeouts, Function<String, PluginSettings> settings,
                                ToIntFunction<String> retries, Duration backoff, Duration shutdownGrace, int maxConcurrent,
-                               MetricRegistry metrics, Telemetry telemetry) {
+                               MetricRegistry metrics, Telemetry telemetry, Cluster cluster) {
+        this.cluster = Objects.requireNonNull(cluster, "cluster");
         this.telemetry = Objects.requireNonNull(telemetry, "telemetry");
         this.plugins = Objects.requireNonNull(plugins, "plugins");
         this.stores = Objects.requireNonNull(stores, "stores");
@@ -166,22 +174,43 @@ public final class RemediationExecutor implements Managed {
      * attempt is marked interrupted and verification judges whether it helped.
      */
     public void reconcile(RemediationRecord running) {
+        if (!reconciling.add(running.id())) {
+            return; // queued already (the sweep found it again before its turn came)
+        }
         perResource.execute(key(running), () -> {
             try (LogIds ids = LogIds.of(running)) {
-                runReconcile(running);
+                Leases.Asked asked = cluster.leases().acquire(running.tenant(), running.resource());
+                if (asked.held().isEmpty()) {
+                    // A live replica holds the resource: it runs or reconciles this attempt itself.
+                    LOG.info("not reconciling remediation {}: {} holds {}", running.id(), asked.heldBy().map(LeaseStore.Holder::holder)
+                            .orElse("another replica"), running.resource());
+                    return;
+                }
+                try (Leases.Held lease = asked.held().get()) {
+                    runReconcile(running, lease);
+                } catch (RuntimeException e) {
+                    LOG.error("reconciling remediation {} failed inside the executor", running.id(), e);
+                    interrupted(running, "interrupted by a restart; reconciling it failed: " + e.getMessage(), null);
+                }
             } catch (RuntimeException e) {
-                LOG.error("reconciling remediation {} failed inside the executor", running.id(), e);
-                interrupted(running, "interrupted by a restart; reconciling it failed: " + e.getMessage());
+                LOG.error("reconciling remediation {}: could not take the lease on {}; the sweep tries again", running.id(),
+                        running.resource(), e);
+            } finally {
+                reconciling.remove(running.id());
             }
         });
     }
 
-    private void runReconcile(RemediationRecord attempt) {
+    private void runReconcile(RemediationRecord attempt, Leases.Held lease) {
+        Optional<RemediationRecord> now = store.find(attempt.id());
+        if (now.isEmpty() || !RemediationRecord.RUNNING.equals(now.get().state())) {
+            return; // finished after the sweep read it: its runner was alive after all, and its outcome is stored
+        }
         Optional<LoadedAction> found = plugins.action(attempt.actionId());
         Optional<DecisionRecord> decision = stores.decisions().find(attempt.decisionId());
         if (found.isEmpty() || decision.isEmpty()) {
             interrupted(attempt, "interrupted by a restart; " + (found.isEmpty() ? "no loaded plugin provides " + attempt.actionId()
-                    : "its decision is not stored") + " to tell whether it acted, so verification decides whether it helped");
+                    : "its decision is not stored") + " to tell whether it acted, so verification decides whether it helped", lease);
             return;
         }
         LoadedAction loaded = found.get();
@@ -190,13 +219,13 @@ public final class RemediationExecutor implements Managed {
         try {
             Attempt reconciling = new Attempt(attempt, loaded, new IssueReference(attempt.issueId(), decision.get().issueType(),
                     decision.get().severity(), attempt.tenant()), decision.get().parameters(), settings.apply(loaded.pluginId()),
-                    timeouts.apply(attempt.actionId()), attempt.startedAt() == null ? attempt.createdAt() : attempt.startedAt());
+                    timeouts.apply(attempt.actionId()), attempt.startedAt() == null ? attempt.createdAt() : attempt.startedAt(), lease);
             ServiceActionContext context = reconciling.context();
             PluginCaller.Outcome<Optional<ActionResult>> asked = caller.call(loaded, attempt.actionId() + " reconcile", reconciling.timeout(),
                     () -> loaded.action().reconcile(context, reconciling.started()));
             if (!asked.ok() || asked.value().isEmpty()) {
                 interrupted(attempt, "interrupted by a restart; " + (asked.ok() ? attempt.actionId() + " cannot tell whether it acted"
-                        : asked.problem()) + ", so verification decides whether it helped");
+                        : asked.problem()) + ", so verification decides whether it helped", lease);
                 return;
             }
             ActionResult result = asked.value().get();
@@ -206,7 +235,9 @@ public final class RemediationExecutor implements Managed {
             store.snapshot(attempt.id()).ifPresent(reconciling::snapshot);
             String state = !result.applicable() ? RemediationRecord.NOT_APPLICABLE
                     : result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED;
-            finish(reconciling, state, "reconciled after a restart: " + result.message(), 1);
+            String by = cluster.replica().id().equals(attempt.replicaId()) || attempt.replicaId() == null ? ""
+                    : " (by replica " + cluster.replica().id() + ": " + attempt.replicaId() + " stopped holding " + attempt.resource() + ")";
+            finish(reconciling, state, "reconciled after a restart" + by + ": " + result.message(), 1);
         } finally {
             loaded.exit();
             running.decrementAndGet();
@@ -233,13 +264,16 @@ public final class RemediationExecutor implements Managed {
     }
 
     /** running → interrupted, stored and fed back, so that verification decides whether the attempt helped. */
-    private void interrupted(RemediationRecord attempt, String message) {
+    private void interrupted(RemediationRecord attempt, String message, Leases.Held lease) {
         Instant now = Instant.now();
         try {
-            STORE_RETRY.call("marking remediation " + attempt.id() + " interrupted", () -> {
-                store.interruptRunning(attempt, message, now);
+            fenced("marking remediation " + attempt.id() + " interrupted", () -> {
+                store.interruptRunning(attempt, message, now, lease == null ? null : lease.lease());
                 return null;
-            }, this::storeRetry, () -> !stopping);
+            });
+        } catch (LeaseLostException e) {
+            leaseLost(attempt, "marking it interrupted");
+            return;
         } catch (Backoff.GaveUp e) {
             LOG.error("could not mark remediation {} interrupted ({}); it is reconciled again at the next start", attempt.id(), e.getMessage());
         } catch (InterruptedException e) {
@@ -258,17 +292,49 @@ public final class RemediationExecutor implements Managed {
     private void run(RemediationRecord pending, DecisionRecord decision) {
         Optional<LoadedAction> found = plugins.action(pending.actionId());
         if (found.isEmpty()) {
-            finish(pending, RemediationRecord.FAILED, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now(), 0, false);
+            finish(pending, RemediationRecord.FAILED, "no loaded plugin provides " + pending.actionId(), Map.of(), Instant.now(), 0, false,
+                    null);
             return;
         }
-        LoadedAction loaded = found.get();
-        Instant started = Instant.now();
-        boolean marked;
+        Leases.Asked asked;
         try {
-            // Persist before act: the action runs only once its row says running. A database error here
-            // used to kill this thread and leave the attempt pending and its issue remediating.
-            marked = STORE_RETRY.call("marking remediation " + pending.id() + " running",
-                    () -> store.markRunning(pending.id(), loaded.pluginId(), started), this::storeRetry, () -> !stopping);
+            asked = STORE_RETRY.call("taking the lease on " + pending.resource(), () -> cluster.leases().acquire(pending.tenant(),
+                    pending.resource()), this::storeRetry, () -> !stopping);
+        } catch (Backoff.GaveUp e) {
+            LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), e.getMessage());
+            inbox.report(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                    pending.actionId(), "not started: the database could not grant the resource's lease", Instant.now().toEpochMilli()));
+            return;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        if (asked.held().isEmpty()) {
+            LeaseStore.Holder holder = asked.heldBy().orElse(new LeaseStore.Holder("another replica", Instant.now()));
+            Duration wait = Duration.between(Instant.now(), holder.until());
+            heldBack(pending, new RemediationStore.Refusal("cluster.resource", holder.holder() + " holds " + pending.resource()
+                    + " until " + holder.until() + " (it is remediating it)", wait.compareTo(cluster.leases().ttl()) > 0 ? wait
+                    : cluster.leases().ttl(), Map.of("holder", holder.holder(), "until", holder.until().toString())), true);
+            return;
+        }
+        try (Leases.Held lease = asked.held().get()) {
+            run(pending, decision, found.get(), lease);
+        }
+    }
+
+    private void run(RemediationRecord pending, DecisionRecord decision, LoadedAction loaded, Leases.Held lease) {
+        Instant started = Instant.now();
+        RemediationStore.Start start;
+        try {
+            // Persist before act: the action runs only once its row says running, fenced by the lease and admitted
+            // by the cluster in the same transaction. A database error here used to kill this thread and leave the
+            // attempt pending and its issue remediating.
+            start = fenced("marking remediation " + pending.id() + " running", () -> store.markRunning(pending.id(), loaded.pluginId(),
+                    started, lease.lease(), cluster.admission().of(pending, decision)));
+        } catch (LeaseLostException e) {
+            heldBack(pending, new RemediationStore.Refusal("cluster.resource", "the lease on " + pending.resource()
+                    + " was lost before the attempt started", cluster.leases().ttl(), Map.of()), true);
+            return;
         } catch (Backoff.GaveUp e) {
             LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), e.getMessage());
             inbox.report(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
@@ -278,7 +344,11 @@ public final class RemediationExecutor implements Managed {
             Thread.currentThread().interrupt();
             return;
         }
-        if (!marked) {
+        if (start.refused().isPresent()) {
+            heldBack(pending, start.refused().get(), false);
+            return;
+        }
+        if (!start.started()) {
             LOG.warn("remediation {} is no longer pending; not running it again", pending.id());
             return;
         }
@@ -288,11 +358,14 @@ public final class RemediationExecutor implements Managed {
         loaded.enter(); // a replaced plugin is unloaded only when this call has returned
         try {
             Attempt attempt = new Attempt(pending, loaded, new IssueReference(pending.issueId(), decision.issueType(), decision.severity(),
-                    pending.tenant()), decision.parameters(), settings.apply(loaded.pluginId()), timeouts.apply(pending.actionId()), started);
+                    pending.tenant()), decision.parameters(), settings.apply(loaded.pluginId()), timeouts.apply(pending.actionId()), started,
+                    lease);
             act(attempt);
+        } catch (LeaseLostException e) {
+            leaseLost(pending, "acting");
         } catch (RuntimeException e) {
             LOG.error("remediation {} failed inside the executor", pending.id(), e);
-            finish(pending, RemediationRecord.FAILED, "executor error: " + e.getMessage(), Map.of(), started, 0, false);
+            finish(pending, RemediationRecord.FAILED, "executor error: " + e.getMessage(), Map.of(), started, 0, false, lease);
         } finally {
             loaded.exit();
             inFlight.remove(pending.id());
@@ -300,9 +373,79 @@ public final class RemediationExecutor implements Managed {
         }
     }
 
+    /**
+     * The cluster did not let the attempt start: recorded {@code cancelled} with the reason (unless the
+     * admission already did) and told to the engine, whose rules defer the proposal and decide again.
+     */
+    private void heldBack(RemediationRecord pending, RemediationStore.Refusal refusal, boolean record) {
+        String reason = refusal.gate() + ": " + refusal.reason();
+        LOG.info("remediation {} ({} on {}) held back: {}", pending.id(), pending.actionId(), pending.resource(), reason);
+        metrics.counter("homeostat.remediations.held_back").inc();
+        if (record) {
+            try {
+                store.cancelPending(pending.decisionId(), reason, Instant.now());
+            } catch (RuntimeException e) {
+                // Still pending then: this replica's next start marks it interrupted; it never runs under this id here.
+                LOG.warn("could not record remediation {} as held back: {}", pending.id(), e.toString());
+            }
+        }
+        inbox.report(RemediationOutcome.heldElsewhere(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                pending.actionId(), refusal.gate(), reason, Instant.now().toEpochMilli(), Math.max(1000, refusal.retryAfter().toMillis())));
+    }
+
+    /**
+     * The resource's lease went while this replica worked on the attempt (it was paused or cut off past it):
+     * another replica takes the resource over and reconciles the attempt. This one acts no further and writes
+     * nothing; it tells its engine what the store says happened, or, while the new holder has not finished,
+     * that the attempt was interrupted (verification judges whether it helped).
+     */
+    private void leaseLost(RemediationRecord attempt, String during) {
+        metrics.counter("homeostat.remediations.lease_lost").inc();
+        LOG.warn("remediation {} ({} on {}): lost the resource's lease while {}; acting no further, writing nothing: another replica "
+                + "reconciles it", attempt.id(), attempt.actionId(), attempt.resource(), during);
+        Optional<RemediationRecord> stored;
+        try {
+            stored = store.find(attempt.id());
+        } catch (RuntimeException e) {
+            stored = Optional.empty();
+        }
+        long now = Instant.now().toEpochMilli();
+        String state = stored.map(RemediationRecord::state).orElse(RemediationRecord.RUNNING);
+        String message = "lost the lease on " + attempt.resource() + " while " + during + "; " + stored.map(RemediationRecord::message)
+                .orElse("");
+        if (RemediationRecord.SUCCEEDED.equals(state) || RemediationRecord.FAILED.equals(state)) {
+            inbox.report(RemediationOutcome.finished(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
+                    attempt.actionId(), RemediationRecord.SUCCEEDED.equals(state), message, now, store.snapshot(attempt.id()).isPresent()));
+        } else if (RemediationRecord.NOT_APPLICABLE.equals(state)) {
+            inbox.report(RemediationOutcome.notApplicable(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
+                    attempt.actionId(), message, now));
+        } else {
+            inbox.report(RemediationOutcome.interrupted(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
+                    attempt.actionId(), message, now, false));
+        }
+    }
+
+    /** A store write that retries through a passing fault but not through a lost lease: that one is final. */
+    private <T> T fenced(String what, java.util.concurrent.Callable<T> write) throws Backoff.GaveUp, InterruptedException {
+        java.util.concurrent.atomic.AtomicReference<LeaseLostException> lost = new java.util.concurrent.atomic.AtomicReference<>();
+        T result = STORE_RETRY.call(what, () -> {
+            try {
+                return write.call();
+            } catch (LeaseLostException e) {
+                lost.set(e);
+                return null;
+            }
+        }, this::storeRetry, () -> !stopping);
+        if (lost.get() != null) {
+            throw lost.get();
+        }
+        return result;
+    }
+
     /** Snapshot (when reversible), execute with retries of transient failures, undo a failure that has a snapshot, finish. */
     private void act(Attempt attempt) {
         if (attempt.loaded().action().metadata().reversible()) {
+            confirmLease(attempt, "before its snapshot");
             ServiceActionContext context = attempt.context();
             PluginCaller.Outcome<Optional<String>> taken = caller.call(attempt.loaded(), attempt.actionId() + " snapshot", attempt.timeout(),
                     () -> attempt.loaded().action().snapshot(context));
@@ -311,11 +454,13 @@ public final class RemediationExecutor implements Managed {
                 return;
             }
             if (taken.value().isPresent()) {
-                store.saveSnapshot(attempt.record().id(), taken.value().get());
+                store.saveSnapshot(attempt.record().id(), taken.value().get(), attempt.lease().lease());
                 attempt.snapshot(taken.value().get());
             }
         }
         PluginCaller.Retried retried = PluginCaller.retrying(retries.applyAsInt(attempt.actionId()) + 1, backoff, () -> {
+            // Each try only while the lease is still ours: a replica that was paused past it must not act when it wakes.
+            confirmLease(attempt, "before calling " + attempt.actionId());
             ServiceActionContext call = attempt.context();
             return caller.action(attempt.loaded(), attempt.actionId(), attempt.timeout(), () -> attempt.loaded().action().execute(call));
         }, () -> metrics.counter("homeostat.remediations.retries").inc());
@@ -344,12 +489,20 @@ public final class RemediationExecutor implements Managed {
         finish(attempt, result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED, message, retried.attempts());
     }
 
+    /** Throws {@link LeaseLostException} when the database no longer says the attempt's lease is this replica's. */
+    private static void confirmLease(Attempt attempt, String when) {
+        if (!attempt.lease().confirm()) {
+            throw new LeaseLostException(attempt.lease().lease(), when);
+        }
+    }
+
     private ActionResult undo(Attempt attempt) {
+        confirmLease(attempt, "before rolling back");
         ServiceActionContext context = attempt.context();
         ActionResult result = caller.action(attempt.loaded(), attempt.actionId() + " rollback", attempt.timeout(),
                 () -> attempt.loaded().action().rollback(context, attempt.snapshot()));
         store.recordRollback(attempt.record().id(), result.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED,
-                result.message());
+                result.message(), attempt.lease().lease());
         metrics.counter("homeostat.rollbacks." + (result.succeeded() ? "succeeded" : "failed")).inc();
         LOG.info("rollback of remediation {} ({}) on {}: {}", attempt.record().id(), attempt.actionId(), attempt.record().resource(),
                 result.message());
@@ -359,6 +512,7 @@ public final class RemediationExecutor implements Managed {
     private void runRollback(RollbackRequest request, Optional<RemediationRecord> found) {
         boolean succeeded = false;
         String message;
+        Leases.Asked asked = null;
         try {
             Optional<String> snapshot = found.flatMap(remediation -> store.snapshot(remediation.id()));
             Optional<LoadedAction> loaded = found.flatMap(remediation -> plugins.action(remediation.actionId()));
@@ -366,6 +520,9 @@ public final class RemediationExecutor implements Managed {
                 message = "nothing to roll back to: no snapshot was taken";
             } else if (loaded.isEmpty()) {
                 message = "no loaded plugin provides " + found.get().actionId() + " to roll it back";
+            } else if (!(asked = cluster.leases().acquire(found.get().tenant(), found.get().resource())).held().isPresent()) {
+                message = "not rolled back: " + asked.heldBy().map(LeaseStore.Holder::holder).orElse("another replica") + " holds "
+                        + found.get().resource();
             } else {
                 RemediationRecord remediation = found.get();
                 Optional<DecisionRecord> decision = stores.decisions().find(remediation.decisionId());
@@ -376,9 +533,9 @@ public final class RemediationExecutor implements Managed {
                         remediation.tenant());
                 ActionResult result;
                 loaded.get().enter();
-                try {
+                try (Leases.Held lease = asked.held().get()) {
                     Attempt attempt = new Attempt(remediation, loaded.get(), issue, decision.map(DecisionRecord::parameters).orElse(Map.of()),
-                            settings.apply(loaded.get().pluginId()), timeouts.apply(remediation.actionId()), Instant.now());
+                            settings.apply(loaded.get().pluginId()), timeouts.apply(remediation.actionId()), Instant.now(), lease);
                     attempt.snapshot(snapshot.get());
                     result = undo(attempt);
                 } finally {
@@ -387,6 +544,8 @@ public final class RemediationExecutor implements Managed {
                 succeeded = result.succeeded();
                 message = result.message();
             }
+        } catch (LeaseLostException e) {
+            message = "not rolled back: the lease on the resource was lost (another replica took it over)";
         } catch (RuntimeException e) {
             LOG.error("rollback for decision {} failed inside the executor", request.decisionId(), e);
             message = "executor error: " + e.getMessage();
@@ -396,14 +555,18 @@ public final class RemediationExecutor implements Managed {
 
     private void finish(Attempt attempt, String state, String message, int attempts) {
         finish(attempt.record(), state, message, attempt.details(), attempt.started(), attempts,
-                attempt.snapshot() != null && RemediationRecord.SUCCEEDED.equals(state));
+                attempt.snapshot() != null && RemediationRecord.SUCCEEDED.equals(state), attempt.lease());
     }
 
+    /** @param lease the resource's lease the outcome is fenced by; null when no plugin was called (nothing to fence) */
     private void finish(RemediationRecord pending, String state, String message, Map<String, String> details, Instant started,
-                        int attempts, boolean snapshotTaken) {
+                        int attempts, boolean snapshotTaken, Leases.Held lease) {
         Instant finished = Instant.now();
         long duration = Duration.between(started, finished).toMillis();
-        recordFinish(pending, state, message, details, finished, duration, attempts);
+        if (!recordFinish(pending, state, message, details, finished, duration, attempts, lease)) {
+            leaseLost(pending, "recording its outcome (" + state + ": " + message + ")");
+            return;
+        }
         metrics.timer("homeostat.remediations.duration").update(Duration.ofMillis(duration));
         telemetry.remediationEnded(issueType(pending), pending.actionId(), state, Duration.ofMillis(duration));
         LOG.info("remediation {} {} on {}: {} ({} ms)", pending.id(), state, pending.resource(), message, duration);
@@ -435,18 +598,21 @@ public final class RemediationExecutor implements Managed {
      * "running" and start-up reconciles it (verification); the outcome still reaches the engine so
      * that the resource is not held forever.
      */
-    private void recordFinish(RemediationRecord pending, String state, String message, Map<String, String> details, Instant finished,
-                              long duration, int attempts) {
+    private boolean recordFinish(RemediationRecord pending, String state, String message, Map<String, String> details, Instant finished,
+                                 long duration, int attempts, Leases.Held lease) {
         try {
-            STORE_RETRY.call("recording the outcome of remediation " + pending.id(), () -> {
-                store.finish(pending.id(), state, message, details, finished, duration, attempts);
+            fenced("recording the outcome of remediation " + pending.id(), () -> {
+                store.finish(pending.id(), state, message, details, finished, duration, attempts, lease == null ? null : lease.lease());
                 return null;
-            }, this::storeRetry, () -> !stopping);
+            });
+        } catch (LeaseLostException e) {
+            return false;
         } catch (Backoff.GaveUp e) {
             LOG.error("could not record the outcome of remediation {} ({}); it is reconciled at the next start", pending.id(), e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        return true;
     }
 
     private void storeRetry(Exception e) {

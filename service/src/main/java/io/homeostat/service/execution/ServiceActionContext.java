@@ -22,6 +22,7 @@ final class ServiceActionContext implements ActionContext {
     private final Map<String, String> parameters;
     private final PluginSettings settings;
     private final Instant deadline;
+    private final java.util.function.BooleanSupplier mayAct;
     private final List<String> lines = new CopyOnWriteArrayList<>();
     private final ActionLogger logger = new ActionLogger() {
         @Override
@@ -38,13 +39,14 @@ final class ServiceActionContext implements ActionContext {
     };
 
     ServiceActionContext(String remediationId, String resource, IssueReference issue, Map<String, String> parameters,
-                         PluginSettings settings, Instant deadline) {
+                         PluginSettings settings, Instant deadline, java.util.function.BooleanSupplier mayAct) {
         this.remediationId = remediationId;
         this.resource = resource;
         this.issue = issue;
         this.parameters = Map.copyOf(parameters);
         this.settings = settings;
         this.deadline = deadline;
+        this.mayAct = mayAct;
     }
 
     private void keep(String line) {
@@ -90,5 +92,10 @@ final class ServiceActionContext implements ActionContext {
     @Override
     public ActionLogger logger() {
         return logger;
+    }
+
+    @Override
+    public boolean mayAct() {
+        return mayAct.getAsBoolean();
     }
 }

@@ -7,7 +7,9 @@ import java.util.Map;
  * One execution of an action: pending → running → succeeded | failed (| interrupted by a crash).
  * A reversible action's snapshot is stored with it (not in this record) and its rollback, when
  * verification fails, in {@code rollbackState}. The id is also the
- * idempotency key handed to the plugin; one decision yields at most one remediation.
+ * idempotency key handed to the plugin; one decision yields at most one remediation. {@code replicaId}
+ * names the replica whose engine decided it (docs/SCALE-OUT.md): only that replica's start-up marks it
+ * interrupted or reconciles it; another replica does so only once the resource's lease has expired.
  */
 public record RemediationRecord(
         String id,
@@ -26,7 +28,8 @@ public record RemediationRecord(
         Long durationMillis,
         int attempts,
         String rollbackState,
-        String rollbackMessage) {
+        String rollbackMessage,
+        String replicaId) {
 
     public static final String PENDING = "pending";
     public static final String RUNNING = "running";
@@ -40,8 +43,8 @@ public record RemediationRecord(
     public static final String CANCELLED = "cancelled";
 
     /** A pending remediation for a RUN decision. */
-    public static RemediationRecord pending(String id, DecisionRecord decision, Instant now) {
+    public static RemediationRecord pending(String id, DecisionRecord decision, Instant now, String replicaId) {
         return new RemediationRecord(id, decision.id(), decision.issueId(), decision.tenant(), decision.resource(), decision.actionId(),
-                null, PENDING, "waiting for the executor", Map.of(), now, null, null, null, 0, null, null);
+                null, PENDING, "waiting for the executor", Map.of(), now, null, null, null, 0, null, null, replicaId);
     }
 }

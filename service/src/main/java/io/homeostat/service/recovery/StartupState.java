@@ -88,13 +88,16 @@ public final class StartupState {
      *     cannot tell, marks it interrupted and lets verification judge)
      */
     public static RestoredState load(Store store, PolicySettings policy, long now, List<Signal> recentSignals,
-                                     Consumer<RemediationRecord> reconcile) {
+                                     Consumer<RemediationRecord> reconcile, String replica) {
         List<Object> facts = new ArrayList<>();
         List<Object> events = new ArrayList<>();
         Instant at = Instant.ofEpochMilli(now);
 
-        List<RemediationRecord> interrupted = store.remediations().interruptPending(at);
-        List<RemediationRecord> running = store.remediations().running();
+        // This replica's own pending attempts only: another live replica's are its engine's. Running attempts with
+        // no live lease (this replica's earlier run released its leases before the engine started) are reconciled;
+        // those another live replica runs hold a lease and are left alone.
+        List<RemediationRecord> interrupted = store.remediations().interruptPending(at, replica);
+        List<RemediationRecord> running = store.remediations().orphaned();
 
         Map<String, IssueRecord> issues = new HashMap<>();
         for (IssueRecord issue : store.issues().active()) {

@@ -3,6 +3,7 @@ package io.homeostat.service.store;
 import com.fasterxml.jackson.core.type.TypeReference;
 import io.homeostat.service.model.Actor;
 import io.homeostat.service.model.AuditEvent;
+import io.homeostat.service.model.Lease;
 import io.homeostat.service.model.RemediationRecord;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -20,17 +21,82 @@ import org.jdbi.v3.core.Jdbi;
  */
 public final class RemediationStore {
     private static final String COLUMNS = "id, decision_id, issue_id, tenant, resource, action_id, plugin_id, state, message, details, "
-            + "created_at, started_at, finished_at, duration_ms, attempts, rollback_state, rollback_message";
+            + "created_at, started_at, finished_at, duration_ms, attempts, rollback_state, rollback_message, replica_id";
     private static final TypeReference<Map<String, String>> DETAILS = new TypeReference<>() { };
 
     private final Jdbi jdbi;
     private final JsonColumns json;
     private final AuditStore audit;
+    private final LeaseStore leases;
 
-    RemediationStore(Jdbi jdbi, JsonColumns json, AuditStore audit) {
+    RemediationStore(Jdbi jdbi, JsonColumns json, AuditStore audit, LeaseStore leases) {
         this.jdbi = jdbi;
         this.json = json;
         this.audit = audit;
+        this.leases = leases;
+    }
+
+    /**
+     * The cluster's last word before an attempt starts, inside the transaction that marks it running
+     * (the one {@code cluster_admission} row locked, so that replicas count one after the other): empty
+     * to start it, or why not and when to ask again.
+     */
+    @FunctionalInterface
+    public interface Admission {
+        Optional<Refusal> refuse(Shared shared);
+
+        Admission ALWAYS = shared -> Optional.empty();
+    }
+
+    /** Why the cluster does not start an attempt now: the gate's name, what it found, and when to decide again. */
+    public record Refusal(String gate, String reason, java.time.Duration retryAfter, Map<String, Object> figures) {
+    }
+
+    /** The shared database's view, as one admission sees it inside its transaction. */
+    public final class Shared {
+        private final Handle handle;
+        private final Instant now;
+        private final String excluding;
+
+        private Shared(Handle handle, String excluding) {
+            this.handle = handle;
+            this.now = LeaseStore.now(handle);
+            this.excluding = excluding;
+        }
+
+        /** The database's clock now. */
+        public Instant now() {
+            return now;
+        }
+
+        /** The latest attempt on the resource decided by a replica other than {@code replica} that ran or runs. */
+        public Optional<RemediationRecord> latestOfOthers(String tenant, String resource, String replica) {
+            return handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE tenant = :tenant AND resource = :resource "
+                            + "AND replica_id <> :replica AND started_at IS NOT NULL ORDER BY started_at DESC, id LIMIT 1")
+                    .bind("tenant", tenant).bind("resource", resource).bind("replica", replica).map((rs, ctx) -> read(rs)).findOne();
+        }
+
+        /** Attempts created since {@code since} (not called off), other than the one being admitted; null tenant or resource: all. */
+        public long createdSince(String tenant, String resource, Instant since) {
+            Filter filter = new Filter().equal("tenant", tenant).equal("resource", resource);
+            String where = filter.where().isEmpty() ? " WHERE" : filter.where() + " AND";
+            return handle.createQuery("SELECT COUNT(*) FROM remediations" + where + " created_at >= :since AND state <> :cancelled "
+                            + "AND id <> :excluding")
+                    .bindMap(filter.bindings()).bind("since", since).bind("cancelled", RemediationRecord.CANCELLED)
+                    .bind("excluding", excluding).mapTo(Long.class).one();
+        }
+
+        /** Attempts running now, by any replica. */
+        public long running() {
+            return handle.createQuery("SELECT COUNT(*) FROM remediations WHERE state = :running AND id <> :excluding")
+                    .bind("running", RemediationRecord.RUNNING).bind("excluding", excluding).mapTo(Long.class).one();
+        }
+    }
+
+    /** How marking an attempt running went. */
+    public record Start(boolean started, Optional<Refusal> refused) {
+        static final Start STARTED = new Start(true, Optional.empty());
+        static final Start NOT_PENDING = new Start(false, Optional.empty());
     }
 
     /** Records a state change of one attempt in the audit, inside the transaction that made it. */
@@ -52,7 +118,7 @@ public final class RemediationStore {
     void insertPending(Handle handle, RemediationRecord remediation) {
         handle.createUpdate("INSERT INTO remediations (" + COLUMNS + ") VALUES (:id, :decisionId, :issueId, :tenant, :resource, "
                         + ":actionId, :pluginId, :state, :message, :detailsJson, :createdAt, :startedAt, :finishedAt, :durationMillis, "
-                        + ":attempts, :rollbackState, :rollbackMessage)")
+                        + ":attempts, :rollbackState, :rollbackMessage, :replicaId)")
                 .bindMethods(remediation)
                 .bind("detailsJson", json.write(remediation.details()))
                 .execute();
@@ -83,26 +149,50 @@ public final class RemediationStore {
         });
     }
 
-    /** pending → running; false when the attempt is not pending any more (it already ran). */
-    public boolean markRunning(String id, String pluginId, Instant startedAt) {
+    /**
+     * pending → running, fenced by {@code lease} and admitted by {@code admission} in one transaction. Not
+     * pending any more (it already ran, or was called off): not started. Refused: the attempt is recorded
+     * {@code cancelled} with the reason, and the refusal returned so that the rules decide again later.
+     * A lease that is no longer held throws {@link LeaseLostException}, and nothing changes.
+     */
+    public Start markRunning(String id, String pluginId, Instant startedAt, Lease lease, Admission admission) {
         return jdbi.inTransaction(handle -> {
-            boolean started = handle.createUpdate("UPDATE remediations SET state = :running, plugin_id = :pluginId, "
-                            + "started_at = :startedAt, message = :message WHERE id = :id AND state = :pending")
-                    .bind("running", RemediationRecord.RUNNING).bind("pending", RemediationRecord.PENDING)
-                    .bind("pluginId", pluginId).bind("startedAt", startedAt).bind("message", "running").bind("id", id)
-                    .execute() == 1;
-            if (started) {
-                audited(handle, id, "remediation.running", null, Map.of("before", "pending", "after", "running", "plugin", pluginId),
-                        startedAt, Actor.EXECUTOR);
+            leases.fence(handle, lease);
+            handle.createQuery("SELECT id FROM cluster_admission WHERE id = 1 FOR UPDATE").mapTo(Integer.class).one();
+            boolean pending = handle.createQuery("SELECT COUNT(*) FROM remediations WHERE id = :id AND state = :pending")
+                    .bind("id", id).bind("pending", RemediationRecord.PENDING).mapTo(Long.class).one() == 1;
+            if (!pending) {
+                return Start.NOT_PENDING;
             }
-            return started;
+            Optional<Refusal> refused = admission.refuse(new Shared(handle, id));
+            if (refused.isPresent()) {
+                String reason = refused.get().gate() + ": " + refused.get().reason();
+                handle.createUpdate("UPDATE remediations SET state = :cancelled, message = :message, finished_at = :at "
+                                + "WHERE id = :id AND state = :pending")
+                        .bind("cancelled", RemediationRecord.CANCELLED).bind("pending", RemediationRecord.PENDING)
+                        .bind("message", DecisionStore.truncate(reason, 4000)).bind("at", startedAt).bind("id", id).execute();
+                audited(handle, id, "remediation.cancelled", reason, Map.of("before", "pending", "after", "cancelled",
+                        "gate", refused.get().gate()), startedAt, Actor.EXECUTOR);
+                return new Start(false, refused);
+            }
+            handle.createUpdate("UPDATE remediations SET state = :running, plugin_id = :pluginId, started_at = :startedAt, "
+                            + "message = :message, lease_token = :token WHERE id = :id AND state = :pending")
+                    .bind("running", RemediationRecord.RUNNING).bind("pending", RemediationRecord.PENDING)
+                    .bind("pluginId", pluginId).bind("startedAt", startedAt).bind("message", "running").bind("token", lease.token())
+                    .bind("id", id).execute();
+            audited(handle, id, "remediation.running", null, Map.of("before", "pending", "after", "running", "plugin", pluginId,
+                    "leaseToken", lease.token()), startedAt, Actor.EXECUTOR);
+            return Start.STARTED;
         });
     }
 
     /** Keeps a reversible action's snapshot, before it acts. */
-    public void saveSnapshot(String id, String snapshot) {
-        jdbi.useHandle(handle -> handle.createUpdate("UPDATE remediations SET snapshot = :snapshot WHERE id = :id")
-                .bind("snapshot", snapshot).bind("id", id).execute());
+    public void saveSnapshot(String id, String snapshot, Lease lease) {
+        jdbi.useTransaction(handle -> {
+            leases.fence(handle, lease);
+            handle.createUpdate("UPDATE remediations SET snapshot = :snapshot WHERE id = :id").bind("snapshot", snapshot).bind("id", id)
+                    .execute();
+        });
     }
 
     public Optional<String> snapshot(String id) {
@@ -110,10 +200,13 @@ public final class RemediationStore {
                 .bind("id", id).mapTo(String.class).findOne());
     }
 
-    /** pending or running → succeeded or failed, with what happened. */
+    /** pending or running → succeeded or failed, with what happened; fenced by {@code lease} when one is held (null: no plugin ran). */
     public void finish(String id, String state, String message, Map<String, String> details, Instant finishedAt, Long durationMillis,
-                       int attempts) {
+                       int attempts, Lease lease) {
         jdbi.useTransaction(handle -> {
+            if (lease != null) {
+                leases.fence(handle, lease);
+            }
             String before = handle.createQuery("SELECT state FROM remediations WHERE id = :id").bind("id", id).mapTo(String.class)
                     .findOne().orElse(null);
             int updated = handle.createUpdate("UPDATE remediations SET state = :state, message = :message, details = :details, "
@@ -130,8 +223,9 @@ public final class RemediationStore {
         });
     }
 
-    public void recordRollback(String id, String state, String message) {
+    public void recordRollback(String id, String state, String message, Lease lease) {
         jdbi.useTransaction(handle -> {
+            leases.fence(handle, lease);
             handle.createUpdate("UPDATE remediations SET rollback_state = :state, rollback_message = :message WHERE id = :id")
                     .bind("state", state).bind("message", DecisionStore.truncate(message, 4000)).bind("id", id).execute();
             audited(handle, id, "rollback." + state, message, Map.of(), Instant.now(), Actor.EXECUTOR);
@@ -139,14 +233,16 @@ public final class RemediationStore {
     }
 
     /**
-     * Start-up reconciliation: every attempt a crash left pending is marked interrupted and returned
-     * as it was, so that the gates decide it again. Nothing is ever run again under the same id.
+     * Start-up reconciliation: every attempt this replica's engine decided and a crash left pending (and
+     * those from before replicas were named) is marked interrupted and returned as it was, so that the
+     * gates decide it again. Another replica's pending attempts are its own. Nothing is ever run again
+     * under the same id.
      */
-    public List<RemediationRecord> interruptPending(Instant now) {
+    public List<RemediationRecord> interruptPending(Instant now, String replica) {
         return jdbi.inTransaction(handle -> {
             List<RemediationRecord> pending = handle.createQuery("SELECT " + COLUMNS + " FROM remediations "
-                            + "WHERE state = :pending ORDER BY created_at, id")
-                    .bind("pending", RemediationRecord.PENDING).map((rs, ctx) -> read(rs)).list();
+                            + "WHERE state = :pending AND (replica_id = :replica OR replica_id IS NULL) ORDER BY created_at, id")
+                    .bind("pending", RemediationRecord.PENDING).bind("replica", replica).map((rs, ctx) -> read(rs)).list();
             for (RemediationRecord remediation : pending) {
                 interrupt(handle, remediation, "interrupted by a restart before it started; the gates decide again", now);
             }
@@ -154,16 +250,31 @@ public final class RemediationStore {
         });
     }
 
-    /** Attempts a crash left running: the executor asks their plugins to look at the world and finish them (reconcile). */
-    public List<RemediationRecord> running() {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + COLUMNS + " FROM remediations WHERE state = :running "
-                        + "ORDER BY created_at, id")
-                .bind("running", RemediationRecord.RUNNING).map((rs, ctx) -> read(rs)).list());
+    /**
+     * Attempts left running with no live lease on their resource: whoever ran them stopped (a crash, a
+     * kill, a pause past the lease). The executor asks their plugins to look at the world and finish them
+     * (reconcile), each under a lease of its own.
+     */
+    public List<RemediationRecord> orphaned() {
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT " + prefixed("r") + " FROM remediations r "
+                        + "LEFT JOIN resource_leases l ON l.tenant = r.tenant AND l.resource = r.resource AND l.expires_at > :now "
+                        + "WHERE r.state = :running AND l.tenant IS NULL ORDER BY r.created_at, r.id")
+                .bind("running", RemediationRecord.RUNNING).bind("now", LeaseStore.now(handle)).map((rs, ctx) -> read(rs)).list());
     }
 
-    /** running → interrupted: its plugin could not tell whether it acted, so verification decides whether it helped. */
-    public void interruptRunning(RemediationRecord remediation, String message, Instant now) {
-        jdbi.useTransaction(handle -> interrupt(handle, remediation, message, now));
+    private static String prefixed(String alias) {
+        return java.util.Arrays.stream(COLUMNS.split(",\\s*")).map(column -> alias + "." + column)
+                .collect(java.util.stream.Collectors.joining(", "));
+    }
+
+    /** running → interrupted, fenced by {@code lease}: its plugin could not tell whether it acted, so verification decides whether it helped. */
+    public void interruptRunning(RemediationRecord remediation, String message, Instant now, Lease lease) {
+        jdbi.useTransaction(handle -> {
+            if (lease != null) {
+                leases.fence(handle, lease);
+            }
+            interrupt(handle, remediation, message, now);
+        });
     }
 
     private void interrupt(org.jdbi.v3.core.Handle handle, RemediationRecord remediation, String message, Instant now) {
@@ -225,6 +336,6 @@ public final class RemediationStore {
                 rs.getString("resource"), rs.getString("action_id"), rs.getString("plugin_id"), rs.getString("state"),
                 rs.getString("message"), json.read(rs.getString("details"), DETAILS), IssueStore.instant(rs, "created_at"),
                 IssueStore.instant(rs, "started_at"), IssueStore.instant(rs, "finished_at"), durationMillis, rs.getInt("attempts"),
-                rs.getString("rollback_state"), rs.getString("rollback_message"));
+                rs.getString("rollback_state"), rs.getString("rollback_message"), rs.getString("replica_id"));
     }
 }

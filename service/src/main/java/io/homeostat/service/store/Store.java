@@ -35,6 +35,7 @@ public final class Store {
     private final IssueStore issues;
     private final DecisionStore decisions;
     private final RemediationStore remediations;
+    private final LeaseStore leases;
     private final ProposalStore proposals;
     private final ApprovalStore approvals;
     private final GateStateStore gateState;
@@ -55,7 +56,8 @@ public final class Store {
         this.audit = new AuditStore(jdbi, mapper);
         this.issues = new IssueStore(jdbi);
         this.decisions = new DecisionStore(jdbi, json);
-        this.remediations = new RemediationStore(jdbi, json, audit);
+        this.leases = new LeaseStore(jdbi);
+        this.remediations = new RemediationStore(jdbi, json, audit, leases);
         this.proposals = new ProposalStore(jdbi, json);
         this.approvals = new ApprovalStore(jdbi, audit);
         this.gateState = new GateStateStore(jdbi, audit);
@@ -187,6 +189,10 @@ public final class Store {
 
     public RemediationStore remediations() {
         return remediations;
+    }
+
+    public LeaseStore leases() {
+        return leases;
     }
 
     public ProposalStore proposals() {

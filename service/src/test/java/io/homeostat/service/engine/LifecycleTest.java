@@ -44,6 +44,32 @@ class LifecycleTest {
     }
 
     @Test
+    void anAttemptTheClusterHeldBackIsDeferredAndDecidedAgainAfterTheWaitWithoutCountingAgainstTheAction() {
+        // Another replica was remediating the resource: this replica's attempt never ran. Deciding again at once
+        // would loop through the executor; the proposal waits instead, as after any gate's deferral.
+        try (RuleTestSession rules = new RuleTestSession()) {
+            down(rules, "service:web");
+            DecisionRecord restart = rules.lastDecision();
+            rules.insert(RemediationOutcome.heldElsewhere(restart.id(), restart.issueId(), restart.tenant(), restart.resource(),
+                    restart.actionId(), "cluster.resource", "cluster.resource: replica b is remediating service:web", rules.engine().now(),
+                    30_000));
+            assertThat(rules.lastDecision().outcome()).as(rules.dump()).isEqualTo("deferred");
+            assertThat(rules.lastDecision().reason()).isEqualTo("cluster.resource: cluster.resource: replica b is remediating service:web");
+            assertThat(rules.issue().state()).isEqualTo("open");
+            assertThat(rules.decisions()).hasSize(2);
+            rules.advance(Duration.ofSeconds(29));
+            assertThat(rules.decisions()).as("not decided again before the wait").hasSize(2);
+            rules.advance(Duration.ofSeconds(2));
+            assertThat(rules.decisions()).as(rules.dump()).hasSize(3);
+            assertThat(rules.lastDecision().actionId()).isEqualTo("process.restart");
+            assertThat(rules.lastDecision().outcome()).isEqualTo("run");
+            assertThat(rules.statistics()).as("nothing learned from an attempt that never ran").isEmpty();
+            assertThat(rules.breakers()).isEmpty();
+            assertThat(rules.escalations()).isEmpty();
+        }
+    }
+
+    @Test
     void anActionThatDoesNotApplyMovesToTheNextStrategyWithoutCountingAgainstTheAction() {
         // Found: a restart refused because the resource is not allow-listed counted as a failure for
         // learning and put http.call ahead of process.restart for real resources.

@@ -56,6 +56,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * intended path. Outcomes the scenario reports are written to the store as the executor would.
  */
 class RestartEquivalenceIntegrationTest {
+    private static final String REPLICA = "restart-equivalence";
     private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long EXTRA_MILLIS = Duration.ofMinutes(5).toMillis();
@@ -122,6 +123,7 @@ class RestartEquivalenceIntegrationTest {
         private final List<DecisionRecord> decisions = new ArrayList<>();
         private final Map<String, IssueRecord> issues = new LinkedHashMap<>();
         private final Map<String, RemediationRecord> inFlight = new LinkedHashMap<>();
+        private final Map<String, io.homeostat.service.model.Lease> leases = new LinkedHashMap<>();
         private final List<Long> quietPoints = new ArrayList<>();
         private EngineSession session;
         private SignalRecorder recorder;
@@ -217,7 +219,7 @@ class RestartEquivalenceIntegrationTest {
                     Instant.ofEpochMilli(now + 1));
             RestoredState restored = StartupState.load(store, scenario.policy(policy), now, recent, running -> {
                 throw new AssertionError("no attempt is left running in this test: " + running);
-            });
+            }, REPLICA);
             session = newSession(now);
             io.homeostat.service.engine.Baselines learned = new io.homeostat.service.engine.Baselines(
                     io.homeostat.service.engine.Baselines.Settings.DEFAULTS);
@@ -251,7 +253,7 @@ class RestartEquivalenceIntegrationTest {
             inFlight.remove(attempt.decisionId());
             Instant at = Instant.ofEpochMilli(session.now());
             store.remediations().finish(attempt.id(), outcome.succeeded() ? RemediationRecord.SUCCEEDED : RemediationRecord.FAILED,
-                    "scenario", Map.of(), at, 0L, 1);
+                    "scenario", Map.of(), at, 0L, 1, leases.get(attempt.id()));
             session.insert(RemediationOutcome.finished(attempt.decisionId(), attempt.issueId(), attempt.tenant(), attempt.resource(),
                     attempt.actionId(), outcome.succeeded(), outcome.succeeded() ? "succeeded (scenario)" : "failed (scenario)",
                     session.now(), false));
@@ -264,14 +266,19 @@ class RestartEquivalenceIntegrationTest {
             List<RemediationRecord> pending = new ArrayList<>();
             for (DecisionRecord decision : outputs.decisions()) {
                 if (decision.outcome().equals("run")) {
-                    pending.add(RemediationRecord.pending(UUID.randomUUID().toString(), decision, at));
+                    pending.add(RemediationRecord.pending(UUID.randomUUID().toString(), decision, at, REPLICA));
                 }
             }
             if (!outputs.isEmpty()) {
                 store.recordOutputs(outputs, pending);
             }
             for (RemediationRecord attempt : pending) {
-                assertThat(store.remediations().markRunning(attempt.id(), "scenario", at)).isTrue();
+                // As the executor does: the resource's lease first, every write of the attempt fenced by it.
+                io.homeostat.service.model.Lease lease = store.leases().acquire(attempt.tenant(), attempt.resource(), REPLICA + "/run",
+                        java.time.Duration.ofHours(48)).lease().orElseThrow();
+                leases.put(attempt.id(), lease);
+                assertThat(store.remediations().markRunning(attempt.id(), "scenario", at, lease,
+                        io.homeostat.service.store.RemediationStore.Admission.ALWAYS).started()).isTrue();
                 inFlight.put(attempt.decisionId(), attempt);
             }
             outputs.issues().forEach(issue -> issues.put(issue.id(), issue));

@@ -14,24 +14,27 @@ import org.kie.api.definition.type.Timestamp;
  * @param applicable false when the action did not apply to the resource and did nothing: the next
  *     strategy is tried, and neither learning nor the breaker counts it as the action failing
  * @param cancelled true when it was called off before it started (see {@link #cancelled})
+ * @param heldBy the cluster gate that did not let it start now (see {@link #heldElsewhere}), null otherwise
+ * @param retryAfterMillis when a held attempt's proposal is to be decided again
  */
 @Role(Role.Type.EVENT)
 @Timestamp("time")
 @Expires("1h")
 public record RemediationOutcome(String decisionId, String issueId, String tenant, String resource, String actionId,
                                  boolean succeeded, String message, long time, boolean started, boolean interrupted,
-                                 boolean snapshotTaken, boolean applicable, boolean cancelled) {
+                                 boolean snapshotTaken, boolean applicable, boolean cancelled, String heldBy,
+                                 long retryAfterMillis) {
     /** An attempt that ran to its end. */
     public static RemediationOutcome finished(String decisionId, String issueId, String tenant, String resource, String actionId,
                                               boolean succeeded, String message, long time, boolean snapshotTaken) {
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, succeeded, message, time, true, false,
-                snapshotTaken, true, false);
+                snapshotTaken, true, false, null, 0);
     }
 
     /** An attempt that never ran (the executor could not record or start it): the gates decide it again. */
     public static RemediationOutcome notStarted(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                 String message, long time) {
-        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true, false);
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true, false, null, 0);
     }
 
     /**
@@ -41,13 +44,13 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
     public static RemediationOutcome interrupted(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                  String message, long time, boolean snapshotTaken) {
         return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, true, snapshotTaken,
-                true, false);
+                true, false, null, 0);
     }
 
     /** An attempt whose action said it does not apply to the resource: nothing was done. */
     public static RemediationOutcome notApplicable(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                    String message, long time) {
-        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, false, false, false, false);
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, true, false, false, false, false, null, 0);
     }
 
     /**
@@ -56,7 +59,31 @@ public record RemediationOutcome(String decisionId, String issueId, String tenan
      */
     public static RemediationOutcome cancelled(String decisionId, String issueId, String tenant, String resource, String actionId,
                                                String message, long time) {
-        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true, true);
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true, true, null, 0);
+    }
+
+    /**
+     * Not started because the cluster holds the resource or a shared limit (another replica is remediating
+     * it, or the limit counted over every replica is reached): the proposal waits {@code retryAfterMillis}
+     * and is decided again; neither learning nor the breaker counts it.
+     */
+    public static RemediationOutcome heldElsewhere(String decisionId, String issueId, String tenant, String resource, String actionId,
+                                                   String gate, String message, long time, long retryAfterMillis) {
+        return new RemediationOutcome(decisionId, issueId, tenant, resource, actionId, false, message, time, false, false, false, true,
+                false, gate, retryAfterMillis);
+    }
+
+    /** True when the cluster held it back (see {@link #heldElsewhere}). */
+    public boolean isHeld() {
+        return heldBy != null;
+    }
+
+    public String getHeldBy() {
+        return heldBy;
+    }
+
+    public long getRetryAfterMillis() {
+        return retryAfterMillis;
     }
 
     public boolean isCancelled() {
