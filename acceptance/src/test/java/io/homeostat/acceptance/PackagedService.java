@@ -35,7 +35,7 @@ final class PackagedService implements AutoCloseable {
 
     private final Path home;
     private final String logsUnder;
-    private final String key = "hst_" + UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    private final String key;
     private final int apiPort;
     private final int adminPort;
     private final List<Process> started = new ArrayList<>();
@@ -45,7 +45,24 @@ final class PackagedService implements AutoCloseable {
      * {@code home}; {@link #close} keeps the logs under target/{@code logsUnder}.
      */
     PackagedService(Path home, String logsUnder, String extraConfig) throws IOException {
+        this(home, logsUnder, """
+                database:
+                  driverClass: org.h2.Driver
+                  url: jdbc:h2:async:%s/homeostat;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0
+                  user: sa
+                  password: ""
+                """.formatted(home.resolve("data").toAbsolutePath()), newKey(), extraConfig);
+    }
+
+    /** An admin key for {@code auth.adminKey}: replicas on one database share it (the first one stores it). */
+    static String newKey() {
+        return "hst_" + UUID.randomUUID().toString().replace("-", "") + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    /** As above, on the {@code database} section given (YAML) and with the admin key given. */
+    PackagedService(Path home, String logsUnder, String database, String key, String extraConfig) throws IOException {
         this.home = home;
+        this.key = key;
         this.logsUnder = logsUnder;
         this.apiPort = freePort();
         this.adminPort = freePort();
@@ -62,11 +79,7 @@ final class PackagedService implements AutoCloseable {
                   applicationConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
                   adminConnectors: [{type: http, bindHost: 127.0.0.1, port: %d}]
                   requestLog: {appenders: []}
-                database:
-                  driverClass: org.h2.Driver
-                  url: jdbc:h2:async:%s/homeostat;MODE=PostgreSQL;DEFAULT_NULL_ORDERING=HIGH;WRITE_DELAY=0
-                  user: sa
-                  password: ""
+                %s
                 engine: {rulesDirectory: %s, tick: 100ms}
                 recording: {directory: %s/signals}
                 outbox: {directory: %s/outbox}
@@ -74,7 +87,7 @@ final class PackagedService implements AutoCloseable {
                 auth: {adminKey: %s}
                 logging: {level: INFO}
                 policy: {autonomy: {startIn: auto}}
-                """.formatted(apiPort, adminPort, data, rules.toAbsolutePath(), data, data, data, key) + extraConfig);
+                """.formatted(apiPort, adminPort, database.strip(), rules.toAbsolutePath(), data, data, data, key) + extraConfig);
     }
 
     /** The plugins section with the shipped jars, notify sent nowhere, and {@code settings} (indented YAML) added. */

@@ -64,7 +64,7 @@ public final class DecisionDispatcher implements Outbox.Sink {
 
     @Override
     public long applied() {
-        return store.outboxApplied();
+        return store.outboxApplied(replica);
     }
 
     @Override
@@ -78,7 +78,7 @@ public final class DecisionDispatcher implements Outbox.Sink {
                 toRun.add(decision);
             }
         }
-        Optional<List<EscalationRecord>> recorded = store.recordOutputs(seq, outputs, pending);
+        Optional<List<EscalationRecord>> recorded = store.recordOutputs(replica, seq, outputs, pending);
         if (recorded.isEmpty()) {
             return; // applied before a crash cut the outbox's bookkeeping short
         }

@@ -82,21 +82,39 @@ public final class Store {
     }
 
     /**
-     * The same, as outbox entry {@code seq}: the entry's number is stored in the same transaction, and
-     * an entry numbered no higher than one already applied is not applied again (empty), so that an
-     * entry a crash left between the commit and the outbox's own bookkeeping is applied once.
+     * The same, as outbox entry {@code seq} of {@code replica}'s outbox: the entry's number is stored in the
+     * same transaction, and an entry numbered no higher than one already applied is not applied again
+     * (empty), so that an entry a crash left between the commit and the outbox's own bookkeeping is applied
+     * once. Each replica numbers its own outbox: one replica's numbers say nothing of another's.
      */
-    public Optional<List<EscalationRecord>> recordOutputs(long seq, EngineOutputs outputs, List<RemediationRecord> pending) {
+    public Optional<List<EscalationRecord>> recordOutputs(String replica, long seq, EngineOutputs outputs, List<RemediationRecord> pending) {
+        outboxApplied(replica); // its row exists from here on
         return jdbi.inTransaction(handle -> {
-            int advanced = handle.createUpdate("UPDATE outbox_applied SET seq = :seq WHERE id = 1 AND seq < :seq")
-                    .bind("seq", seq).execute();
+            int advanced = handle.createUpdate("UPDATE outbox_applied_by SET seq = :seq WHERE replica = :replica AND seq < :seq")
+                    .bind("seq", seq).bind("replica", replica).execute();
             return advanced == 0 ? Optional.<List<EscalationRecord>>empty() : Optional.of(record(handle, outputs, pending));
         });
     }
 
-    /** The highest outbox entry number applied (0 when none). */
-    public long outboxApplied() {
-        return jdbi.withHandle(handle -> handle.createQuery("SELECT seq FROM outbox_applied WHERE id = 1").mapTo(Long.class).one());
+    /**
+     * The highest entry of {@code replica}'s outbox applied (0 when none). A replica asking for the first time
+     * claims the number kept before replicas were named, if no replica has: after an upgrade that is the
+     * process whose outbox journal it numbers.
+     */
+    public long outboxApplied(String replica) {
+        return jdbi.inTransaction(handle -> {
+            Optional<Long> known = handle.createQuery("SELECT seq FROM outbox_applied_by WHERE replica = :replica").bind("replica", replica)
+                    .mapTo(Long.class).findOne();
+            if (known.isPresent()) {
+                return known.get();
+            }
+            long legacy = handle.createQuery("SELECT seq FROM outbox_applied WHERE id = 1 FOR UPDATE").mapTo(Long.class).findOne().orElse(-1L);
+            long start = Math.max(0, legacy);
+            handle.createUpdate("UPDATE outbox_applied SET seq = -1 WHERE id = 1").execute();
+            handle.createUpdate("INSERT INTO outbox_applied_by (replica, seq) VALUES (:replica, :seq)").bind("replica", replica)
+                    .bind("seq", start).execute();
+            return start;
+        });
     }
 
     private List<EscalationRecord> record(Handle handle, EngineOutputs outputs, List<RemediationRecord> pending) {

@@ -57,7 +57,7 @@ class OutboxTest {
 
         @Override
         public long applied() {
-            return store.outboxApplied();
+            return store.outboxApplied("test");
         }
 
         @Override
@@ -65,7 +65,7 @@ class OutboxTest {
             if (down) {
                 throw new IllegalStateException("Connection to 127.0.0.1:5432 refused");
             }
-            store.recordOutputs(seq, outputs, List.of()).ifPresent(fresh -> applied.add(seq));
+            store.recordOutputs("test", seq, outputs, List.of()).ifPresent(fresh -> applied.add(seq));
         }
     }
 
@@ -130,7 +130,7 @@ class OutboxTest {
         await().atMost(Duration.ofSeconds(20)).until(() -> outbox.depth() == 0);
         assertThat(sink.applied).containsExactlyElementsOf(LongStream.rangeClosed(1, 20).boxed().toList());
         assertThat(storedResources()).hasSize(20).first().isEqualTo("service:s100");
-        assertThat(store.outboxApplied()).isEqualTo(20);
+        assertThat(store.outboxApplied("test")).isEqualTo(20);
         assertThat(store.audit().verify().valid()).isTrue();
         outbox.stop();
     }
@@ -182,8 +182,8 @@ class OutboxTest {
             crashed.handle(each);
         }
         // The first two reached the database, but the crash came before the outbox knew.
-        store.recordOutputs(1, outputs.get(0), List.of());
-        store.recordOutputs(2, outputs.get(1), List.of());
+        store.recordOutputs("test", 1, outputs.get(0), List.of());
+        store.recordOutputs("test", 2, outputs.get(1), List.of());
         // A torn last line, as a crash in the middle of a write would leave on a filesystem that does not keep it whole.
         try (Stream<Path> files = Files.list(directory.resolve("outbox"))) {
             Path segment = files.filter(path -> path.toString().endsWith(".outbox")).findFirst().orElseThrow();

@@ -17,12 +17,24 @@ public final class TestActionContext implements ActionContext {
     private final PluginSettings settings;
     private final Instant deadline;
     private final List<String> lines = new CopyOnWriteArrayList<>();
+    private volatile boolean mayAct = true;
 
     public TestActionContext(String resource, Map<String, String> parameters, PluginSettings settings, Duration timeout) {
         this.resource = resource;
         this.parameters = Map.copyOf(parameters);
         this.settings = settings;
         this.deadline = Instant.now().plus(timeout);
+    }
+
+    /** From now on {@link #mayAct()} answers false: the replica lost the resource's lease. */
+    public TestActionContext leaseLost() {
+        mayAct = false;
+        return this;
+    }
+
+    @Override
+    public boolean mayAct() {
+        return mayAct;
     }
 
     @Override

@@ -143,6 +143,12 @@ public class ProcessRestartAction implements RemediationAction {
                     .orElseGet(() -> "commandMatches " + target.commandMatches().orElseThrow()) + "; starting one");
         }
 
+        // Stopping can take a while (the stop timeout): a replica paused or cut off meanwhile may have lost the resource
+        // to another replica, which reconciles this restart. Starting a second process then would run the service twice.
+        if (!context.mayAct()) {
+            return ActionResult.failure("not starting " + context.resource() + " again: this replica no longer holds its lease "
+                    + "(another replica took the resource over and completes the restart)", details);
+        }
         ProcessBuilder builder = new ProcessBuilder(target.command()).redirectErrorStream(true);
         target.workingDirectory().ifPresent(directory -> builder.directory(directory.toFile()));
         cleanEnvironment(builder, target);

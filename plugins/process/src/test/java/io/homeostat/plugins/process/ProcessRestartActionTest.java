@@ -64,6 +64,24 @@ class ProcessRestartActionTest {
     }
 
     @Test
+    void startsNoNewProcessOnceTheReplicaLostTheResourcesLease() throws Exception {
+        // Paused while the old process stopped, another replica took the resource over and completes the restart.
+        Process old = new ProcessBuilder("sleep", "300").start();
+        toKill.add(old.toHandle());
+        Files.writeString(directory.resolve("svc.pid"), Long.toString(old.pid()));
+
+        ActionResult result = action.execute(new TestActionContext("service:demo", Map.of(), settings(sleeper()), Duration.ofSeconds(20))
+                .leaseLost());
+
+        assertThat(result.succeeded()).isFalse();
+        assertThat(result.message()).contains("no longer holds its lease");
+        assertThat(Files.readString(directory.resolve("svc.pid")).trim()).as("no new process recorded").isEqualTo(Long.toString(old.pid()));
+        assertThat(ProcessHandle.allProcesses().filter(p -> p.info().commandLine().orElse("").contains("sleep 300"))
+                .filter(p -> p.parent().map(parent -> parent.pid() == ProcessHandle.current().pid()).orElse(false))
+                .filter(ProcessHandle::isAlive).count()).as("no sleep started by the action").isZero();
+    }
+
+    @Test
     void waitsForTheHealthUrlAndFailsWhenItNeverAnswers2xx() throws Exception {
         HttpServer server = HttpServer.create(new InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
         int[] status = {503};

@@ -1,0 +1,252 @@
+package io.homeostat.acceptance;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.Statement;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Two packaged replicas, each its own JVM, on one PostgreSQL (a schema of the local {@code test}
+ * database) and nothing else shared, managing one real process (bash) that logs each start and takes
+ * a while to stop. The process's start log is the plugin's own record of what it did:
+ * <ul>
+ *   <li>both replicas hear the service fail and decide to restart it: it is restarted once, and the
+ *       other replica's attempt is held back by the cluster;</li>
+ *   <li>the replica restarting it is paused (SIGSTOP) or killed (SIGKILL) while the old process stops:
+ *       the other takes the resource over when the lease expires and completes the restart under the
+ *       same attempt; the paused one, resumed, starts nothing (fencing) and writes nothing.</li>
+ * </ul>
+ */
+class ReplicasIntegrationTest {
+    private static final String POSTGRES = System.getProperty("homeostat.test.postgres.url", "jdbc:postgresql://127.0.0.1:5432/test");
+    private static final String USER = System.getProperty("homeostat.test.postgres.user", "postgres");
+
+    enum Stop { PAUSED, KILLED }
+
+    @TempDir
+    Path home;
+
+    private final String schema = "hs_replicas_" + UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+    private final String key = PackagedService.newKey();
+    private final List<PackagedService> replicas = new ArrayList<>();
+    private final List<Process> paused = new ArrayList<>();
+
+    @BeforeEach
+    void createSchema() throws Exception {
+        try (Connection connection = DriverManager.getConnection(POSTGRES, USER, ""); Statement statement = connection.createStatement()) {
+            statement.execute("CREATE SCHEMA " + schema);
+        }
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (Process process : paused) {
+            ProcessHandle.of(process.pid()).ifPresent(handle -> signal("CONT", handle.pid()));
+        }
+        for (PackagedService replica : replicas) {
+            replica.close();
+        }
+        for (long pid : startedPids()) {
+            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        }
+        try (Connection connection = DriverManager.getConnection(POSTGRES, USER, ""); Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA " + schema + " CASCADE");
+        }
+    }
+
+    /** A service that logs each start and takes {@code stopSeconds} to stop after SIGTERM. */
+    private void managedService(int stopSeconds) throws IOException {
+        Path managed = home.resolve("managed.sh");
+        Files.writeString(managed, """
+                #!/usr/bin/env bash
+                echo $$ >> %1$s/starts.log
+                trap 'echo $$ >> %1$s/stopping.log; sleep %2$d; exit 0' TERM
+                while true; do sleep 0.1; done
+                """.formatted(home.toAbsolutePath(), stopSeconds));
+        Files.setPosixFilePermissions(managed, PosixFilePermissions.fromString("rwxr-xr-x"));
+    }
+
+    private PackagedService replica(String id, String test) throws Exception {
+        Path replicaHome = Files.createDirectories(home.resolve(id));
+        PackagedService replica = new PackagedService(replicaHome, "replicas/" + test + "/" + id, """
+                database:
+                  driverClass: org.postgresql.Driver
+                  url: "%s?currentSchema=%s"
+                  user: %s
+                  password: ""
+                """.formatted(POSTGRES, schema, USER), key, """
+                cluster: {replicaId: %s, leaseTtl: 3s, sweepEvery: 1s, heldBackRetry: 5s}
+                """.formatted(id) + PackagedService.plugins("""
+                    process:
+                      resources:
+                        "service:managed":
+                          command: ["bash", "%1$s/managed.sh"]
+                          pidFile: %1$s/managed.pid
+                          settleSeconds: 2
+                          stopTimeoutSeconds: 20
+                """.formatted(home.toAbsolutePath())));
+        replicas.add(replica);
+        return replica;
+    }
+
+    private Process startOriginal() throws Exception {
+        Process original = new ProcessBuilder("bash", home.resolve("managed.sh").toAbsolutePath().toString()).start();
+        Files.writeString(home.resolve("managed.pid"), Long.toString(original.pid()));
+        PackagedService.await(Duration.ofSeconds(5), () -> lines("starts.log") == 1, "the managed service started");
+        return original;
+    }
+
+    private static void probe(PackagedService replica, double value, int times) {
+        List<String> signals = new ArrayList<>();
+        for (int i = 0; i < times; i++) {
+            signals.add(PackagedService.signal("service:managed", "probe.success", value));
+        }
+        assertThat(replica.signals(signals)).isEqualTo(202);
+    }
+
+    @Test
+    void twoReplicasThatHearTheSameFailureRestartItOnce() throws Exception {
+        managedService(1);
+        startOriginal();
+        PackagedService a = replica("a", "same-failure");
+        a.start("a");
+        PackagedService b = replica("b", "same-failure");
+        b.start("b");
+
+        probe(a, 0, 3);
+        probe(b, 0, 3);
+        PackagedService.await(Duration.ofSeconds(60), () -> attempts(a, "succeeded") == 1, "one replica restarted the service");
+        // The other replica's attempt is held back (and, decided again after its wait, held back again while the restart
+        // is being verified): give it the time to do anything it would do.
+        PackagedService.await(Duration.ofSeconds(30), () -> attempts(a, "cancelled") >= 1, "the other replica's attempt was held back");
+        Thread.sleep(8_000);
+
+        assertThat(lines("starts.log")).as("the original and one restart").isEqualTo(2);
+        assertThat(alive()).as("the managed service runs once").hasSize(1);
+        JsonNode items = a.get("/api/v1/remediations?resource=service:managed&limit=100").get("items");
+        List<String> states = new ArrayList<>();
+        items.forEach(item -> states.add(item.get("state").asText()));
+        assertThat(states).containsOnlyOnce("succeeded").containsOnly("succeeded", "cancelled");
+        JsonNode ran = find(items, "succeeded");
+        items.forEach(item -> {
+            if (item.get("state").asText().equals("cancelled")) {
+                assertThat(item.get("replicaId").asText()).isNotEqualTo(ran.get("replicaId").asText());
+                assertThat(item.get("message").asText()).startsWith("cluster.resource: ");
+            }
+        });
+    }
+
+    @ParameterizedTest
+    @EnumSource(Stop.class)
+    void aReplicaStoppedInTheMiddleOfARestartIsTakenOverAndTheServiceRunsOnce(Stop stop) throws Exception {
+        managedService(6);
+        Process original = startOriginal();
+        String test = "taken-over-" + stop.name().toLowerCase(Locale.ROOT);
+        PackagedService a = replica("a", test);
+        Process replicaA = a.start("a");
+        PackagedService b = replica("b", test);
+        b.start("b");
+
+        probe(a, 0, 3);
+        PackagedService.await(Duration.ofSeconds(60), () -> Files.exists(home.resolve("stopping.log")), "a's restart is stopping the service");
+        if (stop == Stop.PAUSED) {
+            signal("STOP", replicaA.pid());
+            paused.add(replicaA);
+        } else {
+            replicaA.destroyForcibly();
+            assertThat(replicaA.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        }
+        assertThat(original.waitFor(15, TimeUnit.SECONDS)).as("the old process finished stopping").isTrue();
+
+        PackagedService.await(Duration.ofSeconds(60), () -> attempts(b, "succeeded") == 1, "b completed the restart");
+        JsonNode attempt = b.get("/api/v1/remediations?resource=service:managed").get("items").get(0);
+        assertThat(attempt.get("replicaId").asText()).as("a's attempt, not a new one").isEqualTo("a");
+        assertThat(attempt.get("message").asText()).startsWith("reconciled after a restart (by replica b: a stopped holding service:managed)");
+
+        if (stop == Stop.PAUSED) {
+            signal("CONT", replicaA.pid());
+            paused.remove(replicaA);
+            PackagedService.await(Duration.ofSeconds(30), () -> logOf(a).contains("lost the resource's lease"),
+                    "a noticed, on waking, that it lost the lease");
+            Thread.sleep(5_000);
+            assertThat(logOf(a)).contains("not starting service:managed again: this replica no longer holds its lease");
+            assertThat(b.get("/api/v1/remediations?resource=service:managed").get("items").get(0).get("message").asText())
+                    .as("a wrote nothing over b's outcome").startsWith("reconciled after a restart (by replica b");
+        }
+        assertThat(lines("starts.log")).as("the original and one restart, by b").isEqualTo(2);
+        assertThat(alive()).as("the managed service runs once").hasSize(1);
+        assertThat(b.get("/api/v1/remediations?resource=service:managed").get("total").asInt()).isEqualTo(1);
+    }
+
+    private static JsonNode find(JsonNode items, String state) {
+        for (JsonNode item : items) {
+            if (item.get("state").asText().equals(state)) {
+                return item;
+            }
+        }
+        throw new AssertionError("no " + state + " attempt in " + items);
+    }
+
+    private static int attempts(PackagedService replica, String state) {
+        try {
+            return replica.get("/api/v1/remediations?resource=service:managed&state=" + state).get("total").asInt();
+        } catch (Exception | AssertionError e) {
+            return -1;
+        }
+    }
+
+    private String logOf(PackagedService replica) {
+        try {
+            return replica.log("a");
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    private static void signal(String name, long pid) {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(pid)).inheritIO().start().waitFor(5, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private int lines(String file) {
+        try {
+            Path path = home.resolve(file);
+            return Files.exists(path) ? (int) Files.readAllLines(path).stream().filter(line -> !line.isBlank()).count() : 0;
+        } catch (IOException e) {
+            return 0;
+        }
+    }
+
+    private List<Long> startedPids() throws IOException {
+        Path starts = home.resolve("starts.log");
+        return Files.exists(starts) ? Files.readAllLines(starts).stream().filter(line -> !line.isBlank()).map(Long::parseLong).toList()
+                : List.of();
+    }
+
+    private List<Long> alive() throws IOException {
+        return startedPids().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
+    }
+}
