@@ -131,6 +131,8 @@ class ReplicasIntegrationTest {
         PackagedService b = replica("b", "same-failure");
         b.start("b");
 
+        assertThat(leader(a) + leader(b)).as("one replica leads (retention, history, scoring, redelivery)").isEqualTo(1);
+
         probe(a, 0, 3);
         probe(b, 0, 3);
         PackagedService.await(Duration.ofSeconds(60), () -> attempts(a, "succeeded") == 1, "one replica restarted the service");
@@ -194,6 +196,14 @@ class ReplicasIntegrationTest {
         assertThat(lines("starts.log")).as("the original and one restart, by b").isEqualTo(2);
         assertThat(alive()).as("the managed service runs once").hasSize(1);
         assertThat(b.get("/api/v1/remediations?resource=service:managed").get("total").asInt()).isEqualTo(1);
+    }
+
+    /** The replica's homeostat_cluster_leader gauge: 1 while it leads. */
+    private static int leader(PackagedService replica) throws Exception {
+        String metrics = java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(
+                java.net.URI.create(replica.admin("/prometheus"))).build(), java.net.http.HttpResponse.BodyHandlers.ofString()).body();
+        return metrics.lines().filter(line -> line.startsWith("homeostat_cluster_leader ")).map(line -> line.split(" ")[1])
+                .mapToInt(value -> (int) Double.parseDouble(value)).findFirst().orElseThrow(() -> new AssertionError("no leader gauge"));
     }
 
     private static JsonNode find(JsonNode items, String state) {

@@ -56,6 +56,7 @@ import io.homeostat.service.recording.SignalRecorder;
 import java.util.Optional;
 import java.util.function.ObjLongConsumer;
 import io.homeostat.service.cluster.Cluster;
+import io.homeostat.service.cluster.Leadership;
 import io.homeostat.service.cluster.OrphanSweep;
 import io.homeostat.service.config.ExecutionFactory;
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -260,10 +261,14 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Cluster cluster = configuration.getCluster().build(store, policyNow::get, environment.metrics());
         LOG.info("replica {} (run {})", cluster.replica().id(), cluster.replica().run());
         environment.lifecycle().manage(cluster.leases());
+        // Decided before any job that only the leader runs starts (the notifier's redelivery among them).
+        Leadership leadership = configuration.getCluster().buildLeadership(configuration.getDatabase(), environment.metrics());
+        environment.lifecycle().manage(leadership);
         ExecutionFactory execution = configuration.getExecution();
         RemediationExecutor executor = execution.buildExecutor(plugins, store, inbox, configuration.getPlugins(), environment.metrics(), telemetry,
                 cluster);
-        EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins(), telemetry);
+        EscalationNotifier notifier = execution.buildNotifier(plugins, store, environment.getObjectMapper(), configuration.getPlugins(), telemetry,
+                leadership::isLeader);
         // Detection never waits on the database: outputs leave the engine through the outbox. What a stop or
         // crash left in it is applied now, before the notifier and the engine's restore read the store.
         Outbox outbox = configuration.getOutbox().build(new DecisionDispatcher(store, executor, notifier, environment.metrics(), telemetry,
@@ -321,10 +326,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         environment.healthChecks().register("collectors", new CollectorsHealthCheck(collectors, Clock.systemUTC()));
         environment.healthChecks().register("executor", new ExecutorHealthCheck(executor::load, execution.getSaturatedAfter(), Clock.systemUTC()));
         CachingAuthenticator<String, Caller> authenticator = registerAuth(configuration, environment, store);
-        HealthScorer healthScorer = configuration.getHealthScore().build(store, configuration.getTenants().keySet(), prometheus);
+        HealthScorer healthScorer = configuration.getHealthScore().build(store, configuration.getTenants().keySet(), prometheus,
+                leadership::isLeader);
         environment.lifecycle().manage(healthScorer);
         environment.metrics().gauge("homeostat.health_score.failed_rounds", () -> healthScorer::failures);
-        environment.lifecycle().manage(configuration.getHealthScore().buildPredictionScorer(store, environment.metrics()));
+        environment.lifecycle().manage(configuration.getHealthScore().buildPredictionScorer(store, environment.metrics(), leadership::isLeader));
         environment.jersey().register(new MalformedJsonMapper());
         environment.jersey().register(new ParamExceptionMapper());
         environment.jersey().register(new JsonMappingMapper());
@@ -353,7 +359,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         archive.ifPresent(into -> {
             // Retention makes way for a long evaluation and for decisions waiting to be stored.
             RetentionJob retention = configuration.getRetention().build(store, into,
-                    io.homeostat.service.retention.Foreground.longest(engine::firingFor, outbox::oldestAge), telemetry);
+                    io.homeostat.service.retention.Foreground.longest(engine::firingFor, outbox::oldestAge), telemetry, leadership::isLeader);
             environment.lifecycle().manage(retention);
             environment.admin().addTask(new RetentionTask(retention));
             environment.healthChecks().register("retention", new RetentionHealthCheck(retention));

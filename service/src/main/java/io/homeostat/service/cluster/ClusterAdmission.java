@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 import java.util.function.ToLongFunction;
 
 /**
@@ -20,25 +21,57 @@ import java.util.function.ToLongFunction;
  *   <li>{@code cluster.resource}: another replica's attempt on the resource runs, or ended less than its
  *       action's verification time ago (its effect is still being judged): not a second remediation;</li>
  *   <li>the counted limits the decision passed ({@code rate.resource}, {@code rate.tenant},
- *       {@code rate.global}, {@code concurrency.global}), each with the limit and window its gate
- *       recorded, counted over every replica's attempts.</li>
+ *       {@code rate.global}, {@code concurrency.global}, {@code blast-radius}), each with the limit and
+ *       window its gate recorded, counted over every replica's attempts;</li>
+ *   <li>the state an operator or another replica's engine stored: an auto-remediation switch turned off
+ *       (through any replica; an operator's own run passes, as in the rules) and the action's breaker on
+ *       the resource open.</li>
  * </ul>
  * A refusal defers the decision (the rules decide again after {@code retryAfter}), with the figures.
  */
 public final class ClusterAdmission {
     private final String replica;
     private final ToLongFunction<String> verificationMillis;
+    private final LongSupplier breakerCooldownMillis;
     private final Duration retryAfter;
 
-    public ClusterAdmission(String replica, ToLongFunction<String> verificationMillis, Duration retryAfter) {
+    public ClusterAdmission(String replica, ToLongFunction<String> verificationMillis, LongSupplier breakerCooldownMillis, Duration retryAfter) {
         this.replica = Objects.requireNonNull(replica, "replica");
         this.verificationMillis = Objects.requireNonNull(verificationMillis, "verificationMillis");
+        this.breakerCooldownMillis = Objects.requireNonNull(breakerCooldownMillis, "breakerCooldownMillis");
         this.retryAfter = Objects.requireNonNull(retryAfter, "retryAfter");
     }
 
     /** The admission of one attempt of {@code decision}. */
     public RemediationStore.Admission of(RemediationRecord attempt, DecisionRecord decision) {
-        return shared -> otherReplica(attempt, shared).or(() -> limits(attempt, decision, shared));
+        return shared -> otherReplica(attempt, shared).or(() -> switches(attempt, decision, shared)).or(() -> breaker(attempt, shared))
+                .or(() -> limits(attempt, decision, shared));
+    }
+
+    private Optional<RemediationStore.Refusal> switches(RemediationRecord attempt, DecisionRecord decision, RemediationStore.Shared shared) {
+        boolean manual = decision.explanation() != null && decision.explanation().stream().anyMatch(step -> "auto-remediation".equals(step.gate())
+                && step.figures() != null && Boolean.TRUE.equals(step.figures().get("manual")));
+        if (manual) {
+            return Optional.empty();
+        }
+        java.util.List<String> off = shared.switchedOff(attempt.tenant());
+        if (off.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RemediationStore.Refusal("cluster.auto-remediation", "auto-remediation is switched off for " + off,
+                retryAfter, Map.of("switchedOff", off)));
+    }
+
+    private Optional<RemediationStore.Refusal> breaker(RemediationRecord attempt, RemediationStore.Shared shared) {
+        Optional<Instant> opened = shared.breakerOpenedAt(attempt.tenant(), attempt.resource(), attempt.actionId());
+        if (opened.isEmpty()) {
+            return Optional.empty();
+        }
+        Instant until = (opened.get() == null ? shared.now() : opened.get()).plusMillis(breakerCooldownMillis.getAsLong());
+        Duration wait = Duration.between(shared.now(), until);
+        return Optional.of(new RemediationStore.Refusal("cluster.breaker", "the breaker of " + attempt.actionId() + " on " + attempt.resource()
+                + " is open" + (opened.get() == null ? "" : " since " + opened.get()), wait.compareTo(retryAfter) > 0 ? wait : retryAfter,
+                Map.of("action", attempt.actionId())));
     }
 
     private Optional<RemediationStore.Refusal> otherReplica(RemediationRecord attempt, RemediationStore.Shared shared) {
@@ -86,6 +119,12 @@ public final class ClusterAdmission {
                 case "rate.tenant" -> counted = shared.createdSince(attempt.tenant(), null, shared.now().minus(window));
                 case "rate.global" -> counted = shared.createdSince(null, null, shared.now().minus(window));
                 case "concurrency.global" -> counted = shared.running();
+                case "blast-radius" -> {
+                    if (decision.blastGroup() == null) {
+                        continue;
+                    }
+                    counted = shared.runningInGroup(attempt.tenant(), decision.blastGroup());
+                }
                 default -> {
                     continue;
                 }

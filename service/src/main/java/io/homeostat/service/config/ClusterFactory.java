@@ -6,6 +6,7 @@ import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.homeostat.service.cluster.Cluster;
 import io.homeostat.service.cluster.ClusterAdmission;
+import io.homeostat.service.cluster.Leadership;
 import io.homeostat.service.cluster.Leases;
 import io.homeostat.service.cluster.Replica;
 import io.homeostat.service.engine.facts.PolicySettings;
@@ -65,6 +66,16 @@ public class ClusterFactory {
         }
     }
 
+    /**
+     * The leader's lock, on PostgreSQL through a connection of its own with the database's settings; on any
+     * other database (H2: one process) this replica always leads.
+     */
+    public Leadership buildLeadership(io.dropwizard.db.DataSourceFactory database, MetricRegistry metrics) {
+        boolean postgres = database.getDriverClass() != null && database.getDriverClass().contains("postgresql");
+        return new Leadership(postgres ? new Leadership.Database(database.getUrl(), database.getUser(), database.getPassword()) : null,
+                leaseTtl.toJavaDuration(), metrics);
+    }
+
     public java.time.Duration sweepEvery() {
         return sweepEvery.toJavaDuration();
     }
@@ -73,6 +84,7 @@ public class ClusterFactory {
     public Cluster build(Store store, Supplier<PolicySettings> policy, MetricRegistry metrics) {
         Replica replica = Replica.starting(replicaId());
         return new Cluster(replica, new Leases(store.leases(), replica, leaseTtl.toJavaDuration(), metrics),
-                new ClusterAdmission(replica.id(), action -> policy.get().verificationMillis(action), heldBackRetry.toJavaDuration()));
+                new ClusterAdmission(replica.id(), action -> policy.get().verificationMillis(action),
+                        () -> policy.get().getBreakerCooldownMillis(), heldBackRetry.toJavaDuration()));
     }
 }

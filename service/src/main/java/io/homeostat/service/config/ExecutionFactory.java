@@ -140,8 +140,8 @@ public class ExecutionFactory {
 
     /** The notifier: escalations through each channel, each re-sent every {@code escalationRedelivery} until delivered. */
     public EscalationNotifier buildNotifier(PluginRegistry plugins, Store store, ObjectMapper json, PluginsFactory pluginSettings,
-                                            Telemetry telemetry) {
+                                            Telemetry telemetry, java.util.function.BooleanSupplier leads) {
         return new EscalationNotifier(plugins, store, json, escalationChannels(), pluginSettings::settingsFor, this::timeoutFor,
-                this::retriesFor, getRetryBackoff(), getEscalationRedelivery(), telemetry);
+                this::retriesFor, getRetryBackoff(), getEscalationRedelivery(), telemetry, leads);
     }
 }

@@ -17,12 +17,14 @@ public class HealthScoreFactory {
     private Duration interval = Duration.minutes(1);
 
     /** Scores predictions whose horizon passed, as often as the health score is recorded. */
-    public io.homeostat.service.healthscore.PredictionScorer buildPredictionScorer(Store store, com.codahale.metrics.MetricRegistry metrics) {
-        return new io.homeostat.service.healthscore.PredictionScorer(store.predictions(), interval.toJavaDuration(), Clock.systemUTC(), metrics);
+    public io.homeostat.service.healthscore.PredictionScorer buildPredictionScorer(Store store, com.codahale.metrics.MetricRegistry metrics,
+                                                                                 java.util.function.BooleanSupplier leads) {
+        return new io.homeostat.service.healthscore.PredictionScorer(store.predictions(), interval.toJavaDuration(), Clock.systemUTC(), metrics,
+                leads);
     }
 
-    public HealthScorer build(Store store, Set<String> tenants, PrometheusRegistry prometheus) {
+    public HealthScorer build(Store store, Set<String> tenants, PrometheusRegistry prometheus, java.util.function.BooleanSupplier leads) {
         return new HealthScorer(store.issues(), store.healthHistory(), store.predictions(), tenants, interval.toJavaDuration(),
-                Clock.systemUTC(), prometheus);
+                Clock.systemUTC(), prometheus, leads);
     }
 }

@@ -100,8 +100,8 @@ public class RetentionFactory {
         return enabled ? Optional.of(new Archive(Path.of(archiveDirectory), mapper, Clock.systemUTC())) : Optional.empty();
     }
 
-    public RetentionJob build(Store store, Archive archive, Foreground foreground, Telemetry telemetry) {
+    public RetentionJob build(Store store, Archive archive, Foreground foreground, Telemetry telemetry, java.util.function.BooleanSupplier leads) {
         return new RetentionJob(store, archive, foreground, new RetentionJob.Settings(maxAge.ages(), interval.toJavaDuration(), firstRunAfter.toJavaDuration(),
-                batchSize, pause.toJavaDuration()), telemetry, Clock.systemUTC());
+                batchSize, pause.toJavaDuration()), telemetry, Clock.systemUTC(), leads);
     }
 }

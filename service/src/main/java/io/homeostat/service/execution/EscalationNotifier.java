@@ -58,10 +58,13 @@ public final class EscalationNotifier implements Managed {
     private final Duration redeliveryInterval;
     /** Escalations queued for the sender and not yet finished: a redelivery never queues one twice. */
     private final Set<String> queued = ConcurrentHashMap.newKeySet();
+    /** True while this replica leads: only the leader sends again what is undelivered (docs/SCALE-OUT.md); each replica sends its own new ones. */
+    private final java.util.function.BooleanSupplier leads;
 
     public EscalationNotifier(PluginRegistry plugins, Store store, ObjectMapper mapper, List<String> channels,
                               Function<String, PluginSettings> settings, Function<String, Duration> timeouts, Function<String, Integer> retries,
-                              Duration backoff, Duration redeliveryInterval, Telemetry telemetry) {
+                              Duration backoff, Duration redeliveryInterval, Telemetry telemetry, java.util.function.BooleanSupplier leads) {
+        this.leads = leads;
         this.telemetry = telemetry;
         this.plugins = plugins;
         this.store = store;
@@ -187,7 +190,7 @@ public final class EscalationNotifier implements Managed {
      */
     @Override
     public void start() {
-        for (EscalationRecord escalation : store.escalations().undelivered()) {
+        for (EscalationRecord escalation : leads.getAsBoolean() ? store.escalations().undelivered() : List.<EscalationRecord>of()) {
             LOG.info("escalation {} of issue {} ({} on {}) was left {}: delivering it again", escalation.id(), escalation.issueId(),
                     escalation.issueType(), escalation.resource(), escalation.state());
             submit(escalation);
@@ -198,6 +201,9 @@ public final class EscalationNotifier implements Managed {
 
     /** Tries failed deliveries of unresolved issues again (pending ones are this run's, already queued). */
     private void redeliverFailed() {
+        if (!leads.getAsBoolean()) {
+            return;
+        }
         try {
             for (EscalationRecord escalation : store.escalations().undelivered()) {
                 if (EscalationRecord.FAILED.equals(escalation.state())) {

@@ -46,8 +46,12 @@ public final class HealthScorer implements Managed {
     });
     private volatile long failures;
 
+    private final java.util.function.BooleanSupplier leads;
+
+    /** @param leads true while this replica leads: every replica keeps its gauge, only the leader records the history */
     public HealthScorer(IssueStore issues, HealthHistoryStore history, PredictionStore predictions, Set<String> tenants, Duration interval,
-                        Clock clock, PrometheusRegistry registry) {
+                        Clock clock, PrometheusRegistry registry, java.util.function.BooleanSupplier leads) {
+        this.leads = leads;
         this.issues = issues;
         this.history = history;
         this.predictions = predictions;
@@ -91,7 +95,9 @@ public final class HealthScorer implements Managed {
                 points.put(tenant, row);
                 row.forEach((category, score) -> gauge.labelValues(tenant, category).set(score));
             });
-            history.record(now, points);
+            if (leads.getAsBoolean()) {
+                history.record(now, points); // one point a minute, not one per replica
+            }
         } catch (RuntimeException e) {
             failures++;
             LOG.warn("health score round failed ({}); the next one is in {}", e.getMessage(), interval);

@@ -31,7 +31,12 @@ public final class PredictionScorer implements Managed {
         return thread;
     });
 
-    public PredictionScorer(PredictionStore predictions, Duration interval, Clock clock, MetricRegistry metrics) {
+    private final java.util.function.BooleanSupplier leads;
+
+    /** @param leads true while this replica leads: only the leader scores (docs/SCALE-OUT.md) */
+    public PredictionScorer(PredictionStore predictions, Duration interval, Clock clock, MetricRegistry metrics,
+                            java.util.function.BooleanSupplier leads) {
+        this.leads = leads;
         this.predictions = predictions;
         this.interval = interval;
         this.clock = clock;
@@ -49,6 +54,9 @@ public final class PredictionScorer implements Managed {
     }
 
     void round() {
+        if (!leads.getAsBoolean()) {
+            return;
+        }
         try {
             if (predictions.scoreDue(clock.instant()) == 0 && !accuracy.isEmpty()) {
                 return;

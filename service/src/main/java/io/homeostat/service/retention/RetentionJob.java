@@ -81,12 +81,17 @@ public final class RetentionJob implements Managed {
     /** On the job's thread, for the run under way: its longest delete, and the time it spent making way. */
     private long longestDeleteNanos;
     private long yieldedNanos;
+    private final java.util.function.BooleanSupplier leads;
 
-    public RetentionJob(Store store, Archive archive, Foreground foreground, Settings settings, Telemetry telemetry, Clock clock) {
-        this(store, archive, foreground, MOST_YIELD, settings, telemetry, clock);
+    /** @param leads true while this replica leads (docs/SCALE-OUT.md): only the leader's timer runs retention */
+    public RetentionJob(Store store, Archive archive, Foreground foreground, Settings settings, Telemetry telemetry, Clock clock,
+                        java.util.function.BooleanSupplier leads) {
+        this(store, archive, foreground, MOST_YIELD, settings, telemetry, clock, leads);
     }
 
-    RetentionJob(Store store, Archive archive, Foreground foreground, Duration mostYield, Settings settings, Telemetry telemetry, Clock clock) {
+    RetentionJob(Store store, Archive archive, Foreground foreground, Duration mostYield, Settings settings, Telemetry telemetry, Clock clock,
+                 java.util.function.BooleanSupplier leads) {
+        this.leads = leads;
         this.mostYield = mostYield;
         this.store = store;
         this.archive = archive;
@@ -127,6 +132,9 @@ public final class RetentionJob implements Managed {
     }
 
     private void runQuietly() {
+        if (!leads.getAsBoolean()) {
+            return; // the leader's job: two replicas would archive the same rows twice
+        }
         try {
             run();
         } catch (RuntimeException e) {

@@ -86,6 +86,29 @@ public final class RemediationStore {
                     .bind("excluding", excluding).mapTo(Long.class).one();
         }
 
+        /** Attempts running now in the tenant on resources of a decision counted in blast-radius group {@code group}. */
+        public long runningInGroup(String tenant, String group) {
+            return handle.createQuery("SELECT COUNT(*) FROM remediations r JOIN decisions d ON d.id = r.decision_id "
+                            + "WHERE r.state = :running AND r.tenant = :tenant AND d.blast_group = :group AND r.id <> :excluding")
+                    .bind("running", RemediationRecord.RUNNING).bind("tenant", tenant).bind("group", group).bind("excluding", excluding)
+                    .mapTo(Long.class).one();
+        }
+
+        /** The scopes ("*" or the tenant) whose auto-remediation switch is off, as any replica's operator left it. */
+        public List<String> switchedOff(String tenant) {
+            return handle.createQuery("SELECT scope FROM auto_remediation WHERE enabled = FALSE AND (scope = '*' OR scope = :tenant) "
+                            + "ORDER BY scope")
+                    .bind("tenant", tenant).mapTo(String.class).list();
+        }
+
+        /** When the breaker of the action on the resource opened, if it is open (written by whichever replica's engine opened it). */
+        public Optional<Instant> breakerOpenedAt(String tenant, String resource, String actionId) {
+            return handle.createQuery("SELECT opened_at FROM breakers WHERE tenant = :tenant AND resource = :resource "
+                            + "AND action_id = :action AND state = 'open'")
+                    .bind("tenant", tenant).bind("resource", resource).bind("action", actionId)
+                    .map((rs, ctx) -> IssueStore.instant(rs, "opened_at")).findOne();
+        }
+
         /** Attempts running now, by any replica. */
         public long running() {
             return handle.createQuery("SELECT COUNT(*) FROM remediations WHERE state = :running AND id <> :excluding")

@@ -79,7 +79,7 @@ class RetentionMakesWayTest {
         RetentionJob.Settings settings = new RetentionJob.Settings(new RetentionJob.Ages(age, age, age, age, age), Duration.ofHours(1),
                 Duration.ofDays(1), 10, Duration.ZERO);
         return new RetentionJob(store, new Archive(directory.resolve("archive"), Jackson.newObjectMapper(), Clock.systemUTC()), foreground,
-                mostYield, settings, new Telemetry(new PrometheusRegistry()), Clock.systemUTC());
+                mostYield, settings, new Telemetry(new PrometheusRegistry()), Clock.systemUTC(), () -> true);
     }
 
     private static void seedOldHealthPoints(TestDatabase database) throws Exception {

@@ -129,7 +129,7 @@ class LeaseIntegrationTest {
             Thread.sleep(SHORT.toMillis() + 300); // a stopped renewing: its attempt still says running until someone reconciles it
             DecisionRecord second = decision("service:web", List.of());
             RemediationRecord attempt = pending("b", "service:web", second);
-            ClusterAdmission admissionOfB = new ClusterAdmission("b", action -> 60_000, Duration.ofSeconds(30));
+            ClusterAdmission admissionOfB = new ClusterAdmission("b", action -> 60_000, () -> 300_000, Duration.ofSeconds(30));
 
             Optional<RemediationStore.Refusal> running = refusal(attempt, second, admissionOfB, null);
             assertThat(running).map(RemediationStore.Refusal::gate).contains("cluster.resource");
@@ -146,7 +146,7 @@ class LeaseIntegrationTest {
             assertThat(judged.get().reason()).contains("replica a remediated service:web");
             assertThat(judged.get().retryAfter()).isBetween(Duration.ofSeconds(30), Duration.ofSeconds(61));
 
-            ClusterAdmission quickVerification = new ClusterAdmission("b", action -> 0, Duration.ofSeconds(30));
+            ClusterAdmission quickVerification = new ClusterAdmission("b", action -> 0, () -> 300_000, Duration.ofSeconds(30));
             DecisionRecord after = decision("service:web", List.of());
             assertThat(refusal(pending("b", "service:web", after), after, quickVerification, null)).as("its effect was judged").isEmpty();
 
@@ -158,6 +158,26 @@ class LeaseIntegrationTest {
             Optional<RemediationStore.Refusal> limit = refusal(pending("b", "service:api", limited), limited, quickVerification, null);
             assertThat(limit).map(RemediationStore.Refusal::gate).contains("cluster.rate.tenant");
             assertThat(limit.get().figures()).containsEntry("count", 2L).containsEntry("limit", 2L);
+
+            // An operator paused auto-remediation through replica a: b's session does not know, the database does.
+            jdbi.useHandle(handle -> handle.execute("INSERT INTO auto_remediation (scope, enabled, changed_by, reason, changed_at) "
+                    + "VALUES ('*', FALSE, 'ops', 'incident review', CURRENT_TIMESTAMP)"));
+            DecisionRecord paused = decision("service:db", List.of());
+            assertThat(refusal(pending("b", "service:db", paused), paused, quickVerification, null)).map(RemediationStore.Refusal::gate)
+                    .contains("cluster.auto-remediation");
+            DecisionRecord manual = decision("service:db", List.of(new DecisionRecord.ExplanationEntry("gate: auto-remediation is switched on",
+                    "auto-remediation", "pass", "an operator asked", Map.of("manual", true))));
+            assertThat(refusal(pending("b", "service:db", manual), manual, quickVerification, null)).as("an operator's own run passes")
+                    .isEmpty();
+            jdbi.useHandle(handle -> handle.execute("DELETE FROM auto_remediation"));
+
+            // a's engine opened the breaker of process.restart on service:cache; b's has not seen those failures.
+            jdbi.useHandle(handle -> handle.execute("INSERT INTO breakers (tenant, resource, action_id, state, consecutive_failures, opened_at, "
+                    + "updated_at) VALUES ('default', 'service:cache', 'process.restart', 'open', 2, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"));
+            DecisionRecord broken = decision("service:cache", List.of());
+            Optional<RemediationStore.Refusal> breaker = refusal(pending("b", "service:cache", broken), broken, quickVerification, null);
+            assertThat(breaker).map(RemediationStore.Refusal::gate).contains("cluster.breaker");
+            assertThat(breaker.get().retryAfter()).isGreaterThan(Duration.ofMinutes(4));
         }
     }
 
