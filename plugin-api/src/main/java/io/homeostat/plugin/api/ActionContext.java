@@ -44,6 +44,8 @@ public interface ActionContext {
      * that change the world asks before each such step and stops, changing nothing more, when it is
      * false. Asking costs a database round trip; a single-step action need not ask (the service asks
      * before calling it).
+     *
+     * @since 1.7.0
      */
     default boolean mayAct() {
         return true;

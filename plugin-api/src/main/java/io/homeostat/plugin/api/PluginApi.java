@@ -9,7 +9,7 @@ package io.homeostat.plugin.api;
  */
 public final class PluginApi {
     /** The version of this API; bump the major version on any incompatible change. */
-    public static final String VERSION = "1.6.0";
+    public static final String VERSION = "1.7.0";
 
     private PluginApi() {
     }
