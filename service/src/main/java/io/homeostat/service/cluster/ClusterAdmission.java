@@ -67,10 +67,10 @@ public final class ClusterAdmission {
         if (opened.isEmpty()) {
             return Optional.empty();
         }
-        Instant until = (opened.get() == null ? shared.now() : opened.get()).plusMillis(breakerCooldownMillis.getAsLong());
+        Instant until = opened.get().plusMillis(breakerCooldownMillis.getAsLong());
         Duration wait = Duration.between(shared.now(), until);
         return Optional.of(new RemediationStore.Refusal("cluster.breaker", "the breaker of " + attempt.actionId() + " on " + attempt.resource()
-                + " is open" + (opened.get() == null ? "" : " since " + opened.get()), wait.compareTo(retryAfter) > 0 ? wait : retryAfter,
+                + " is open since " + opened.get(), wait.compareTo(retryAfter) > 0 ? wait : retryAfter,
                 Map.of("action", attempt.actionId())));
     }
 
@@ -115,9 +115,9 @@ public final class ClusterAdmission {
             Duration window = window(step.figures().get("window"));
             long counted;
             switch (step.gate()) {
-                case "rate.resource" -> counted = shared.createdSince(attempt.tenant(), attempt.resource(), shared.now().minus(window));
-                case "rate.tenant" -> counted = shared.createdSince(attempt.tenant(), null, shared.now().minus(window));
-                case "rate.global" -> counted = shared.createdSince(null, null, shared.now().minus(window));
+                case "rate.resource" -> counted = shared.startedSince(attempt.tenant(), attempt.resource(), shared.now().minus(window));
+                case "rate.tenant" -> counted = shared.startedSince(attempt.tenant(), null, shared.now().minus(window));
+                case "rate.global" -> counted = shared.startedSince(null, null, shared.now().minus(window));
                 case "concurrency.global" -> counted = shared.running();
                 case "blast-radius" -> {
                     if (decision.blastGroup() == null) {

@@ -76,14 +76,16 @@ public final class RemediationStore {
                     .bind("tenant", tenant).bind("resource", resource).bind("replica", replica).map((rs, ctx) -> read(rs)).findOne();
         }
 
-        /** Attempts created since {@code since} (not called off), other than the one being admitted; null tenant or resource: all. */
-        public long createdSince(String tenant, String resource, Instant since) {
+        /**
+         * Attempts admitted (started) since {@code since} by any replica, other than the one being admitted; null tenant or
+         * resource: all. Admissions are one at a time, so this is exact; attempts still pending are not counted (another
+         * replica's pending ones have not passed their admission, and counting them held every replica back in a storm).
+         */
+        public long startedSince(String tenant, String resource, Instant since) {
             Filter filter = new Filter().equal("tenant", tenant).equal("resource", resource);
             String where = filter.where().isEmpty() ? " WHERE" : filter.where() + " AND";
-            return handle.createQuery("SELECT COUNT(*) FROM remediations" + where + " created_at >= :since AND state <> :cancelled "
-                            + "AND id <> :excluding")
-                    .bindMap(filter.bindings()).bind("since", since).bind("cancelled", RemediationRecord.CANCELLED)
-                    .bind("excluding", excluding).mapTo(Long.class).one();
+            return handle.createQuery("SELECT COUNT(*) FROM remediations" + where + " started_at >= :since AND id <> :excluding")
+                    .bindMap(filter.bindings()).bind("since", since).bind("excluding", excluding).mapTo(Long.class).one();
         }
 
         /** Attempts running now in the tenant on resources of a decision counted in blast-radius group {@code group}. */
@@ -106,7 +108,10 @@ public final class RemediationStore {
             return handle.createQuery("SELECT opened_at FROM breakers WHERE tenant = :tenant AND resource = :resource "
                             + "AND action_id = :action AND state = 'open'")
                     .bind("tenant", tenant).bind("resource", resource).bind("action", actionId)
-                    .map((rs, ctx) -> IssueStore.instant(rs, "opened_at")).findOne();
+                    .map((rs, ctx) -> {
+                        Instant at = IssueStore.instant(rs, "opened_at");
+                        return at == null ? now : at; // open with no time: its cooldown counts from now
+                    }).findOne();
         }
 
         /** Attempts running now, by any replica. */
