@@ -159,6 +159,36 @@ class EscalationRedeliveryIntegrationTest {
 
     @ParameterizedTest
     @EnumSource(TestDatabase.Kind.class)
+    void aPendingEscalationAnotherReplicaLeftIsSentByTheLeaderWhileItRuns(TestDatabase.Kind kind) throws Exception {
+        List<String> received = new CopyOnWriteArrayList<>();
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+        server.createContext("/escalations", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(204, -1);
+            exchange.close();
+        });
+        server.start();
+        try (TestDatabase database = TestDatabase.create(kind, directory);
+             TestApp app = app(database, "http://127.0.0.1:" + server.getAddress().getPort() + "/escalations")
+                     .execution("escalationRedelivery", "1s").start()) {
+            app.signals(signal("service:e"));
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(escalationState(app, "service:e")).isEqualTo("sent"));
+            // As a replica that died between its commit and its sender leaves it: pending for a while, never attempted.
+            try (Connection connection = database.connect(); Statement statement = connection.createStatement()) {
+                statement.executeUpdate("DELETE FROM escalation_deliveries");
+                assertThat(statement.executeUpdate("UPDATE escalations SET state = 'pending', message = 'waiting for the notifier', "
+                        + "sent_at = NULL, created_at = created_at - INTERVAL '10' MINUTE WHERE resource = 'service:e'")).isEqualTo(1);
+            }
+            await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(escalationState(app, "service:e")).isEqualTo("sent"));
+            Thread.sleep(2_500); // more redelivery rounds: sent once more, not again
+            assertThat(received).hasSize(2);
+        } finally {
+            server.stop(0);
+        }
+    }
+
+    @ParameterizedTest
+    @EnumSource(TestDatabase.Kind.class)
     void theEscalationActionIsRetriedAsConfiguredNotAFixedNumberOfTimes(TestDatabase.Kind kind) throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
         HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);

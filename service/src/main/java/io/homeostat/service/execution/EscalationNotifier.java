@@ -199,14 +199,20 @@ public final class EscalationNotifier implements Managed {
         redelivery.scheduleWithFixedDelay(this::redeliverFailed, every, every, TimeUnit.MILLISECONDS);
     }
 
-    /** Tries failed deliveries of unresolved issues again (pending ones are this run's, already queued). */
+    /**
+     * Tries failed deliveries of unresolved issues again, and pending ones older than the redelivery interval: those
+     * are not this run's in flight (it sends its own at once) but were left by a replica that died before sending, or
+     * by this one's earlier run when it did not lead at start-up.
+     */
     private void redeliverFailed() {
         if (!leads.getAsBoolean()) {
             return;
         }
         try {
+            java.time.Instant before = java.time.Instant.now().minus(redeliveryInterval);
             for (EscalationRecord escalation : store.escalations().undelivered()) {
-                if (EscalationRecord.FAILED.equals(escalation.state())) {
+                if (EscalationRecord.FAILED.equals(escalation.state())
+                        || EscalationRecord.PENDING.equals(escalation.state()) && escalation.createdAt().isBefore(before)) {
                     submit(escalation);
                 }
             }
