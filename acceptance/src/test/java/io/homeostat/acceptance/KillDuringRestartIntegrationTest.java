@@ -3,10 +3,8 @@ package io.homeostat.acceptance;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -32,27 +30,20 @@ class KillDuringRestartIntegrationTest {
     Path home;
 
     private PackagedService service;
+    private ManagedService managed;
 
     @AfterEach
     void cleanUp() throws Exception {
         if (service != null) {
             service.close();
         }
-        for (long pid : startedPids()) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        if (managed != null) {
+            managed.killAll();
         }
     }
 
     private void prepare(KillPoint point) throws Exception {
-        Path managed = home.resolve("managed.sh");
-        Files.writeString(managed, """
-                #!/usr/bin/env bash
-                # A service that logs each start and takes two seconds to stop.
-                echo $$ >> %1$s/starts.log
-                trap 'echo $$ >> %1$s/stopping.log; sleep 2; exit 0' TERM
-                while true; do sleep 0.1; done
-                """.formatted(home.toAbsolutePath()));
-        Files.setPosixFilePermissions(managed, PosixFilePermissions.fromString("rwxr-xr-x"));
+        managed = new ManagedService(home, 2);
         service = new PackagedService(home, "kill-during-restart/" + point.name().toLowerCase(java.util.Locale.ROOT),
                 PackagedService.plugins("""
                     process:
@@ -62,7 +53,7 @@ class KillDuringRestartIntegrationTest {
                           pidFile: %s/data/managed.pid
                           settleSeconds: 4
                           stopTimeoutSeconds: 10
-                """.formatted(managed.toAbsolutePath(), home.toAbsolutePath())));
+                """.formatted(managed.script(), home.toAbsolutePath())));
     }
 
     private void probe(double value, int times) {
@@ -73,35 +64,23 @@ class KillDuringRestartIntegrationTest {
         assertThat(service.signals(signals)).isEqualTo(202);
     }
 
-    private List<Long> startedPids() throws IOException {
-        Path starts = home.resolve("starts.log");
-        return Files.exists(starts) ? Files.readAllLines(starts).stream().filter(line -> !line.isBlank()).map(Long::parseLong).toList()
-                : List.of();
-    }
-
-    private List<Long> alive() throws IOException {
-        return startedPids().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
-    }
-
     @ParameterizedTest
     @EnumSource(KillPoint.class)
     void aKilledServiceFinishesTheRestartItWasInTheMiddleOfAndRunsTheManagedServiceExactlyOnce(KillPoint point) throws Exception {
         prepare(point);
-        Process original = new ProcessBuilder("bash", home.resolve("managed.sh").toAbsolutePath().toString()).start();
-        Files.writeString(home.resolve("data/managed.pid"), Long.toString(original.pid()));
-        PackagedService.await(Duration.ofSeconds(5), () -> exists("starts.log"), "the managed service started");
+        Process original = managed.startOriginal(home.resolve("data/managed.pid"));
 
         Process first = service.start("first");
         probe(0, 3);
         if (point == KillPoint.BETWEEN_STOP_AND_START) {
-            PackagedService.await(Duration.ofSeconds(30), () -> exists("stopping.log"), "the restart stopped the managed service");
+            PackagedService.await(Duration.ofSeconds(30), () -> managed.exists("stopping.log"), "the restart stopped the managed service");
         } else {
-            PackagedService.await(Duration.ofSeconds(30), () -> lines("starts.log") == 2, "the restart started a new managed process");
+            PackagedService.await(Duration.ofSeconds(30), () -> managed.lines("starts.log") == 2, "the restart started a new managed process");
         }
         first.destroyForcibly(); // SIGKILL: no shutdown hook, no drain, nothing written
         assertThat(first.waitFor(10, TimeUnit.SECONDS)).isTrue();
         assertThat(original.waitFor(10, TimeUnit.SECONDS)).as("the old process finished stopping").isTrue();
-        assertThat(alive()).as("managed processes alive right after the kill").hasSize(point == KillPoint.BETWEEN_STOP_AND_START ? 0 : 1);
+        assertThat(managed.alive()).as("managed processes alive right after the kill").hasSize(point == KillPoint.BETWEEN_STOP_AND_START ? 0 : 1);
 
         service.start("second");
         PackagedService.await(Duration.ofSeconds(60), () -> remediationState().equals("succeeded"), "the attempt was reconciled");
@@ -109,10 +88,10 @@ class KillDuringRestartIntegrationTest {
         assertThat(attempt.get("message").asText()).startsWith("reconciled after a restart: ")
                 .contains(point == KillPoint.BETWEEN_STOP_AND_START ? "completed after an interrupted restart" : "not restarted again");
 
-        assertThat(alive()).as("the managed service runs exactly once").hasSize(1);
-        assertThat(lines("starts.log")).as("started twice in all: the original, and the restart's (before or after the kill)").isEqualTo(2);
+        assertThat(managed.alive()).as("the managed service runs exactly once").hasSize(1);
+        assertThat(managed.lines("starts.log")).as("started twice in all: the original, and the restart's (before or after the kill)").isEqualTo(2);
         long recorded = Long.parseLong(Files.readString(home.resolve("data/managed.pid")).strip());
-        assertThat(alive()).containsExactly(recorded);
+        assertThat(managed.alive()).containsExactly(recorded);
 
         // The service is healthy again: the issue recovers with that one attempt; no other strategy ran, nothing escalated.
         probe(1, 1);
@@ -123,18 +102,6 @@ class KillDuringRestartIntegrationTest {
         assertThat(service.get("/api/v1/remediations?resource=service:managed").get("total").asInt()).isEqualTo(1);
         assertThat(issue.get("decisions").findValuesAsText("outcome")).containsOnlyOnce("run");
         assertThat(service.get("/api/v1/issues?state=escalated").get("total").asInt()).isZero();
-    }
-
-    private boolean exists(String file) {
-        return Files.exists(home.resolve(file));
-    }
-
-    private int lines(String file) {
-        try {
-            return exists(file) ? (int) Files.readAllLines(home.resolve(file)).stream().filter(line -> !line.isBlank()).count() : 0;
-        } catch (IOException e) {
-            return 0;
-        }
     }
 
     private String remediationState() {

@@ -6,7 +6,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.Statement;
@@ -48,6 +47,7 @@ class ReplicasIntegrationTest {
     private final String key = PackagedService.newKey();
     private final List<PackagedService> replicas = new ArrayList<>();
     private final List<Process> paused = new ArrayList<>();
+    private ManagedService managed;
 
     @BeforeEach
     void createSchema() throws Exception {
@@ -64,24 +64,16 @@ class ReplicasIntegrationTest {
         for (PackagedService replica : replicas) {
             replica.close();
         }
-        for (long pid : startedPids()) {
-            ProcessHandle.of(pid).ifPresent(ProcessHandle::destroyForcibly);
+        if (managed != null) {
+            managed.killAll();
         }
         try (Connection connection = DriverManager.getConnection(POSTGRES, USER, ""); Statement statement = connection.createStatement()) {
             statement.execute("DROP SCHEMA " + schema + " CASCADE");
         }
     }
 
-    /** A service that logs each start and takes {@code stopSeconds} to stop after SIGTERM. */
     private void managedService(int stopSeconds) throws IOException {
-        Path managed = home.resolve("managed.sh");
-        Files.writeString(managed, """
-                #!/usr/bin/env bash
-                echo $$ >> %1$s/starts.log
-                trap 'echo $$ >> %1$s/stopping.log; sleep %2$d; exit 0' TERM
-                while true; do sleep 0.1; done
-                """.formatted(home.toAbsolutePath(), stopSeconds));
-        Files.setPosixFilePermissions(managed, PosixFilePermissions.fromString("rwxr-xr-x"));
+        managed = new ManagedService(home, stopSeconds);
     }
 
     private PackagedService replica(String id, String test) throws Exception {
@@ -114,10 +106,7 @@ class ReplicasIntegrationTest {
     }
 
     private Process startOriginal() throws Exception {
-        Process original = new ProcessBuilder("bash", home.resolve("managed.sh").toAbsolutePath().toString()).start();
-        Files.writeString(home.resolve("managed.pid"), Long.toString(original.pid()));
-        PackagedService.await(Duration.ofSeconds(5), () -> lines("starts.log") == 1, "the managed service started");
-        return original;
+        return managed.startOriginal(home.resolve("managed.pid"));
     }
 
     private static void probe(PackagedService replica, double value, int times) {
@@ -147,8 +136,8 @@ class ReplicasIntegrationTest {
         PackagedService.await(Duration.ofSeconds(30), () -> attempts(a, "cancelled") >= 1, "the other replica's attempt was held back");
         Thread.sleep(8_000);
 
-        assertThat(lines("starts.log")).as("the original and one restart").isEqualTo(2);
-        assertThat(alive()).as("the managed service runs once").hasSize(1);
+        assertThat(managed.lines("starts.log")).as("the original and one restart").isEqualTo(2);
+        assertThat(managed.alive()).as("the managed service runs once").hasSize(1);
         JsonNode items = a.get("/api/v1/remediations?resource=service:managed&limit=100").get("items");
         List<String> states = new ArrayList<>();
         items.forEach(item -> states.add(item.get("state").asText()));
@@ -231,7 +220,7 @@ class ReplicasIntegrationTest {
         b.start("b");
 
         probe(a, 0, 3);
-        PackagedService.await(Duration.ofSeconds(60), () -> Files.exists(home.resolve("stopping.log")), "a's restart is stopping the service");
+        PackagedService.await(Duration.ofSeconds(60), () -> managed.exists("stopping.log"), "a's restart is stopping the service");
         if (stop == Stop.PAUSED) {
             signal("STOP", replicaA.pid());
             paused.add(replicaA);
@@ -256,8 +245,8 @@ class ReplicasIntegrationTest {
             assertThat(b.get("/api/v1/remediations?resource=service:managed").get("items").get(0).get("message").asText())
                     .as("a wrote nothing over b's outcome").startsWith("reconciled after a restart (by replica b");
         }
-        assertThat(lines("starts.log")).as("the original and one restart, by b").isEqualTo(2);
-        assertThat(alive()).as("the managed service runs once").hasSize(1);
+        assertThat(managed.lines("starts.log")).as("the original and one restart, by b").isEqualTo(2);
+        assertThat(managed.alive()).as("the managed service runs once").hasSize(1);
         assertThat(b.get("/api/v1/remediations?resource=service:managed").get("total").asInt()).isEqualTo(1);
     }
 
@@ -302,24 +291,5 @@ class ReplicasIntegrationTest {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    private int lines(String file) {
-        try {
-            Path path = home.resolve(file);
-            return Files.exists(path) ? (int) Files.readAllLines(path).stream().filter(line -> !line.isBlank()).count() : 0;
-        } catch (IOException e) {
-            return 0;
-        }
-    }
-
-    private List<Long> startedPids() throws IOException {
-        Path starts = home.resolve("starts.log");
-        return Files.exists(starts) ? Files.readAllLines(starts).stream().filter(line -> !line.isBlank()).map(Long::parseLong).toList()
-                : List.of();
-    }
-
-    private List<Long> alive() throws IOException {
-        return startedPids().stream().filter(pid -> ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false)).toList();
     }
 }

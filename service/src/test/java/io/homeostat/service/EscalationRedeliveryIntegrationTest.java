@@ -59,6 +59,18 @@ class EscalationRedeliveryIntegrationTest {
                 .execution("retryBackoff", "10ms");
     }
 
+    /** A notify endpoint on {@code port} (0: any) that keeps every body it receives and answers {@code status}. */
+    private static HttpServer webhook(List<String> received, int port, int status) throws java.io.IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
+        server.createContext("/escalations", exchange -> {
+            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(status, -1);
+            exchange.close();
+        });
+        server.start();
+        return server;
+    }
+
     private static String signal(String resource) {
         return "{\"resource\":\"" + resource + "\",\"metric\":\"test.critical\",\"value\":1,\"source\":\"test\"}";
     }
@@ -80,13 +92,7 @@ class EscalationRedeliveryIntegrationTest {
             closedPort = socket.getLocalPort();
         }
         List<String> received = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/escalations", exchange -> {
-            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
+        HttpServer server = webhook(received, 0, 204);
         String working = "http://127.0.0.1:" + server.getAddress().getPort() + "/escalations";
         try (TestDatabase database = TestDatabase.create(kind, directory)) {
             try (TestApp first = app(database, "http://127.0.0.1:" + closedPort + "/escalations").start()) {
@@ -139,13 +145,7 @@ class EscalationRedeliveryIntegrationTest {
             app.signals(signal("service:c"));
             await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(escalationState(app, "service:c")).isEqualTo("failed"));
 
-            HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 0);
-            server.createContext("/escalations", exchange -> {
-                received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-                exchange.sendResponseHeaders(204, -1);
-                exchange.close();
-            });
-            server.start();
+            HttpServer server = webhook(received, port, 204);
             try {
                 await().atMost(Duration.ofSeconds(20)).untilAsserted(() -> assertThat(escalationState(app, "service:c")).isEqualTo("sent"));
                 Thread.sleep(2_500); // two more redelivery rounds: a sent escalation is not sent again
@@ -161,13 +161,7 @@ class EscalationRedeliveryIntegrationTest {
     @EnumSource(TestDatabase.Kind.class)
     void aPendingEscalationAnotherReplicaLeftIsSentByTheLeaderWhileItRuns(TestDatabase.Kind kind) throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/escalations", exchange -> {
-            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(204, -1);
-            exchange.close();
-        });
-        server.start();
+        HttpServer server = webhook(received, 0, 204);
         try (TestDatabase database = TestDatabase.create(kind, directory);
              TestApp app = app(database, "http://127.0.0.1:" + server.getAddress().getPort() + "/escalations")
                      .execution("escalationRedelivery", "1s").start()) {
@@ -191,13 +185,7 @@ class EscalationRedeliveryIntegrationTest {
     @EnumSource(TestDatabase.Kind.class)
     void theEscalationActionIsRetriedAsConfiguredNotAFixedNumberOfTimes(TestDatabase.Kind kind) throws Exception {
         List<String> received = new CopyOnWriteArrayList<>();
-        HttpServer server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-        server.createContext("/escalations", exchange -> {
-            received.add(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            exchange.sendResponseHeaders(503, -1);
-            exchange.close();
-        });
-        server.start();
+        HttpServer server = webhook(received, 0, 503);
         try (TestDatabase database = TestDatabase.create(kind, directory);
              TestApp app = app(database, "http://127.0.0.1:" + server.getAddress().getPort() + "/escalations")
                      .execution("actionRetries", Map.of("notify.webhook", 1)).start()) {

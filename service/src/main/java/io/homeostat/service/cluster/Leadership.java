@@ -22,6 +22,10 @@ import org.slf4j.LoggerFactory;
  * when idle for the lease's time to live ({@code idle_session_timeout}), and the leader touches it every
  * third of that, so a leader paused or cut off past it loses the lock and another replica takes it,
  * without waiting for TCP to notice. Every replica tries again every third of the time to live.
+ * A replica counts itself leader only while its last confirmation is younger than the time to live: a
+ * leader that wakes from a pause, or whose database stopped answering, stops leading at once, not at its
+ * next look (by then the database has ended its session and another replica may lead). Its connection's
+ * reads time out after a third of the time to live, so a stalled database cannot hold the look forever.
  * On H2 (one process by construction) this replica always leads.
  */
 public final class Leadership implements Managed {
@@ -44,19 +48,20 @@ public final class Leadership implements Managed {
         thread.setDaemon(true);
         return thread;
     });
-    private volatile boolean leader;
+    /** When the lock was last confirmed held (System.nanoTime), or 0 when it is not held. */
+    private volatile long confirmedAt;
     private Connection connection;
 
     public Leadership(Database database, Duration ttl, MetricRegistry metrics) {
         this.database = database;
         this.ttl = Objects.requireNonNull(ttl, "ttl");
-        this.leader = database == null;
-        metrics.gauge("homeostat.cluster.leader", () -> () -> leader ? 1 : 0);
+        metrics.gauge("homeostat.cluster.leader", () -> () -> isLeader() ? 1 : 0);
     }
 
-    /** True while this replica holds the leader's lock (always on H2). */
+    /** True while this replica holds the leader's lock, confirmed within the time to live (always on H2). */
     public boolean isLeader() {
-        return leader;
+        long confirmed = confirmedAt;
+        return database == null || confirmed != 0 && System.nanoTime() - confirmed < ttl.toNanos();
     }
 
     /** One round: a leader checks its session is still there, a follower tries for the lock. */
@@ -64,19 +69,26 @@ public final class Leadership implements Managed {
         if (database == null) {
             return;
         }
-        if (leader) {
+        long started = System.nanoTime();
+        if (confirmedAt != 0) {
             try (Statement statement = connection.createStatement()) {
                 statement.execute("SELECT 1");
-                return;
+                if (isLeader()) {
+                    confirmedAt = started;
+                    return;
+                }
+                // Paused past the time to live: the database has ended this session (and freed the lock) or is about to.
+                LOG.warn("lost leadership: unconfirmed for longer than {}; another replica may lead now", ttl);
             } catch (SQLException e) {
                 LOG.warn("lost leadership: its database session ended ({}); another replica may lead now", e.getMessage());
-                leader = false;
-                close();
             }
+            confirmedAt = 0;
+            close();
         }
         try {
             if (connection == null || connection.isClosed()) {
                 connection = DriverManager.getConnection(database.url(), database.user(), database.password());
+                connection.setNetworkTimeout(Runnable::run, (int) Math.max(1000, ttl.toMillis() / 3));
                 try (Statement statement = connection.createStatement()) {
                     statement.execute("SET idle_session_timeout = " + Math.max(1000, ttl.toMillis()));
                 }
@@ -85,7 +97,7 @@ public final class Leadership implements Managed {
                  ResultSet result = statement.executeQuery("SELECT pg_try_advisory_lock(" + LOCK_CLASS + ", hashtext(current_schema()))")) {
                 result.next();
                 if (result.getBoolean(1)) {
-                    leader = true;
+                    confirmedAt = started;
                     LOG.info("this replica leads: it runs retention, the health-score history, prediction scoring and escalation redelivery");
                 }
             }
@@ -121,7 +133,7 @@ public final class Leadership implements Managed {
     @Override
     public synchronized void stop() {
         timer.shutdownNow();
-        leader = database == null;
+        confirmedAt = 0;
         close(); // ends the session: the lock goes with it, at once
     }
 }

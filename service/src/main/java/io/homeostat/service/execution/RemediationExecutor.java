@@ -187,10 +187,13 @@ public final class RemediationExecutor implements Managed {
                     return;
                 }
                 try (Leases.Held lease = asked.held().get()) {
-                    runReconcile(running, lease);
-                } catch (RuntimeException e) {
-                    LOG.error("reconciling remediation {} failed inside the executor", running.id(), e);
-                    interrupted(running, "interrupted by a restart; reconciling it failed: " + e.getMessage(), null);
+                    try {
+                        runReconcile(running, lease);
+                    } catch (RuntimeException e) {
+                        // Still under the lease: the interrupted mark is fenced like every other write of the attempt.
+                        LOG.error("reconciling remediation {} failed inside the executor", running.id(), e);
+                        interrupted(running, "interrupted by a restart; reconciling it failed: " + e.getMessage(), lease);
+                    }
                 }
             } catch (RuntimeException e) {
                 LOG.error("reconciling remediation {}: could not take the lease on {}; the sweep tries again", running.id(),
@@ -301,16 +304,14 @@ public final class RemediationExecutor implements Managed {
             asked = STORE_RETRY.call("taking the lease on " + pending.resource(), () -> cluster.leases().acquire(pending.tenant(),
                     pending.resource()), this::storeRetry, () -> !stopping);
         } catch (Backoff.GaveUp e) {
-            LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), e.getMessage());
-            inbox.report(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
-                    pending.actionId(), "not started: the database could not grant the resource's lease", Instant.now().toEpochMilli()));
+            notStarted(pending, "the database could not grant the resource's lease", e);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return;
         }
         if (asked.held().isEmpty()) {
-            LeaseStore.Holder holder = asked.heldBy().orElse(new LeaseStore.Holder("another replica", Instant.now()));
+            LeaseStore.Holder holder = asked.heldBy().orElseThrow();
             Duration wait = Duration.between(Instant.now(), holder.until());
             heldBack(pending, new RemediationStore.Refusal("cluster.resource", holder.holder() + " holds " + pending.resource()
                     + " until " + holder.until() + " (it is remediating it)", wait.compareTo(cluster.leases().ttl()) > 0 ? wait
@@ -336,9 +337,7 @@ public final class RemediationExecutor implements Managed {
                     + " was lost before the attempt started", cluster.leases().ttl(), Map.of()), true);
             return;
         } catch (Backoff.GaveUp e) {
-            LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), e.getMessage());
-            inbox.report(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
-                    pending.actionId(), "not started: the database could not record it", Instant.now().toEpochMilli()));
+            notStarted(pending, "the database could not record it", e);
             return;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -371,6 +370,13 @@ public final class RemediationExecutor implements Managed {
             inFlight.remove(pending.id());
             running.decrementAndGet();
         }
+    }
+
+    /** The database gave out before the attempt could start: the gates decide it again. */
+    private void notStarted(RemediationRecord pending, String why, Backoff.GaveUp cause) {
+        LOG.error("remediation {} not started: {}; the gates decide it again", pending.id(), cause.getMessage());
+        inbox.report(RemediationOutcome.notStarted(pending.decisionId(), pending.issueId(), pending.tenant(), pending.resource(),
+                pending.actionId(), "not started: " + why, Instant.now().toEpochMilli()));
     }
 
     /**

@@ -90,9 +90,9 @@ public final class LeaseStore {
 
     /** Ends the lease now (the token stays, so that the next holder's is higher). Nothing when it is no longer held. */
     public void release(Lease lease) {
-        jdbi.useTransaction(handle -> handle.createUpdate("UPDATE resource_leases SET expires_at = :now WHERE tenant = :tenant "
+        jdbi.useHandle(handle -> handle.createUpdate("UPDATE resource_leases SET expires_at = CURRENT_TIMESTAMP WHERE tenant = :tenant "
                         + "AND resource = :resource AND holder = :holder AND token = :token")
-                .bind("now", now(handle)).bind("tenant", lease.tenant()).bind("resource", lease.resource())
+                .bind("tenant", lease.tenant()).bind("resource", lease.resource())
                 .bind("holder", lease.holder()).bind("token", lease.token()).execute());
     }
 
@@ -102,9 +102,9 @@ public final class LeaseStore {
      * leases expire. Returns how many.
      */
     public int releaseEarlierRuns(String replica, String current) {
-        return jdbi.inTransaction(handle -> handle.createUpdate("UPDATE resource_leases SET expires_at = :now "
-                        + "WHERE holder LIKE :prefix ESCAPE '!' AND holder <> :current AND expires_at > :now")
-                .bind("now", now(handle)).bind("prefix", escapeLike(replica) + "/%").bind("current", current).execute());
+        return jdbi.withHandle(handle -> handle.createUpdate("UPDATE resource_leases SET expires_at = CURRENT_TIMESTAMP "
+                        + "WHERE holder LIKE :prefix ESCAPE '!' AND holder <> :current AND expires_at > CURRENT_TIMESTAMP")
+                .bind("prefix", escapeLike(replica) + "/%").bind("current", current).execute());
     }
 
     private static String escapeLike(String text) {
@@ -127,25 +127,20 @@ public final class LeaseStore {
         }
     }
 
+    /** One round trip: the row only while it is this lease's (holder, token, not expired by the database's clock), locked when asked. */
     private static boolean holds(Handle handle, Lease lease, boolean forUpdate) {
-        Instant now = now(handle);
-        Optional<Row> row = forUpdate ? lock(handle, lease.tenant(), lease.resource())
-                : handle.createQuery("SELECT holder, token, expires_at FROM resource_leases WHERE tenant = :tenant AND resource = :resource")
-                        .bind("tenant", lease.tenant()).bind("resource", lease.resource())
-                        .map((rs, ctx) -> new Row(rs.getString("holder"), rs.getLong("token"), IssueStore.instant(rs, "expires_at"))).findOne();
-        return row.isPresent() && row.get().holder().equals(lease.holder()) && row.get().token() == lease.token()
-                && row.get().expiresAt().isAfter(now);
+        return handle.createQuery("SELECT token FROM resource_leases WHERE tenant = :tenant AND resource = :resource "
+                        + "AND holder = :holder AND token = :token AND expires_at > CURRENT_TIMESTAMP" + (forUpdate ? " FOR UPDATE" : ""))
+                .bind("tenant", lease.tenant()).bind("resource", lease.resource()).bind("holder", lease.holder())
+                .bind("token", lease.token()).mapTo(Long.class).findOne().isPresent();
     }
 
     /** Who holds the resource now, if anyone's lease runs. */
     public Optional<Holder> holder(String tenant, String resource) {
-        return jdbi.withHandle(handle -> {
-            Instant now = now(handle);
-            return handle.createQuery("SELECT holder, expires_at FROM resource_leases WHERE tenant = :tenant AND resource = :resource "
-                            + "AND expires_at > :now")
-                    .bind("tenant", tenant).bind("resource", resource).bind("now", now)
-                    .map((rs, ctx) -> new Holder(rs.getString("holder"), IssueStore.instant(rs, "expires_at"))).findOne();
-        });
+        return jdbi.withHandle(handle -> handle.createQuery("SELECT holder, expires_at FROM resource_leases WHERE tenant = :tenant "
+                        + "AND resource = :resource AND expires_at > CURRENT_TIMESTAMP")
+                .bind("tenant", tenant).bind("resource", resource)
+                .map((rs, ctx) -> new Holder(rs.getString("holder"), IssueStore.instant(rs, "expires_at"))).findOne());
     }
 
     private record Row(String holder, long token, Instant expiresAt) {

@@ -285,9 +285,9 @@ public final class RemediationStore {
      */
     public List<RemediationRecord> orphaned() {
         return jdbi.withHandle(handle -> handle.createQuery("SELECT " + prefixed("r") + " FROM remediations r "
-                        + "LEFT JOIN resource_leases l ON l.tenant = r.tenant AND l.resource = r.resource AND l.expires_at > :now "
+                        + "LEFT JOIN resource_leases l ON l.tenant = r.tenant AND l.resource = r.resource AND l.expires_at > CURRENT_TIMESTAMP "
                         + "WHERE r.state = :running AND l.tenant IS NULL ORDER BY r.created_at, r.id")
-                .bind("running", RemediationRecord.RUNNING).bind("now", LeaseStore.now(handle)).map((rs, ctx) -> read(rs)).list());
+                .bind("running", RemediationRecord.RUNNING).map((rs, ctx) -> read(rs)).list());
     }
 
     private static String prefixed(String alias) {
