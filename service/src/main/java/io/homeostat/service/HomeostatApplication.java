@@ -278,8 +278,18 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         Optional<Archive> archive = configuration.getRetention().buildArchive(environment.getObjectMapper());
         Optional<SignalRecorder> recorder = configuration.getRecording().build(environment.metrics(), archive);
         BaselineCheckpoints baselines = new BaselineCheckpoints(store.baselines(), environment.metrics());
+        // intake.mode: kafka (docs/SCALE-OUT.md): the engine starts with no resource's state and adopts those of the
+        // partitions the group assigns it; attempt reports on others' resources travel through the topic.
+        Optional<io.homeostat.service.config.IntakeFactory.KafkaParts> kafka = configuration.getIntake().buildKafka(
+                environment.getObjectMapper(), cluster.replica().id(), inbox, outbox::queuedSeq, outbox::appliedSeq,
+                owns -> StartupState.adopt(store, policyNow.get(), System.currentTimeMillis(), owns),
+                configuration.getEngine().getDrainTimeout().toJavaDuration(), environment.metrics());
+        java.util.function.BiPredicate<String, String> ownedAtStart = kafka.isPresent() ? (tenant, resource) -> false
+                : StartupState.EVERY_RESOURCE;
+        kafka.ifPresent(parts -> environment.lifecycle().manage(parts.ingress()));
         Engine engine = configuration.getEngine().build(ruleBase, inbox, outbox, plugins::availableActions,
-                now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile, cluster.replica().id())
+                now -> StartupState.load(store, policy, now, recentSignals(configuration, now), executor::reconcile, cluster.replica().id(),
+                                ownedAtStart)
                         .withProjectionHistory(projectionHistory(configuration, now)),
                 recorder.<ObjLongConsumer<List<Signal>>>map(r -> r::record).orElse((batch, at) -> { }), new FatalThreads(), policy, configuration.getPolicy().windows(), configuration.dependencies(), baselines,
                 environment.metrics());
@@ -303,6 +313,11 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // Stops after the engine, which hands over its last changed baselines as it stops.
         environment.lifecycle().manage(baselines);
         environment.lifecycle().manage(engine);
+        // After the engine: it hands records over once the engine runs, and stops (settling its offsets) before the engine drains.
+        kafka.ifPresent(parts -> {
+            engine.listen(parts.feed());
+            environment.lifecycle().manage(parts.feed());
+        });
         // After the engine's restore: attempts whose runner stopped holding their lease are reconciled by whoever takes it.
         environment.lifecycle().manage(new OrphanSweep(store.remediations()::orphaned, executor::reconcile, configuration.getCluster().sweepEvery()));
         // After the engine: it starts once the engine runs (it swaps rules in) and stops before it.
@@ -317,11 +332,12 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
                     List.of(".jar"), configuration.getPlugins().getReloadDebounce(), changed -> plugins.rescan(), plugins::reapRetired));
         }
 
-        Intake intake = configuration.getIntake().build(inbox, environment.getObjectMapper().getFactory(), environment.metrics());
-        AlertIntake alerts = configuration.getAlertmanager().build(inbox, intake, store.alerts(), environment.metrics());
+        Intake intake = configuration.getIntake().build(inbox, kafka.<io.homeostat.service.inbox.Ingress>map(parts -> parts.ingress()).orElse(inbox),
+                environment.getObjectMapper().getFactory(), environment.metrics());
+        AlertIntake alerts = configuration.getAlertmanager().build(intake, store.alerts(), environment.metrics());
         environment.lifecycle().manage(new AlertRetention(store.alerts(), configuration.getAlertmanager().getDuplicateWindow()));
         // After the engine: collections start once it runs, and stop before it drains.
-        CollectorScheduler collectors = configuration.getCollectors().build(plugins, inbox, intake, environment.metrics(), telemetry);
+        CollectorScheduler collectors = configuration.getCollectors().build(plugins, intake, environment.metrics(), telemetry);
         environment.lifecycle().manage(collectors);
         environment.healthChecks().register("collectors", new CollectorsHealthCheck(collectors, Clock.systemUTC()));
         environment.healthChecks().register("executor", new ExecutorHealthCheck(executor::load, execution.getSaturatedAfter(), Clock.systemUTC()));

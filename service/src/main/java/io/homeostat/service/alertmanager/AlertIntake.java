@@ -4,7 +4,7 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.inbox.EngineInput;
-import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.inbox.Ingress;
 import io.homeostat.service.intake.Intake;
 import java.time.Clock;
 import java.time.Duration;
@@ -41,7 +41,7 @@ public final class AlertIntake {
 
     private final AlertMapper mapper;
     private final Receipts receipts;
-    private final Inbox inbox;
+    private final Ingress inbox;
     private final Intake gates;
     private final Clock clock;
     private final String source;
@@ -59,7 +59,7 @@ public final class AlertIntake {
     /** Causes of rejected alerts already logged: each is logged once, then counted (hostile input must not flood the log). */
     private final Set<String> logged = ConcurrentHashMap.newKeySet();
 
-    public AlertIntake(AlertMapper mapper, Receipts receipts, Inbox inbox, Intake gates, Clock clock, String source, int maxAlerts,
+    public AlertIntake(AlertMapper mapper, Receipts receipts, Ingress inbox, Intake gates, Clock clock, String source, int maxAlerts,
                        MetricRegistry metrics) {
         this.mapper = Objects.requireNonNull(mapper, "mapper");
         this.receipts = Objects.requireNonNull(receipts, "receipts");
@@ -157,16 +157,23 @@ public final class AlertIntake {
                 }
             }
         }
-        if (!signals.isEmpty() && !inbox.offerSignals(signals)) {
+        try {
+            if (!signals.isEmpty() && !inbox.offerSignals(signals)) {
+                claims.forEach(receipts::release);
+                refused.mark();
+                throw new Intake.RefusedException("the engine's signal queue is full; nothing of this notification was queued, retry it");
+            }
+            if (!news.isEmpty() && !inbox.offerAlerts(new EngineInput.AlertNotice(news))) {
+                claims.forEach(receipts::release);
+                refused.mark();
+                throw new Intake.RefusedException("too many notifications wait for the engine (intake.maxQueuedNotifications); "
+                        + "retry the notification");
+            }
+        } catch (Ingress.Unavailable e) {
+            // Not accepted: Alertmanager sends it again, and the receipts must let that through.
             claims.forEach(receipts::release);
             refused.mark();
-            throw new Intake.RefusedException("the engine's signal queue is full; nothing of this notification was queued, retry it");
-        }
-        if (!news.isEmpty() && !inbox.offer(new EngineInput.AlertNotice(news))) {
-            claims.forEach(receipts::release);
-            refused.mark();
-            throw new Intake.RefusedException("too many notifications wait for the engine (intake.maxQueuedNotifications); "
-                    + "retry the notification");
+            throw new Intake.RefusedException(e.getMessage() + "; the notification was not accepted, retry it");
         }
         duplicates.mark(duplicate);
         unmapped.mark(unmappedCount);

@@ -8,7 +8,7 @@ import io.homeostat.plugin.api.CollectorContext;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.plugin.api.Reading;
 import io.homeostat.service.engine.facts.Signal;
-import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.inbox.Ingress;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.intake.Names;
 import io.homeostat.service.plugins.LoadedCollector;
@@ -50,7 +50,7 @@ public final class CollectorScheduler implements Managed {
     private volatile List<CollectionTarget> targets;
     private final List<java.util.concurrent.ScheduledFuture<?>> scheduled = new ArrayList<>();
     private final MetricRegistry metrics;
-    private final Inbox inbox;
+    private final Ingress inbox;
     private final Intake gates;
     private final Clock clock;
     private final int threads;
@@ -65,7 +65,7 @@ public final class CollectorScheduler implements Managed {
     /** Set when the service stops: a collection the stop interrupts is neither a failure nor a reading. */
     private volatile boolean stopping;
 
-    public CollectorScheduler(PluginRegistry plugins, List<CollectionTarget> targets, Inbox inbox, Intake gates, Clock clock, int threads,
+    public CollectorScheduler(PluginRegistry plugins, List<CollectionTarget> targets, Ingress inbox, Intake gates, Clock clock, int threads,
                               MetricRegistry metrics, Telemetry telemetry) {
         this.telemetry = telemetry;
         this.plugins = Objects.requireNonNull(plugins, "plugins");
@@ -262,6 +262,8 @@ public final class CollectorScheduler implements Managed {
             }
             state.refused("the engine's signal queue is full");
         } catch (Intake.RefusedException e) {
+            state.refused(e.getMessage());
+        } catch (Ingress.Unavailable e) {
             state.refused(e.getMessage());
         }
         dropped.inc(signals.size());

@@ -11,7 +11,6 @@ import io.homeostat.service.alertmanager.LabelMatcher;
 import io.homeostat.service.alertmanager.LabelTemplate;
 import io.homeostat.service.alertmanager.Receipts;
 import io.homeostat.service.alertmanager.Severities;
-import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.store.AlertStore;
 import jakarta.validation.Valid;
@@ -129,11 +128,11 @@ public class AlertmanagerFactory {
         return new AlertMapper(built, fallbacks);
     }
 
-    /** Alertmanager intake into {@code inbox}, behind {@code gates}; remembers the alerts the store kept from before a restart. */
-    public AlertIntake build(Inbox inbox, Intake gates, AlertStore alerts, MetricRegistry metrics) {
+    /** Alertmanager intake behind {@code gates}, into its ingress; remembers the alerts the store kept from before a restart. */
+    public AlertIntake build(Intake gates, AlertStore alerts, MetricRegistry metrics) {
         Receipts receipts = new Receipts(maxRemembered, duplicateWindow.toJavaDuration());
         receipts.load(alerts.since(Instant.now().minus(duplicateWindow.toJavaDuration()), maxRemembered));
-        return new AlertIntake(buildMapper(), receipts, inbox, gates, Clock.systemUTC(), source, maxAlertsPerNotification, metrics);
+        return new AlertIntake(buildMapper(), receipts, gates.ingress(), gates, Clock.systemUTC(), source, maxAlertsPerNotification, metrics);
     }
 
     /** How long the store keeps an alert no notification has mentioned. */

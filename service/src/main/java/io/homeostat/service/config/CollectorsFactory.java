@@ -7,7 +7,6 @@ import io.dropwizard.validation.MinDuration;
 import io.homeostat.plugin.api.PluginSettings;
 import io.homeostat.service.collection.CollectionTarget;
 import io.homeostat.service.collection.CollectorScheduler;
-import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.intake.Intake;
 import io.homeostat.service.plugins.PluginRegistry;
 import io.homeostat.service.telemetry.Telemetry;
@@ -83,7 +82,7 @@ public class CollectorsFactory {
      * The scheduler of every target. A target whose collector is not loaded, whose settings its collector
      * refuses, or whose timeout is longer than its interval stops start-up, named by its place in the list.
      */
-    public CollectorScheduler build(PluginRegistry plugins, Inbox inbox, Intake gates, MetricRegistry metrics, Telemetry telemetry) {
+    public CollectorScheduler build(PluginRegistry plugins, Intake gates, MetricRegistry metrics, Telemetry telemetry) {
         List<CollectionTarget> built = new ArrayList<>();
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < targets.size(); i++) {
@@ -96,7 +95,7 @@ public class CollectorsFactory {
             built.add(new CollectionTarget(i, target.collector, target.tenant, target.resource, target.interval.toJavaDuration(),
                     target.timeout.toJavaDuration(), jitter, target.labels, new PluginSettings(at + ".settings", target.settings)));
         }
-        CollectorScheduler scheduler = new CollectorScheduler(plugins, built, inbox, gates, Clock.systemUTC(), threads, metrics, telemetry);
+        CollectorScheduler scheduler = new CollectorScheduler(plugins, built, gates.ingress(), gates, Clock.systemUTC(), threads, metrics, telemetry);
         problems.addAll(scheduler.validate());
         if (!problems.isEmpty()) {
             throw new IllegalArgumentException("collectors: " + String.join("; ", problems));

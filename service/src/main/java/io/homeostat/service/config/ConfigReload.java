@@ -80,7 +80,7 @@ public final class ConfigReload {
         try {
             policy = candidate.buildPolicy();
             windows = candidate.getPolicy().windows();
-            targets = candidate.getCollectors().build(parts.plugins(), parts.inbox(), parts.intake(), parts.metrics(), parts.telemetry());
+            targets = candidate.getCollectors().build(parts.plugins(), parts.intake(), parts.metrics(), parts.telemetry());
         } catch (RuntimeException e) {
             throw new IllegalArgumentException(path + " was not applied: " + e.getMessage(), e);
         }

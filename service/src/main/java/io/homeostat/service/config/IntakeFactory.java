@@ -83,6 +83,41 @@ public class IntakeFactory {
     @JsonProperty
     private int maxJsonDepth = 32;
 
+    /** Where accepted signals go. */
+    public enum Mode {
+        /** This process's engine evaluates everything this process hears (the default). */
+        EMBEDDED,
+        /** To the Kafka topic; each replica's engine evaluates its partitions (docs/SCALE-OUT.md). */
+        KAFKA
+    }
+
+    /** {@code embedded} (the default) or {@code kafka}. */
+    @jakarta.validation.constraints.NotNull
+    @JsonProperty
+    private Mode mode = Mode.EMBEDDED;
+
+    /** The topic and brokers when {@code mode} is {@code kafka}. */
+    @jakarta.validation.Valid
+    @jakarta.validation.constraints.NotNull
+    @JsonProperty
+    private KafkaFactory kafka = new KafkaFactory();
+
+    public Mode mode() {
+        return mode;
+    }
+
+    public KafkaFactory kafka() {
+        return kafka;
+    }
+
+    /** With Kafka, the brokers must be named (checked when the configuration is read: one clear line, not a stack trace). */
+    @io.dropwizard.validation.ValidationMethod(message = "with intake.mode: kafka, intake.kafka.bootstrapServers is required, and "
+            + "intake.kafka.properties may not set acks, enable.idempotence, enable.auto.commit, group.id, isolation.level or the (de)serializers")
+    @com.fasterxml.jackson.annotation.JsonIgnore
+    public boolean isKafkaConfigured() {
+        return mode != Mode.KAFKA || kafka.problem().isEmpty();
+    }
+
     public DataSize getMaxRequestBody() {
         return maxRequestBody;
     }
@@ -102,10 +137,10 @@ public class IntakeFactory {
     }
 
     /**
-     * Signal intake into {@code inbox}, behind its two gates (evaluation lag, the live signals' heap
+     * Signal intake into {@code ingress} (the inbox, or Kafka), behind the gates of this engine (evaluation lag, the live signals' heap
      * budget), whose gauges it registers; logs the budget in force at start-up.
      */
-    public Intake build(Inbox inbox, JsonFactory json, MetricRegistry metrics) {
+    public Intake build(Inbox inbox, io.homeostat.service.inbox.Ingress ingress, JsonFactory json, MetricRegistry metrics) {
         LagGate lag = buildLagGate(inbox.signals());
         metrics.gauge("homeostat.engine.lag_seconds", () -> () -> lag.lag().toMillis() / 1000.0);
         LiveSignalGate live = buildLiveSignalGate(inbox.signals());
@@ -118,7 +153,34 @@ public class IntakeFactory {
             LOG.warn("intake.liveSignalBudget ({} MB) is larger than the heap ({} MB): a high enough signal rate runs the JVM out of "
                     + "memory before intake refuses", live.budgetBytes() >> 20, heap >> 20);
         }
-        return new Intake(json, buildParser(), inbox, lag, live, Clock.systemUTC(), maxBatch, metrics);
+        return new Intake(json, buildParser(), ingress, inbox.signals(), lag, live, Clock.systemUTC(), maxBatch, metrics);
+    }
+
+    /** The two halves of intake.mode: kafka: the producer intake writes through, the consumer the engine reads from. */
+    public record KafkaParts(io.homeostat.service.kafka.KafkaIngress ingress, io.homeostat.service.kafka.KafkaFeed feed) {
+    }
+
+    /**
+     * With {@code mode: kafka}: creates the topic if asked to, and builds the producer and this replica's
+     * consumer; attempt reports on resources another engine owns are routed through the topic from now on.
+     * Empty on the embedded default.
+     */
+    public java.util.Optional<KafkaParts> buildKafka(com.fasterxml.jackson.databind.ObjectMapper json, String replicaId, Inbox inbox,
+                                                     java.util.function.LongSupplier queuedSeq, java.util.function.LongSupplier appliedSeq,
+                                                     java.util.function.Function<java.util.function.BiPredicate<String, String>,
+                                                             io.homeostat.service.engine.RestoredState> adopt,
+                                                     java.time.Duration drainTimeout, MetricRegistry metrics) throws Exception {
+        if (mode != Mode.KAFKA) {
+            return java.util.Optional.empty();
+        }
+        kafka.ensureTopic();
+        io.homeostat.service.kafka.KafkaIngress ingress = kafka.buildIngress(json, replicaId, metrics);
+        io.homeostat.service.kafka.KafkaFeed feed = kafka.buildFeed(json, replicaId, inbox, queuedSeq, appliedSeq, adopt, drainTimeout, metrics);
+        ingress.ownedHere(feed::owns);
+        inbox.routeReports(ingress::forwarded);
+        LOG.info("intake.mode: kafka: signals go to topic {} at {}; this replica's engine evaluates the partitions the group assigns it",
+                kafka.topic(), kafka.bootstrapServers().orElseThrow());
+        return java.util.Optional.of(new KafkaParts(ingress, feed));
     }
 
     /** The budget in force: the configured one, or the one derived from a heap of {@code maxHeapBytes}. */

@@ -65,6 +65,9 @@ public final class Engine implements Managed {
     private final List<Object> restoredEvents = new ArrayList<>();
     private volatile boolean running;
     private volatile boolean actionsChanged;
+    private volatile EvaluationListener listener = EvaluationListener.NONE;
+    /** The inputs the current batch took, for the listener. */
+    private final List<EngineInput> taken = new ArrayList<>();
     /** Policy numbers and windows from a configuration reload, for the engine thread to take before its next batch. */
     private final AtomicReference<PendingSettings> pendingSettings = new AtomicReference<>();
 
@@ -135,6 +138,11 @@ public final class Engine implements Managed {
             replaced.done().completeExceptionally(new IllegalStateException("replaced by a newer rule base before it was swapped in"));
         }
         return swap.done();
+    }
+
+    /** Who hears what each batch evaluated (the Kafka feed, which commits offsets by it); set before {@link #start}. */
+    public void listen(EvaluationListener evaluated) {
+        this.listener = Objects.requireNonNull(evaluated, "evaluated");
     }
 
     /** The loaded plugins changed: the engine thread refreshes the {@code AvailableAction} facts before its next batch. */
@@ -271,6 +279,10 @@ public final class Engine implements Managed {
                 ruleErrors.inc();
                 LOG.error("engine iteration failed on a batch of {} signals; continuing", batch.size(), e);
             } finally {
+                // Also after a failed batch: its signals were taken (and counted as a rule error), and a feed waiting to
+                // commit past them must not wait forever.
+                listener.evaluated(batch, taken);
+                taken.clear();
                 EngineSession current = session;
                 queue.evaluated(current == null ? 0 : current.liveSignals(), current == null ? 0 : current.liveResources(),
                         current == null ? 0 : current.liveAlerts(), baselines.tracked());
@@ -304,8 +316,20 @@ public final class Engine implements Managed {
     private void process(List<Signal> batch) {
         restoredEvents.forEach(session::insert);
         restoredEvents.clear();
+        taken.clear();
         for (EngineInput input = inbox.poll(); input != null; input = inbox.poll()) {
+            taken.add(input);
             try {
+                if (input instanceof EngineInput.Adopt adopt) {
+                    session.restore(adopt.facts());
+                    adopt.events().forEach(session::insert);
+                    LOG.info("engine adopted {}: {} facts, {} outcomes to hear", adopt.what(), adopt.facts().size(), adopt.events().size());
+                    continue;
+                }
+                if (input instanceof EngineInput.Release release) {
+                    release(release);
+                    continue;
+                }
                 InputFacts.of(input, session.now()).forEach(session::insert);
             } catch (RuntimeException e) {
                 // One input the rules cannot take (a value a fact refuses) must not cost the others.
@@ -342,6 +366,18 @@ public final class Engine implements Managed {
         if (!outputs.isEmpty()) {
             deliver(outputs);
         }
+    }
+
+    /** Carries the session over to one without the released resources' facts (as a rule swap, between two batches). */
+    private void release(EngineInput.Release release) {
+        long started = System.nanoTime();
+        long before = session.factCount();
+        EngineSession next = session.without(ruleBase, release.resources());
+        EngineSession previous = session;
+        session = next;
+        previous.close();
+        LOG.info("engine released {}: {} facts left the session, in {} ms", release.what(), before - next.factCount(),
+                TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
     }
 
     private void deliver(EngineOutputs outputs) {

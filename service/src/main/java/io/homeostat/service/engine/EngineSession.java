@@ -80,6 +80,21 @@ public final class EngineSession implements AutoCloseable {
      * {@link Rescheduled} facts were recomputed, which its rules read when an activation is created).
      */
     public EngineSession successor(RuleBase next) {
+        return successor(next, (tenant, resource) -> false);
+    }
+
+    /**
+     * A successor of the same rules without the facts of the {@code released} resources (another
+     * engine evaluates them now: a Kafka rebalance moved their partitions), nor their resource views
+     * and signals; nothing is reported as output. Timers and state of every other resource carry over
+     * as on a rule reload.
+     */
+    public EngineSession without(RuleBase rules, java.util.function.BiPredicate<String, String> released) {
+        return successor(rules, released);
+    }
+
+    private EngineSession successor(RuleBase next, java.util.function.BiPredicate<String, String> released) {
+        java.util.function.Predicate<Object> leaving = ResourceScope.of(session.getObjects(), released);
         EngineSession successor = new EngineSession(next, pseudoClock, pseudoClock ? now() : 0);
         successor.baselines = baselines;
         successor.projections = projections;
@@ -94,7 +109,7 @@ public final class EngineSession implements AutoCloseable {
         List<Object> events = new ArrayList<>();
         for (Object fact : session.getObjects()) {
             if (fact instanceof PolicySettings || fact instanceof AvailableAction || fact instanceof ActiveWindow
-                    || fact instanceof ResourceView) {
+                    || fact instanceof ResourceView || leaving.test(fact)) {
                 continue;
             }
             Object carried = fact instanceof Rescheduled timed ? timed.rebased(now) : fact;
@@ -106,7 +121,7 @@ public final class EngineSession implements AutoCloseable {
         }
         successor.collector.restoring(true);
         try {
-            successor.views.carryOver(views);
+            successor.views.carryOver(views, released);
             state.forEach(successor::insert);
             // Straight into the session: the views they would update were carried over above.
             for (Object event : events) {

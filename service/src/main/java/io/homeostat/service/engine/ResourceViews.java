@@ -58,9 +58,10 @@ final class ResourceViews {
     }
 
     /** Takes {@code from}'s views into this session (a rule reload): the same view objects, new handles. */
-    void carryOver(ResourceViews from) {
+    void carryOver(ResourceViews from, java.util.function.BiPredicate<String, String> released) {
         from.views.forEach((tenant, ofTenant) -> {
             Map<String, ResourceView> copy = new HashMap<>(ofTenant);
+            copy.keySet().removeIf(resource -> released.test(tenant, resource));
             views.put(tenant, copy);
             copy.values().forEach(view -> handles.put(view, session.insert(view)));
         });

@@ -102,6 +102,27 @@ public sealed interface EngineInput {
     }
 
     /**
+     * Resources this engine evaluates from now on (a Kafka rebalance assigned their partitions): their
+     * state as the store has it ({@code facts}, not outputs: stored already) and the outcomes the rules
+     * must still hear ({@code events}). Evaluated before any later signal of theirs.
+     */
+    record Adopt(String what, List<Object> facts, List<Object> events) implements EngineInput {
+        public Adopt {
+            Objects.requireNonNull(what, "what");
+            facts = List.copyOf(facts);
+            events = List.copyOf(events);
+        }
+    }
+
+    /** Resources another engine evaluates from now on (their partitions were revoked): their facts leave this session. */
+    record Release(String what, java.util.function.BiPredicate<String, String> resources) implements EngineInput {
+        public Release {
+            Objects.requireNonNull(what, "what");
+            Objects.requireNonNull(resources, "resources");
+        }
+    }
+
+    /**
      * The alerts of one Alertmanager notification that are news (not duplicates), mapped: each is the
      * next state of the alert of its fingerprint.
      */

@@ -17,7 +17,7 @@ import java.util.concurrent.atomic.AtomicInteger;
  * leave an attempt running forever in the rules. Both are bounded by what causes them (humans, and
  * the attempts in flight).
  */
-public final class Inbox {
+public final class Inbox implements Ingress {
     private final SignalQueue signals;
     private final ConcurrentLinkedQueue<Waiting> inputs = new ConcurrentLinkedQueue<>();
     private final AtomicInteger external = new AtomicInteger();
@@ -40,6 +40,7 @@ public final class Inbox {
     }
 
     /** Admits all signals, or none when they do not fit or the engine is stopping. */
+    @Override
     public boolean offerSignals(List<Signal> batch) {
         return signals.offerAll(batch);
     }
@@ -58,6 +59,12 @@ public final class Inbox {
         return true;
     }
 
+    /** Admits a notification's alerts, or refuses them as {@link #offer} does. */
+    @Override
+    public boolean offerAlerts(EngineInput.AlertNotice notice) {
+        return offer(notice);
+    }
+
     /** An operator's command, already stored: always admitted. */
     public void submit(EngineInput command) {
         inputs.add(new Waiting(Objects.requireNonNull(command, "command"), false));
@@ -65,6 +72,10 @@ public final class Inbox {
 
     /** The executor's report on an attempt: always admitted. */
     public void report(RemediationOutcome outcome) {
+        ReportRoute route = reportRoute;
+        if (route != null && route.forwarded(outcome)) {
+            return;
+        }
         inputs.add(new Waiting(new EngineInput.AttemptReport(outcome), false));
     }
 
@@ -88,6 +99,23 @@ public final class Inbox {
     /** True while inputs other than signals wait. */
     public boolean hasInputs() {
         return !inputs.isEmpty();
+    }
+
+    /**
+     * Where an attempt's report goes when another replica's engine evaluates its resource (Kafka mode:
+     * the engine of the resource's partition); without one, every report is this engine's.
+     */
+    @FunctionalInterface
+    public interface ReportRoute {
+        /** True when the report was taken to another engine (and is not this one's). */
+        boolean forwarded(RemediationOutcome outcome);
+    }
+
+    private volatile ReportRoute reportRoute;
+
+    /** Sends attempt reports through {@code route} from now on (set once at start-up, before the executor runs). */
+    public void routeReports(ReportRoute route) {
+        this.reportRoute = Objects.requireNonNull(route, "route");
     }
 
     /** An input in the lane, and whether it counts against the capacity for inputs from outside. */

@@ -5,7 +5,7 @@ import com.codahale.metrics.MetricRegistry;
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonToken;
-import io.homeostat.service.inbox.Inbox;
+import io.homeostat.service.inbox.Ingress;
 import io.homeostat.service.inbox.SignalQueue;
 import io.homeostat.service.engine.facts.Signal;
 import java.io.IOException;
@@ -24,7 +24,7 @@ import java.util.Objects;
 public final class Intake {
     private final JsonFactory json;
     private final SignalParser parser;
-    private final Inbox inbox;
+    private final Ingress ingress;
     private final SignalQueue queue;
     private final Clock clock;
     private final int maxBatch;
@@ -34,13 +34,14 @@ public final class Intake {
     private final LagGate lag;
     private final LiveSignalGate live;
     private final Meter refusedFull;
+    private final Meter refusedUnavailable;
 
-    public Intake(JsonFactory json, SignalParser parser, Inbox inbox, LagGate lag, LiveSignalGate live, Clock clock, int maxBatch,
+    public Intake(JsonFactory json, SignalParser parser, Ingress ingress, SignalQueue queue, LagGate lag, LiveSignalGate live, Clock clock, int maxBatch,
                   MetricRegistry metrics) {
         this.json = Objects.requireNonNull(json, "json");
         this.parser = Objects.requireNonNull(parser, "parser");
-        this.inbox = Objects.requireNonNull(inbox, "inbox");
-        this.queue = inbox.signals();
+        this.ingress = Objects.requireNonNull(ingress, "ingress");
+        this.queue = Objects.requireNonNull(queue, "queue");
         this.clock = Objects.requireNonNull(clock, "clock");
         this.maxBatch = maxBatch;
         this.accepted = metrics.meter("homeostat.signals.accepted");
@@ -49,6 +50,7 @@ public final class Intake {
         this.lag = Objects.requireNonNull(lag, "lag");
         this.live = Objects.requireNonNull(live, "live");
         this.refusedFull = metrics.meter("homeostat.signals.refused_full");
+        this.refusedUnavailable = metrics.meter("homeostat.signals.refused_unavailable");
     }
 
     /**
@@ -59,7 +61,8 @@ public final class Intake {
      * @throws BadBatchException when the body is not a batch or holds too many signals (nothing queued)
      * @throws QueueFullException when the good signals do not fit in the queue (nothing queued)
      * @throws RefusedException when evaluation lags beyond its bound, or the engine holds as many live
-     *     signals as its heap is sized for (nothing read or queued)
+     *     signals as its heap is sized for (nothing read or queued), or the Kafka broker did not
+     *     acknowledge the batch in time (not accepted; a resend may deliver some signals twice)
      * @throws com.fasterxml.jackson.core.JsonParseException when the body is not well-formed JSON
      */
     public IntakeResult submit(InputStream body, boolean atomic, String keyTenant)
@@ -107,13 +110,27 @@ public final class Intake {
             rejected.mark(good.size() + bad.size());
             return new IntakeResult(0, bad);
         }
-        if (!good.isEmpty() && !inbox.offerSignals(good)) {
+        if (!good.isEmpty() && !offer(good)) {
             throw new QueueFullException(queue.isClosed() ? "the service is shutting down" :
                     "intake queue is full (" + queue.depth() + " of " + queue.capacity() + " signals waiting)");
         }
         accepted.mark(good.size());
         rejected.mark(bad.size());
         return new IntakeResult(good.size(), bad);
+    }
+
+    private boolean offer(List<Signal> good) throws RefusedException {
+        try {
+            return ingress.offerSignals(good);
+        } catch (Ingress.Unavailable e) {
+            refusedUnavailable.mark();
+            throw new RefusedException(e.getMessage() + "; the batch was not accepted, retry it");
+        }
+    }
+
+    /** Where accepted signals go: this engine's queue, or the Kafka topic. */
+    public Ingress ingress() {
+        return ingress;
     }
 
     /**

@@ -236,6 +236,16 @@ public final class Outbox implements EngineOutputHandler, Managed {
         }
     }
 
+    /** The number of the last entry handed in (0 before the first): whatever the engine evaluated so far is in it or before it. */
+    public synchronized long queuedSeq() {
+        return nextSeq - 1;
+    }
+
+    /** The number of the last entry the store has applied: everything up to it is in the store. */
+    public long appliedSeq() {
+        return appliedSeq;
+    }
+
     /** Entries waiting for the store. */
     public synchronized int depth() {
         return waiting.size();

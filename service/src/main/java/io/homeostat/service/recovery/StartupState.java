@@ -44,6 +44,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.function.BiPredicate;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -89,35 +90,97 @@ public final class StartupState {
      */
     public static RestoredState load(Store store, PolicySettings policy, long now, List<Signal> recentSignals,
                                      Consumer<RemediationRecord> reconcile, String replica) {
-        List<Object> facts = new ArrayList<>();
-        List<Object> events = new ArrayList<>();
-        Instant at = Instant.ofEpochMilli(now);
+        return load(store, policy, now, recentSignals, reconcile, replica, EVERY_RESOURCE);
+    }
 
+    /** Every resource: one engine evaluates them all (intake.mode: embedded). */
+    public static final BiPredicate<String, String> EVERY_RESOURCE = (tenant, resource) -> true;
+
+    /**
+     * As {@link #load(Store, PolicySettings, long, List, Consumer, String)}, with the state of only the
+     * resources {@code owns} accepts (with Kafka, none at start-up: the engine adopts its partitions'
+     * resources as they are assigned, {@link #adopt}). The attempts are handled all the same: this
+     * replica's pending ones marked interrupted, orphaned running ones reconciled.
+     */
+    public static RestoredState load(Store store, PolicySettings policy, long now, List<Signal> recentSignals,
+                                     Consumer<RemediationRecord> reconcile, String replica, BiPredicate<String, String> owns) {
+        Instant at = Instant.ofEpochMilli(now);
         // This replica's own pending attempts only: another live replica's are its engine's. Running attempts with
         // no live lease (this replica's earlier run released its leases before the engine started) are reconciled;
         // those another live replica runs hold a lease and are left alone.
         List<RemediationRecord> interrupted = store.remediations().interruptPending(at, replica);
         List<RemediationRecord> running = store.remediations().orphaned();
+        RestoredState state = read(store, policy, now, recentSignals.stream().filter(s -> owns.test(s.getTenant(), s.getResource())).toList(),
+                owns, true, false);
+        List<Object> events = new ArrayList<>(state.events());
+        for (RemediationRecord remediation : interrupted) {
+            // A resource another engine owns learns it when that engine adopts it: the stored attempt says interrupted.
+            if (owns.test(remediation.tenant(), remediation.resource())) {
+                events.add(RemediationOutcome.notStarted(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
+                        remediation.resource(), remediation.actionId(), "interrupted by a restart before it started", now));
+            }
+            LOG.warn("remediation {} ({} on {}) was pending when the service stopped: deciding it again", remediation.id(),
+                    remediation.actionId(), remediation.resource());
+        }
+        for (RemediationRecord remediation : running) {
+            LOG.warn("remediation {} ({} on {}) was running when the service stopped: asking its plugin whether its effect is in place",
+                    remediation.id(), remediation.actionId(), remediation.resource());
+            reconcile.accept(remediation);
+        }
+        LOG.info("{} pending attempts to decide again, {} running ones to reconcile", interrupted.size(), running.size());
+        return new RestoredState(state.facts(), events, state.baselines(), List.of());
+    }
+
+    /**
+     * The state of the resources {@code owns} accepts, for an engine that takes them over from another
+     * (a Kafka rebalance gave it their partitions): their issues, proposals, gate state, alerts and
+     * escalations as the store has them, without the process-wide state the engine holds already.
+     * An attempt of theirs the store shows over while its proposal still runs is handed to the rules
+     * as its outcome (the previous owner may not have heard it); one the store shows interrupted before
+     * it started, or held back, is decided again. Reads only: attempts running elsewhere are left to
+     * their lease holder (or the orphan sweep), whose report reaches this engine through the partition.
+     */
+    public static RestoredState adopt(Store store, PolicySettings policy, long now, BiPredicate<String, String> owns) {
+        return read(store, policy, now, List.of(), owns, false, true);
+    }
+
+    private static RestoredState read(Store store, PolicySettings policy, long now, List<Signal> recentSignals,
+                                      BiPredicate<String, String> owns, boolean processWide, boolean adopting) {
+        List<Object> facts = new ArrayList<>();
+        List<Object> events = new ArrayList<>();
+        Instant at = Instant.ofEpochMilli(now);
 
         Map<String, IssueRecord> issues = new HashMap<>();
         for (IssueRecord issue : store.issues().active()) {
+            if (!owns.test(issue.tenant(), issue.resource())) {
+                continue;
+            }
             issues.put(issue.id(), issue);
             facts.add(restore(issue));
         }
         // Tombstones: evidence from before a recovery must not open the problem again.
         int tombstones = 0;
         for (IssueRecord issue : store.issues().resolvedSince(at.minus(Signal.LIFETIME))) {
+            if (!owns.test(issue.tenant(), issue.resource())) {
+                continue;
+            }
             facts.add(restore(issue));
             tombstones++;
         }
         facts.addAll(recentSignals);
         Map<String, RemediationRecord> byDecision = new HashMap<>();
         for (RemediationRecord remediation : store.remediations().startedSince(at.minus(RATE_HISTORY))) {
+            if (!owns.test(remediation.tenant(), remediation.resource())) {
+                continue;
+            }
             byDecision.put(remediation.decisionId(), remediation);
             facts.add(new RemediationStarted(remediation.decisionId(), remediation.tenant(), remediation.resource(), remediation.actionId(),
                     remediation.createdAt().toEpochMilli()));
         }
         for (ProposalRecord p : store.proposals().ofActiveIssues()) {
+            if (!issues.containsKey(p.issueId())) {
+                continue; // another engine's resource
+            }
             ProposalState state = ProposalState.fromLabel(p.state());
             Proposal proposal = Proposal.restore(p.id(), p.issueId(), p.actionId(), p.parameters(), p.strategyOrder(), p.proposedBy(),
                     state, p.dryRun(), p.manualBy(), p.overrideReason(), p.deferredSince() == null ? 0 : p.deferredSince().toEpochMilli(),
@@ -156,18 +219,12 @@ public final class StartupState {
                         : RemediationOutcome.finished(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
                                 remediation.resource(), remediation.actionId(), RemediationRecord.SUCCEEDED.equals(remediation.state()),
                                 remediation.message(), now, snapshot));
+            } else if (adopting && state == ProposalState.RUNNING && remediation != null) {
+                Object outcome = interruptedOutcome(store, remediation, now);
+                if (outcome != null) {
+                    events.add(outcome);
+                }
             }
-        }
-        for (RemediationRecord remediation : interrupted) {
-            events.add(RemediationOutcome.notStarted(remediation.decisionId(), remediation.issueId(), remediation.tenant(),
-                    remediation.resource(), remediation.actionId(), "interrupted by a restart before it started", now));
-            LOG.warn("remediation {} ({} on {}) was pending when the service stopped: deciding it again", remediation.id(),
-                    remediation.actionId(), remediation.resource());
-        }
-        for (RemediationRecord remediation : running) {
-            LOG.warn("remediation {} ({} on {}) was running when the service stopped: asking its plugin whether its effect is in place",
-                    remediation.id(), remediation.actionId(), remediation.resource());
-            reconcile.accept(remediation);
         }
         // Probation after a fix: the same problem back within it is fixed again, until its probationReturns-th return
         // escalates. It runs from the first fix in the period; each later fix within it was a return.
@@ -175,6 +232,9 @@ public final class StartupState {
         List<IssueStore.Fixed> fixes = new ArrayList<>(store.issues().fixedSince(at.minusMillis(policy.getProbationMillis())));
         fixes.sort(java.util.Comparator.comparing(IssueStore.Fixed::resolvedAt));
         for (IssueStore.Fixed fixed : fixes) {
+            if (!owns.test(fixed.tenant(), fixed.resource())) {
+                continue;
+            }
             long until = fixed.resolvedAt().toEpochMilli() + policy.getProbationMillis();
             String key = fixed.tenant() + "\u0000" + fixed.resource() + "\u0000" + fixed.type();
             Probation first = probations.get(key);
@@ -197,16 +257,53 @@ public final class StartupState {
         }
         facts.addAll(probations.values());
         for (BreakerRecord b : store.gateState().breakers()) {
+            if (!owns.test(b.tenant(), b.resource())) {
+                continue;
+            }
             facts.add(Breaker.restore(b.tenant(), b.resource(), b.actionId(), BreakerState.fromLabel(b.state()), b.consecutiveFailures(),
                     b.openedAt() == null ? 0 : b.openedAt().toEpochMilli(), b.trialDecisionId(), now, policy.getBreakerCooldownMillis()));
         }
         for (ApprovalRecord a : store.approvals().ofActiveIssues()) {
             ApprovalState state = ApprovalState.fromLabel(a.state());
-            if (state == ApprovalState.PENDING || state == ApprovalState.APPROVED) {
+            if ((state == ApprovalState.PENDING || state == ApprovalState.APPROVED) && owns.test(a.tenant(), a.resource())) {
                 facts.add(Approval.restore(a.id(), a.decisionId(), a.proposalId(), a.issueId(), a.tenant(), a.resource(), a.actionId(),
                         a.risk(), a.requestedAt().toEpochMilli(), a.expiresAt().toEpochMilli(), state, a.decidedBy(), a.reason(), now));
             }
         }
+        if (processWide) {
+            processWide(store, policy, now, facts);
+        }
+        // Firing mapped alerts: their hold-offs still count. Already counted as evidence before the restart.
+        for (AlertRecord a : store.alerts().firing()) {
+            if (a.issueType() != null && owns.test(a.tenant(), a.resource())) {
+                Alert alert = new Alert(a.tenant(), a.fingerprint(), a.alertname(), a.resource(), a.issueType(),
+                        a.severity() == null ? Severity.MEDIUM : Severity.valueOf(a.severity().toUpperCase(java.util.Locale.ROOT)), a.labels(),
+                        a.annotations(), a.source(), true, a.startsAt().toEpochMilli(), 0, a.holdOffMillis(), a.updatedAt().toEpochMilli());
+                alert.setCounted(true);
+                facts.add(alert);
+            }
+        }
+        for (EscalationRecord e : store.escalations().ofActiveIssues()) {
+            if (!issues.containsKey(e.issueId())) {
+                continue;
+            }
+            facts.add(new Escalation(e.id(), e.issueId(), e.tenant(), e.resource(), e.issueType(), e.reason(), e.createdAt().toEpochMilli()));
+        }
+        for (io.homeostat.service.model.PredictionRecord p : store.predictions().pending(java.time.Instant.ofEpochMilli(now))) {
+            if (!owns.test(p.tenant(), p.resource())) {
+                continue;
+            }
+            facts.add(io.homeostat.service.engine.facts.Prediction.restore(p.id(), p.tenant(), p.resource(), p.kind(), p.metric(),
+                    p.threshold(), p.bucket(), p.hoursLeft(), p.confidence(), p.predictedAt().toEpochMilli(), p.horizonAt().toEpochMilli(),
+                    p.issueType(), now));
+        }
+        LOG.info("{} {} facts from the store ({} issues, {} recent signals from the recording, {} resolved issues kept as tombstones)",
+                adopting ? "adopted" : "restored", facts.size(), issues.size(), recentSignals.size(), tombstones);
+        return new RestoredState(facts, events, processWide ? store.baselines().all() : List.of(), List.of());
+    }
+
+    /** What every engine holds whatever resources it evaluates: learned statistics, autonomy, switches, maintenance. */
+    private static void processWide(Store store, PolicySettings policy, long now, List<Object> facts) {
         for (StatisticsRecord s : store.gateState().statistics()) {
             facts.add(new ActionStats(s.issueType(), s.actionId(), s.resourceKind(), s.attempts(), s.successes(), s.totalRecoveryMillis()));
         }
@@ -222,28 +319,23 @@ public final class StartupState {
         for (GateStateStore.Maintenance m : store.gateState().maintenance(Instant.ofEpochMilli(now))) {
             facts.add(new io.homeostat.service.engine.MaintenanceMode(m.scope(), true, m.labelKey(), m.labelValue(), m.until().toEpochMilli()));
         }
-        // Firing mapped alerts: their hold-offs still count. Already counted as evidence before the restart.
-        for (AlertRecord a : store.alerts().firing()) {
-            if (a.issueType() != null) {
-                Alert alert = new Alert(a.tenant(), a.fingerprint(), a.alertname(), a.resource(), a.issueType(),
-                        a.severity() == null ? Severity.MEDIUM : Severity.valueOf(a.severity().toUpperCase(java.util.Locale.ROOT)), a.labels(),
-                        a.annotations(), a.source(), true, a.startsAt().toEpochMilli(), 0, a.holdOffMillis(), a.updatedAt().toEpochMilli());
-                alert.setCounted(true);
-                facts.add(alert);
-            }
+    }
+
+    /**
+     * The outcome to hand an adopting engine for an attempt its proposal still runs but the store shows
+     * ended without a result: interrupted before it started or held back (decide again), interrupted
+     * while it ran (verification judges it); null while it is pending or running (its report comes).
+     */
+    private static Object interruptedOutcome(Store store, RemediationRecord r, long now) {
+        if (RemediationRecord.CANCELLED.equals(r.state()) || (RemediationRecord.INTERRUPTED.equals(r.state()) && r.startedAt() == null)) {
+            return RemediationOutcome.notStarted(r.decisionId(), r.issueId(), r.tenant(), r.resource(), r.actionId(),
+                    "ended before it started (" + r.state() + "): deciding it again", now);
         }
-        for (EscalationRecord e : store.escalations().ofActiveIssues()) {
-            facts.add(new Escalation(e.id(), e.issueId(), e.tenant(), e.resource(), e.issueType(), e.reason(), e.createdAt().toEpochMilli()));
+        if (RemediationRecord.INTERRUPTED.equals(r.state())) {
+            return RemediationOutcome.interrupted(r.decisionId(), r.issueId(), r.tenant(), r.resource(), r.actionId(),
+                    r.message() == null ? "interrupted" : r.message(), now, store.remediations().snapshot(r.id()).isPresent());
         }
-        LOG.info("restored {} facts from the store ({} recent signals from the recording, {} resolved issues kept as tombstones); "
-                + "{} pending attempts to decide again, {} running ones to reconcile", facts.size(), recentSignals.size(), tombstones,
-                interrupted.size(), running.size());
-        for (io.homeostat.service.model.PredictionRecord p : store.predictions().pending(java.time.Instant.ofEpochMilli(now))) {
-            facts.add(io.homeostat.service.engine.facts.Prediction.restore(p.id(), p.tenant(), p.resource(), p.kind(), p.metric(),
-                    p.threshold(), p.bucket(), p.hoursLeft(), p.confidence(), p.predictedAt().toEpochMilli(), p.horizonAt().toEpochMilli(),
-                    p.issueType(), now));
-        }
-        return new RestoredState(facts, events, store.baselines().all(), List.of());
+        return null;
     }
 
     private static Issue restore(IssueRecord issue) {

@@ -171,6 +171,7 @@ public final class TestApp implements AutoCloseable {
         private final Map<String, Object> pluginSettings = new LinkedHashMap<>();
         private final Map<String, Object> execution = new LinkedHashMap<>();
         private final Map<String, Object> intake = new LinkedHashMap<>();
+        private final Map<String, Object> cluster = new LinkedHashMap<>();
         // Pairs trusted from the start (autonomy auto), unless a test sets policy.autonomy: the tests of
         // remediation decide what a trusted pair does; AutonomyIntegrationTest tests earning it.
         private final Map<String, Object> policy = new LinkedHashMap<>(Map.of("autonomy", Map.of("startIn", "auto")));
@@ -204,6 +205,12 @@ public final class TestApp implements AutoCloseable {
 
         public Builder execution(String key, Object value) {
             execution.put(key, value);
+            return this;
+        }
+
+        /** config.yml {@code cluster.<key>} (replicaId, leaseTtl, ...). */
+        public Builder cluster(String key, Object value) {
+            cluster.put(key, value);
             return this;
         }
 
@@ -313,6 +320,9 @@ public final class TestApp implements AutoCloseable {
             engineConfig.putAll(engine);
             config.put("engine", engineConfig);
             config.put("intake", intake);
+            if (!cluster.isEmpty()) {
+                config.put("cluster", cluster);
+            }
             config.put("recording", Map.of("directory", directory.resolve("signals").toString()));
             Map<String, Object> outboxConfig = new LinkedHashMap<>(Map.of("directory", directory.resolve("outbox").toString()));
             outboxConfig.putAll(outbox);

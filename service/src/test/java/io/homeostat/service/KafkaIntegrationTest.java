@@ -1,0 +1,174 @@
+package io.homeostat.service;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.codahale.metrics.Gauge;
+import io.homeostat.service.kafka.Partitioning;
+import io.homeostat.service.testing.KafkaBroker;
+import io.homeostat.service.testing.TestApp;
+import io.homeostat.service.testing.TestDatabase;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.StringSerializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * intake.mode: kafka with a real Kafka broker (KRaft, in this JVM) and two Homeostat replicas that
+ * share nothing but it and one PostgreSQL database. Every resource's signals, sent to both replicas,
+ * are evaluated by one engine: one issue and one remediation per resource (the plugin's own call log
+ * says so), and every signal acknowledged with 202 is evaluated once. A replica that leaves hands its
+ * partitions over: the other adopts their open issues from the store and opens none a second time.
+ */
+class KafkaIntegrationTest {
+    private static final int PARTITIONS = 6;
+    private static KafkaBroker broker;
+
+    @TempDir
+    Path directory;
+
+    @BeforeAll
+    static void startBroker() throws Exception {
+        broker = KafkaBroker.start();
+    }
+
+    @AfterAll
+    static void stopBroker() throws Exception {
+        if (broker != null) {
+            broker.close();
+        }
+    }
+
+    private TestApp.Builder replica(TestDatabase database, String id, String topic, Path callLog) {
+        return TestApp.builder(directory.resolve(id), database).withFaultyPlugin()
+                .rule("restart-test.drl", RestartIntegrationTest.RULES)
+                .pluginSettings("faulty-test", Map.of("callLog", callLog.toString(), "slowMillis", 200))
+                .policy("rateLimits", Map.of("perTenantPerMinute", 100, "globalPerHour", 1_000))
+                .policy("maxConcurrent", 50)
+                .policy("blastRadius", Map.of("maxShare", 1.0))
+                .policy("verification", Map.of("deadline", "10m"))
+                .cluster("replicaId", id)
+                .cluster("leaseTtl", "3s")
+                .intake("mode", "kafka")
+                .intake("kafka", Map.of("bootstrapServers", broker.bootstrapServers(), "topic", topic, "groupId", topic,
+                        "partitions", PARTITIONS, "replicationFactor", 1));
+    }
+
+    private static String signal(String tenant, String resource) {
+        return "{\"tenant\":\"" + tenant + "\",\"resource\":\"" + resource + "\",\"metric\":\"test.storm\",\"value\":1,\"source\":\"test\"}";
+    }
+
+    private static long evaluated(TestApp app) {
+        return app.environment().metrics().meter("homeostat.signals.evaluated").getCount();
+    }
+
+    private static int partitions(TestApp app) {
+        Gauge<?> gauge = app.environment().metrics().getGauges().get("homeostat.kafka.partitions");
+        return ((Number) gauge.getValue()).intValue();
+    }
+
+    private static int issues(TestApp app) throws Exception {
+        int total = 0;
+        for (String tenant : List.of("alpha", "beta", "gamma")) {
+            total += app.getJson("/api/v1/issues?tenant=" + tenant + "&limit=500").get("total").asInt();
+        }
+        return total;
+    }
+
+    @Test
+    void theBrokerPlacesAKeyWhereThePartitioningSaysItIs() throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        String topic = "placement";
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(), new StringSerializer());
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 7, (short) 1))).all().get();
+            for (String resource : List.of("db-1", "web-7", "host:a", "x", "service:payments-api")) {
+                int placed = producer.send(new ProducerRecord<>(topic, Partitioning.key("alpha", resource), "v")).get().partition();
+                assertThat(placed).as(resource).isEqualTo(Partitioning.partition("alpha", resource, 7));
+            }
+        }
+    }
+
+    @Test
+    void eachResourceIsEvaluatedByOneEngineAndAReplicaThatLeavesHandsItsStateOver() throws Exception {
+        Path callLog = directory.resolve("calls.log");
+        Files.createDirectories(directory);
+        Files.writeString(callLog, "");
+        String topic = "signals-handover";
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRES, directory)) {
+            TestApp a = replica(database, "a", topic, callLog).start();
+            try {
+                TestApp b = replica(database, "b", topic, callLog).start();
+                try {
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                        assertThat(partitions(a)).as("a's partitions").isPositive();
+                        assertThat(partitions(b)).as("b's partitions").isPositive();
+                        assertThat(partitions(a) + partitions(b)).isEqualTo(PARTITIONS);
+                    });
+                    List<String[]> resources = new ArrayList<>();
+                    for (String tenant : List.of("alpha", "beta", "gamma")) {
+                        for (int i = 0; i < 4; i++) {
+                            resources.add(new String[] {tenant, "service:svc-" + i});
+                        }
+                    }
+                    int acknowledged = 0;
+                    for (String[] resource : resources) {
+                        // Each resource's signal to both replicas: with embedded intake both engines would open an issue.
+                        for (TestApp replica : List.of(a, b)) {
+                            HttpResponse<String> response = replica.signals(signal(resource[0], resource[1]));
+                            assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                            assertThat(response.body()).contains("\"accepted\":1");
+                            acknowledged++;
+                        }
+                    }
+                    int sent = acknowledged;
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                        assertThat(evaluated(a) + evaluated(b)).as("acknowledged signals evaluated").isEqualTo(sent);
+                        assertThat(Files.readAllLines(callLog)).hasSize(resources.size());
+                    });
+                    assertThat(evaluated(a)).as("a evaluated its partitions' signals").isPositive();
+                    assertThat(evaluated(b)).as("b evaluated its partitions' signals").isPositive();
+                    assertThat(issues(a)).as("one issue per resource, opened by the one engine that evaluates it").isEqualTo(resources.size());
+                    Set<String> attempts = new HashSet<>(Files.readAllLines(callLog));
+                    assertThat(attempts).as("one remediation per resource, none doubled").hasSize(resources.size());
+
+                    long evaluatedByB = evaluated(b);
+                    b.close();
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(partitions(a)).isEqualTo(PARTITIONS));
+                    for (String[] resource : resources) {
+                        HttpResponse<String> response = a.signals(signal(resource[0], resource[1]));
+                        assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
+                            assertThat(response.body()).contains("\"accepted\":1");
+                        acknowledged++;
+                    }
+                    int total = acknowledged;
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                            assertThat(evaluated(a) + evaluatedByB).as("every acknowledged signal evaluated once").isEqualTo(total));
+                    // b's resources' issues were adopted from the store: the same signals open none a second time, and their
+                    // remediations (verifying) are not started again.
+                    Thread.sleep(1_000);
+                    assertThat(issues(a)).isEqualTo(resources.size());
+                    assertThat(Files.readAllLines(callLog)).hasSize(resources.size());
+                } finally {
+                    b.close();
+                }
+            } finally {
+                a.close();
+            }
+        }
+    }
+}
