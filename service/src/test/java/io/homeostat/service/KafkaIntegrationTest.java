@@ -104,6 +104,38 @@ class KafkaIntegrationTest {
     }
 
     @Test
+    void withoutTheBrokerIntakeAnswers503AndAcceptsNothingAndTheServiceKeepsRunning() throws Exception {
+        Path callLog = Files.createDirectories(directory).resolve("calls.log");
+        KafkaBroker own = KafkaBroker.start();
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRES, directory)) {
+            TestApp app = TestApp.builder(directory.resolve("a"), database).withFaultyPlugin()
+                    .pluginSettings("faulty-test", Map.of("callLog", callLog.toString()))
+                    .intake("mode", "kafka")
+                    .intake("kafka", Map.of("bootstrapServers", own.bootstrapServers(), "partitions", 2, "replicationFactor", 1,
+                            "sendTimeout", "2s"))
+                    .start();
+            try {
+                assertThat(app.signals(signal("alpha", "host:a")).statusCode()).isEqualTo(202);
+                own.close();
+                long started = System.nanoTime();
+                HttpResponse<String> refused = app.signals(signal("alpha", "host:a"));
+                long tookMillis = (System.nanoTime() - started) / 1_000_000;
+                assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
+                assertThat(refused.body()).contains("the Kafka broker did not acknowledge the signals within 2000 ms")
+                        .contains("not accepted, retry");
+                assertThat(refused.headers().firstValue("Retry-After")).isPresent();
+                assertThat(tookMillis).as("refused within the send timeout, not after the client's defaults").isLessThan(10_000);
+                assertThat(app.environment().metrics().counter("homeostat.kafka.produce_failures").getCount()).isPositive();
+                assertThat(app.get(app.api("/api/v1/issues")).statusCode()).as("the rest of the service answers").isEqualTo(200);
+            } finally {
+                app.close();
+            }
+        } finally {
+            own.close();
+        }
+    }
+
+    @Test
     void eachResourceIsEvaluatedByOneEngineAndAReplicaThatLeavesHandsItsStateOver() throws Exception {
         Path callLog = directory.resolve("calls.log");
         Files.createDirectories(directory);

@@ -132,13 +132,14 @@ public class KafkaFactory {
             return;
         }
         Properties props = common();
-        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, (int) Math.max(10_000, sendTimeout.toMilliseconds() * 3));
+        int timeout = (int) Math.max(10_000, sendTimeout.toMilliseconds() * 3);
+        props.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, timeout);
+        props.putIfAbsent(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, timeout);
         try (Admin admin = Admin.create(props)) {
-            if (admin.listTopics().names().get(sendTimeout.toMilliseconds() * 3, TimeUnit.MILLISECONDS).contains(topic)) {
+            if (admin.listTopics().names().get(timeout, TimeUnit.MILLISECONDS).contains(topic)) {
                 return;
             }
-            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all()
-                    .get(sendTimeout.toMilliseconds() * 3, TimeUnit.MILLISECONDS);
+            admin.createTopics(List.of(new NewTopic(topic, partitions, replicationFactor))).all().get(timeout, TimeUnit.MILLISECONDS);
             LOG.info("created Kafka topic {} ({} partitions, replication factor {})", topic, partitions, replicationFactor);
         } catch (ExecutionException e) {
             if (!(e.getCause() instanceof TopicExistsException)) {

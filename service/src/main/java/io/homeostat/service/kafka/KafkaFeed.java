@@ -162,7 +162,12 @@ public final class KafkaFeed implements Managed, EvaluationListener {
             } catch (RuntimeException | InterruptedException e) {
                 LOG.warn("could not commit the last offsets at stop; the next owner reads those records again: {}", e.toString());
             }
-            consumer.close(Duration.ofSeconds(5));
+            try {
+                consumer.close(Duration.ofSeconds(5));
+            } catch (RuntimeException e) {
+                // The broker away at stop: the group notices the member gone after its session timeout.
+                LOG.warn("the Kafka consumer did not close cleanly: {}", e.toString());
+            }
         }
     }
 
@@ -229,7 +234,8 @@ public final class KafkaFeed implements Managed, EvaluationListener {
         Map<TopicPartition, OffsetAndMetadata> commit = new HashMap<>();
         next.forEach((partition, offset) -> commit.put(new TopicPartition(topic, partition), new OffsetAndMetadata(offset)));
         if (sync) {
-            consumer.commitSync(commit);
+            // Bounded: a broker that is away must not hold a rebalance or a stop for the client's minute.
+            consumer.commitSync(commit, drainTimeout);
             return;
         }
         consumer.commitAsync(commit, (offsets, error) -> {

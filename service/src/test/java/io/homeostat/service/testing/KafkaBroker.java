@@ -11,6 +11,7 @@ import org.apache.kafka.common.test.TestKitNodes;
  */
 public final class KafkaBroker implements AutoCloseable {
     private final KafkaClusterTestKit cluster;
+    private boolean closed;
 
     private KafkaBroker(KafkaClusterTestKit cluster) {
         this.cluster = cluster;
@@ -42,8 +43,12 @@ public final class KafkaBroker implements AutoCloseable {
         return cluster.bootstrapServers();
     }
 
+    /** Stops the broker (a test of broker loss closes it early; closing again does nothing). */
     @Override
-    public void close() throws Exception {
-        cluster.close();
+    public synchronized void close() throws Exception {
+        if (!closed) {
+            closed = true;
+            cluster.close();
+        }
     }
 }
