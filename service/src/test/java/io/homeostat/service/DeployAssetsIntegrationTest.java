@@ -46,7 +46,7 @@ class DeployAssetsIntegrationTest {
     @Test
     void theAlertsAboutHomeostatItselfLoadAndFireWhenTheyShould() throws Exception {
         assertThat(installed("promtool")).as("promtool (Debian package prometheus; .ci/run installs it)").isTrue();
-        assertThat(run(DEPLOY.resolve("prometheus"), "promtool", "check", "rules", "homeostat-rules.yml")).contains("SUCCESS: 9 rules found");
+        assertThat(run(DEPLOY.resolve("prometheus"), "promtool", "check", "rules", "homeostat-rules.yml")).contains("SUCCESS: 12 rules found");
         assertThat(run(DEPLOY.resolve("prometheus"), "promtool", "test", "rules", "homeostat-rules.test.yml")).contains("SUCCESS");
     }
 

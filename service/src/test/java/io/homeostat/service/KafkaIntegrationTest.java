@@ -178,6 +178,14 @@ class KafkaIntegrationTest {
                     Set<String> attempts = new HashSet<>(Files.readAllLines(callLog));
                     assertThat(attempts).as("one remediation per resource, none doubled").hasSize(resources.size());
 
+                    // The shipped alerts and dashboard read these (ObservabilityIntegrationTest checks the others, on embedded intake).
+                    String exported = a.get(a.admin("/prometheus")).body();
+                    java.util.regex.Matcher used = java.util.regex.Pattern.compile("homeostat_kafka_[a-z_]+")
+                            .matcher(Files.readString(Path.of("..", "deploy", "prometheus", "homeostat-rules.yml")));
+                    while (used.find()) {
+                        assertThat(exported).as("exports %s", used.group()).containsPattern("(?m)^" + used.group() + "(_total)?[ {]");
+                    }
+
                     long evaluatedByB = evaluated(b);
                     b.close();
                     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(partitions(a)).isEqualTo(PARTITIONS));

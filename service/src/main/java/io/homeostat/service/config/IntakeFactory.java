@@ -175,7 +175,11 @@ public class IntakeFactory {
         }
         kafka.ensureTopic();
         io.homeostat.service.kafka.KafkaIngress ingress = kafka.buildIngress(json, replicaId, metrics);
-        io.homeostat.service.kafka.KafkaFeed feed = kafka.buildFeed(json, replicaId, inbox, queuedSeq, appliedSeq, adopt, drainTimeout, metrics);
+        // The same heap budget as intake's: while the engine's signals fill it, the feed hands over nothing and the backlog
+        // waits in the topic (consumer lag), instead of in the heap.
+        LiveSignalGate live = buildLiveSignalGate(inbox.signals());
+        io.homeostat.service.kafka.KafkaFeed feed = kafka.buildFeed(json, replicaId, inbox, live::exceeded, queuedSeq, appliedSeq, adopt,
+                drainTimeout, metrics);
         ingress.ownedHere(feed::owns);
         inbox.routeReports(ingress::forwarded);
         LOG.info("intake.mode: kafka: signals go to topic {} at {}; this replica's engine evaluates the partitions the group assigns it",

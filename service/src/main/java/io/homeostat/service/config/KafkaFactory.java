@@ -170,7 +170,8 @@ public class KafkaFactory {
      * The engine's consumer: a member of {@code groupId} on the group protocol of Kafka 4 (incremental
      * rebalances: a partition that stays is not revoked), committing offsets itself after the store.
      */
-    public KafkaFeed buildFeed(ObjectMapper json, String replicaId, Inbox inbox, LongSupplier queuedSeq, LongSupplier appliedSeq,
+    public KafkaFeed buildFeed(ObjectMapper json, String replicaId, Inbox inbox, java.util.function.BooleanSupplier engineFull,
+                               LongSupplier queuedSeq, LongSupplier appliedSeq,
                                Function<BiPredicate<String, String>, RestoredState> adopt, java.time.Duration drainTimeout,
                                MetricRegistry metrics) {
         Properties props = common();
@@ -182,6 +183,6 @@ public class KafkaFactory {
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        return new KafkaFeed(consumer, topic, new KafkaRecords(json), inbox, queuedSeq, appliedSeq, adopt, drainTimeout, metrics);
+        return new KafkaFeed(consumer, topic, new KafkaRecords(json), inbox, engineFull, queuedSeq, appliedSeq, adopt, drainTimeout, metrics);
     }
 }

@@ -55,6 +55,7 @@ public final class KafkaFeed implements Managed, EvaluationListener {
     private final String topic;
     private final KafkaRecords records;
     private final Inbox inbox;
+    private final java.util.function.BooleanSupplier engineFull;
     private final LongSupplier queuedSeq;
     private final LongSupplier appliedSeq;
     private final Function<BiPredicate<String, String>, RestoredState> adopt;
@@ -74,16 +75,19 @@ public final class KafkaFeed implements Managed, EvaluationListener {
     private Thread thread;
 
     /**
+     * @param engineFull whether the engine's live signals fill their heap budget: nothing is handed over meanwhile
      * @param queuedSeq the outbox's last entry handed in; {@code appliedSeq} its last entry in the store
      * @param adopt reads from the store the state of the resources a test accepts (StartupState.adopt)
      */
-    public KafkaFeed(Consumer<String, byte[]> consumer, String topic, KafkaRecords records, Inbox inbox, LongSupplier queuedSeq,
+    public KafkaFeed(Consumer<String, byte[]> consumer, String topic, KafkaRecords records, Inbox inbox,
+                     java.util.function.BooleanSupplier engineFull, LongSupplier queuedSeq,
                      LongSupplier appliedSeq, Function<BiPredicate<String, String>, RestoredState> adopt, Duration drainTimeout,
                      MetricRegistry metrics) {
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.records = Objects.requireNonNull(records, "records");
         this.inbox = Objects.requireNonNull(inbox, "inbox");
+        this.engineFull = Objects.requireNonNull(engineFull, "engineFull");
         this.queuedSeq = Objects.requireNonNull(queuedSeq, "queuedSeq");
         this.appliedSeq = Objects.requireNonNull(appliedSeq, "appliedSeq");
         this.adopt = Objects.requireNonNull(adopt, "adopt");
@@ -214,7 +218,7 @@ public final class KafkaFeed implements Managed, EvaluationListener {
 
     private void offerSignals(List<Signal> signals) throws InterruptedException {
         // The broker holds the backlog: the engine's queue takes what it can, and the feed waits for room.
-        while (!inbox.offerSignals(signals)) {
+        while (engineFull.getAsBoolean() || !inbox.offerSignals(signals)) {
             waitForRoom();
         }
     }
