@@ -86,6 +86,11 @@ public final class Bench {
                     Integer.getInteger("bench.resources", 5_000));
             return;
         }
+        if ("kafka".equals(System.getProperty("bench.only"))) {
+            KafkaBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"), Integer.getInteger("bench.kafkaSignals", 200_000),
+                    Integer.getInteger("bench.resources", 5_000));
+            return;
+        }
         if ("backtest".equals(System.getProperty("bench.only"))) {
             BacktestBench.run(rules, plugins, Files.createTempDirectory("homeostat-bench"));
             return;
@@ -171,7 +176,7 @@ public final class Bench {
     }
 
     /** Posts every batch from two sender threads and waits until the engine has evaluated them all. */
-    private static double endToEnd(RunningApp app, List<String> bodies) throws Exception {
+    static double endToEnd(RunningApp app, List<String> bodies) throws Exception {
         long target = app.evaluated() + (long) bodies.size() * BATCH;
         AtomicInteger next = new AtomicInteger();
         long start = System.nanoTime();
@@ -276,6 +281,11 @@ public final class Bench {
         long evaluated() {
             Meter meter = support.getEnvironment().metrics().meter("homeostat.signals.evaluated");
             return meter.getCount();
+        }
+
+        long gauge(String name) {
+            com.codahale.metrics.Gauge<?> gauge = support.getEnvironment().metrics().getGauges().get(name);
+            return gauge == null ? 0 : ((Number) gauge.getValue()).longValue();
         }
 
         long counter(String name) {

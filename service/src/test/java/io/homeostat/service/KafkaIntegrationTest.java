@@ -113,6 +113,7 @@ class KafkaIntegrationTest {
                     .intake("mode", "kafka")
                     .intake("kafka", Map.of("bootstrapServers", own.bootstrapServers(), "partitions", 2, "replicationFactor", 1,
                             "sendTimeout", "2s"))
+                    .engine("drainTimeout", "3s") // the stop's last commit waits for the broker that long
                     .start();
             try {
                 assertThat(app.signals(signal("alpha", "host:a")).statusCode()).isEqualTo(202);
@@ -121,7 +122,7 @@ class KafkaIntegrationTest {
                 HttpResponse<String> refused = app.signals(signal("alpha", "host:a"));
                 long tookMillis = (System.nanoTime() - started) / 1_000_000;
                 assertThat(refused.statusCode()).as(refused.body()).isEqualTo(503);
-                assertThat(refused.body()).contains("the Kafka broker did not acknowledge the signals within 2000 ms")
+                assertThat(refused.body()).contains("the Kafka brokers did not acknowledge the signals within 2000 ms")
                         .contains("not accepted, retry");
                 assertThat(refused.headers().firstValue("Retry-After")).isPresent();
                 assertThat(tookMillis).as("refused within the send timeout, not after the client's defaults").isLessThan(10_000);
@@ -132,6 +133,40 @@ class KafkaIntegrationTest {
             }
         } finally {
             own.close();
+        }
+    }
+
+    @Test
+    void anApprovalSentToAnyReplicaReachesTheEngineThatHoldsTheProposal() throws Exception {
+        Path callLog = Files.createDirectories(directory).resolve("calls.log");
+        Files.writeString(callLog, "");
+        String topic = "signals-approvals";
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRES, directory)) {
+            try (TestApp a = replica(database, "a", topic, callLog).start(); TestApp b = replica(database, "b", topic, callLog).start()) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(partitions(a)).isPositive();
+                    assertThat(partitions(b)).isPositive();
+                });
+                // One risky resource in every partition: some proposals are held by a's engine, some by b's.
+                Map<Integer, String> byPartition = new java.util.TreeMap<>();
+                for (int i = 0; byPartition.size() < PARTITIONS; i++) {
+                    byPartition.putIfAbsent(Partitioning.partition("alpha", "service:risky-" + i, PARTITIONS), "service:risky-" + i);
+                }
+                for (String resource : byPartition.values()) {
+                    String body = "{\"tenant\":\"alpha\",\"resource\":\"" + resource + "\",\"metric\":\"test.risky\",\"value\":1,"
+                            + "\"source\":\"test\"}";
+                    assertThat(a.signals(body).statusCode()).isEqualTo(202);
+                }
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                        assertThat(a.getJson("/api/v1/approvals?state=pending&limit=50").get("items")).hasSize(PARTITIONS));
+                for (com.fasterxml.jackson.databind.JsonNode approval : a.getJson("/api/v1/approvals?state=pending&limit=50").get("items")) {
+                    HttpResponse<String> approved = a.post("/api/v1/approvals/" + approval.get("id").asText() + "/approve",
+                            "{\"reason\":\"checked\"}");
+                    assertThat(approved.statusCode()).as(approved.body()).isEqualTo(200);
+                }
+                // Without routing, the proposals b's engine holds would wait for an answer that never reaches it.
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(Files.readAllLines(callLog)).hasSize(PARTITIONS));
+            }
         }
     }
 

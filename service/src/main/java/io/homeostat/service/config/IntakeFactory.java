@@ -181,7 +181,7 @@ public class IntakeFactory {
         io.homeostat.service.kafka.KafkaFeed feed = kafka.buildFeed(json, replicaId, inbox, live::exceeded, queuedSeq, appliedSeq, adopt,
                 drainTimeout, metrics);
         ingress.ownedHere(feed::owns);
-        inbox.routeReports(ingress::forwarded);
+        inbox.route(ingress::forwarded);
         LOG.info("intake.mode: kafka: signals go to topic {} at {}; this replica's engine evaluates the partitions the group assigns it",
                 kafka.topic(), kafka.bootstrapServers().orElseThrow());
         return java.util.Optional.of(new KafkaParts(ingress, feed));

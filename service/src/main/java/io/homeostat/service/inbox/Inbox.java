@@ -70,13 +70,20 @@ public final class Inbox implements Ingress {
         inputs.add(new Waiting(Objects.requireNonNull(command, "command"), false));
     }
 
-    /** The executor's report on an attempt: always admitted. */
-    public void report(RemediationOutcome outcome) {
-        ReportRoute route = reportRoute;
-        if (route != null && route.forwarded(outcome)) {
-            return;
+    /**
+     * An operator's command about one resource (an approval's answer, a manual run), already stored:
+     * to the engine that evaluates the resource (with Kafka, possibly another replica's), else to this one.
+     */
+    public void submit(EngineInput command, String tenant, String resource) {
+        Route route = this.route;
+        if (route == null || !route.forwarded(tenant, resource, command)) {
+            submit(command);
         }
-        inputs.add(new Waiting(new EngineInput.AttemptReport(outcome), false));
+    }
+
+    /** The executor's report on an attempt: always admitted, by the engine that evaluates its resource. */
+    public void report(RemediationOutcome outcome) {
+        submit(new EngineInput.AttemptReport(outcome), outcome.tenant(), outcome.resource());
     }
 
     /** The executor's report on a rollback: always admitted. */
@@ -102,20 +109,21 @@ public final class Inbox implements Ingress {
     }
 
     /**
-     * Where an attempt's report goes when another replica's engine evaluates its resource (Kafka mode:
-     * the engine of the resource's partition); without one, every report is this engine's.
+     * Where an input about one resource (an attempt's report, an operator's answer or run) goes when
+     * another replica's engine evaluates the resource (Kafka mode: the engine of the resource's
+     * partition); without one, every input is this engine's.
      */
     @FunctionalInterface
-    public interface ReportRoute {
-        /** True when the report was taken to another engine (and is not this one's). */
-        boolean forwarded(RemediationOutcome outcome);
+    public interface Route {
+        /** True when the input was taken to another engine (and is not this one's). */
+        boolean forwarded(String tenant, String resource, EngineInput input);
     }
 
-    private volatile ReportRoute reportRoute;
+    private volatile Route route;
 
-    /** Sends attempt reports through {@code route} from now on (set once at start-up, before the executor runs). */
-    public void routeReports(ReportRoute route) {
-        this.reportRoute = Objects.requireNonNull(route, "route");
+    /** Sends inputs about a resource through {@code route} from now on (set once at start-up, before the executor runs). */
+    public void route(Route route) {
+        this.route = Objects.requireNonNull(route, "route");
     }
 
     /** An input in the lane, and whether it counts against the capacity for inputs from outside. */

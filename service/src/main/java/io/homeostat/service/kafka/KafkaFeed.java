@@ -209,6 +209,10 @@ public final class KafkaFeed implements Managed, EvaluationListener {
                 EngineInput.AttemptReport report = new EngineInput.AttemptReport(outcome.outcome());
                 offsets.handed(record.partition(), record.offset(), report);
                 inbox.submit(report);
+            } else if (decoded instanceof KafkaRecords.DecodedInput input) {
+                // An operator's answer or run sent by the replica whose API received it: stored there already.
+                offsets.handed(record.partition(), record.offset(), input.input());
+                inbox.submit(input.input());
             }
         }
         if (!signals.isEmpty()) {

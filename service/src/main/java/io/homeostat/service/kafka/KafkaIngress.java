@@ -5,7 +5,6 @@ import com.codahale.metrics.Meter;
 import com.codahale.metrics.MetricRegistry;
 import com.codahale.metrics.Timer;
 import io.dropwizard.lifecycle.Managed;
-import io.homeostat.service.engine.facts.RemediationOutcome;
 import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.inbox.EngineInput;
 import io.homeostat.service.inbox.Ingress;
@@ -94,22 +93,24 @@ public final class KafkaIngress implements Ingress, Managed {
     }
 
     /**
-     * The executor's report on an attempt: when another replica's engine owns its resource, it is sent
-     * to that engine through the resource's partition (true); otherwise it is this engine's (false).
+     * An input about one resource (the executor's report on an attempt, an operator's approval answer
+     * or manual run): when another replica's engine owns the resource, it is sent to that engine through
+     * the resource's partition (true); otherwise, or when it is of a kind that does not travel, it is
+     * this engine's (false).
      */
-    public boolean forwarded(RemediationOutcome outcome) {
-        if (ownedHere.test(outcome.tenant(), outcome.resource())) {
+    public boolean forwarded(String tenant, String resource, EngineInput input) {
+        if (ownedHere.test(tenant, resource) || !KafkaRecords.travels(input)) {
             return false;
         }
         byte[] value;
         try {
-            value = records.encode(outcome);
+            value = records.encode(input);
         } catch (IOException e) {
-            // A report that cannot be written cannot be forwarded: this engine keeps it (it is logged and dropped there if unknown).
-            LOG.error("could not encode the report on attempt {} for Kafka; keeping it here", outcome.decisionId(), e);
+            // An input that cannot be written cannot be forwarded: this engine keeps it.
+            LOG.error("could not encode {} for Kafka; keeping it here", input.getClass().getSimpleName(), e);
             return false;
         }
-        forward(new ProducerRecord<>(topic, Partitioning.key(outcome.tenant(), outcome.resource()), value), 0);
+        forward(new ProducerRecord<>(topic, Partitioning.key(tenant, resource), value), 0);
         return true;
     }
 
@@ -120,13 +121,13 @@ public final class KafkaIngress implements Ingress, Managed {
                 return;
             }
             forwardRetries.inc();
-            failureLog.threw("forwarding an attempt's report to the engine that owns " + record.key(), error);
+            failureLog.threw("forwarding an input to the engine that owns " + record.key(), error);
             if (running) {
                 long delay = Math.min(5_000, 100L << Math.min(attempt, 6));
                 resend.schedule(() -> forward(record, attempt + 1), delay, TimeUnit.MILLISECONDS);
             } else {
-                LOG.error("stopping: the report on {} was not forwarded; the engine that owns it learns the attempt's end when it next "
-                        + "restores the resource", record.key());
+                LOG.error("stopping: an input about {} was not forwarded; the engine that owns it learns what the store holds when "
+                        + "it next adopts the resource", record.key());
             }
         });
     }
@@ -145,10 +146,13 @@ public final class KafkaIngress implements Ingress, Managed {
         } catch (ExecutionException e) {
             failures.inc();
             Throwable cause = e.getCause() == null ? e : e.getCause();
-            throw new Unavailable("the Kafka broker refused " + what + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
+            if (cause instanceof org.apache.kafka.common.errors.TimeoutException) {
+                throw notInTime(what, cause);
+            }
+            throw new Unavailable("the Kafka brokers refused the " + what + ": " + cause.getClass().getSimpleName() + ": " + cause.getMessage(), cause);
         } catch (TimeoutException | org.apache.kafka.common.KafkaException e) {
             failures.inc();
-            throw new Unavailable("the Kafka broker did not acknowledge the " + what + " within " + sendTimeout.toMillis() + " ms", e);
+            throw notInTime(what, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new Unavailable("interrupted while waiting for the Kafka broker", e);
@@ -156,6 +160,11 @@ public final class KafkaIngress implements Ingress, Managed {
             timing.stop();
         }
         produced.mark(batch.size());
+    }
+
+    private Unavailable notInTime(String what, Throwable cause) {
+        return new Unavailable("the Kafka brokers did not acknowledge the " + what + " within " + sendTimeout.toMillis() + " ms ("
+                + cause.getClass().getSimpleName() + ": " + cause.getMessage() + ")", cause);
     }
 
     private interface Encoding {

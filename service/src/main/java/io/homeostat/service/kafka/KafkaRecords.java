@@ -29,13 +29,26 @@ public final class KafkaRecords {
                        Map<String, String> labels) {
     }
 
-    /** What one record carries: exactly one of its three parts. */
+    /** What one record carries: exactly one of its parts. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    record Envelope(int v, SignalValue signal, EngineInput.AlertState alert, RemediationOutcome outcome) {
+    record Envelope(int v, SignalValue signal, EngineInput.AlertState alert, RemediationOutcome outcome, EngineInput.ApprovalAnswer approval,
+                    EngineInput.ManualRun manualRun) {
+        Envelope(int v, SignalValue signal, EngineInput.AlertState alert, RemediationOutcome outcome) {
+            this(v, signal, alert, outcome, null, null);
+        }
     }
 
-    /** What a record decoded to: a signal (received now), an alert, or an attempt's report. */
+    /** Whether an input about a resource can travel to the engine that owns it: attempt reports and operators' answers and runs. */
+    public static boolean travels(EngineInput input) {
+        return input instanceof EngineInput.AttemptReport || input instanceof EngineInput.ApprovalAnswer
+                || input instanceof EngineInput.ManualRun;
+    }
+
+    /** What a record decoded to: a signal (received now), an alert, or an input about a resource (a report, an answer, a run). */
     public sealed interface Decoded {
+    }
+
+    public record DecodedInput(EngineInput input) implements Decoded {
     }
 
     public record DecodedSignal(Signal signal) implements Decoded {
@@ -60,6 +73,18 @@ public final class KafkaRecords {
         return json.writeValueAsBytes(new Envelope(VERSION, null, null, outcome));
     }
 
+    /** An input that {@link #travels}. */
+    public byte[] encode(EngineInput input) throws IOException {
+        if (input instanceof EngineInput.AttemptReport report) {
+            return encode(report.outcome());
+        } else if (input instanceof EngineInput.ApprovalAnswer answer) {
+            return json.writeValueAsBytes(new Envelope(VERSION, null, null, null, answer, null));
+        } else if (input instanceof EngineInput.ManualRun run) {
+            return json.writeValueAsBytes(new Envelope(VERSION, null, null, null, null, run));
+        }
+        throw new IllegalArgumentException(input.getClass().getSimpleName() + " does not travel on the topic");
+    }
+
     /**
      * Reads a record's value.
      *
@@ -74,15 +99,22 @@ public final class KafkaRecords {
         if (envelope.v() != VERSION) {
             throw new IOException("format version " + envelope.v() + " is not " + VERSION + " (written by another release?)");
         }
-        int parts = (envelope.signal() == null ? 0 : 1) + (envelope.alert() == null ? 0 : 1) + (envelope.outcome() == null ? 0 : 1);
+        int parts = (envelope.signal() == null ? 0 : 1) + (envelope.alert() == null ? 0 : 1) + (envelope.outcome() == null ? 0 : 1)
+                + (envelope.approval() == null ? 0 : 1) + (envelope.manualRun() == null ? 0 : 1);
         if (parts != 1) {
-            throw new IOException("a record must carry exactly one of signal, alert, outcome; this one has " + parts);
+            throw new IOException("a record must carry exactly one of signal, alert, outcome, approval, manualRun; this one has " + parts);
         }
         try {
             if (envelope.signal() != null) {
                 SignalValue s = envelope.signal();
                 return new DecodedSignal(new Signal(s.tenant(), s.resource(), s.metric(), s.value(), s.time(), s.unit(), s.source(),
                         s.labels() == null ? Map.of() : s.labels(), receivedNanos));
+            }
+            if (envelope.approval() != null) {
+                return new DecodedInput(envelope.approval());
+            }
+            if (envelope.manualRun() != null) {
+                return new DecodedInput(envelope.manualRun());
             }
             return envelope.alert() != null ? new DecodedAlert(envelope.alert()) : new DecodedOutcome(envelope.outcome());
         } catch (RuntimeException e) {

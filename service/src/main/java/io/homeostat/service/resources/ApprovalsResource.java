@@ -91,7 +91,7 @@ public final class ApprovalsResource {
             throw ApiErrors.error(409, "approval '" + id + "' is " + (now.state().equals("pending") ? "expired" : now.state())
                     + " and cannot be " + (approved ? "approved" : "rejected") + " any more");
         }
-        engine.submit(new EngineInput.ApprovalAnswer(approval.id(), approved, by, reason));
+        engine.submit(new EngineInput.ApprovalAnswer(approval.id(), approved, by, reason), approval.tenant(), approval.resource());
         return get(caller, id);
     }
 }

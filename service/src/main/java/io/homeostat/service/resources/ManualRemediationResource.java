@@ -71,7 +71,7 @@ public final class ManualRemediationResource {
         // Recorded before the engine sees it: the request is the operator's act, whatever the gates then decide.
         store.audit().append(AuditEvent.of(issue.tenant(), caller.actor("POST /api/v1/issues/{id}/remediations"),
                 "manual-run.requested", run.proposalId(), reason, detail), Instant.now());
-        engine.submit(run);
+        engine.submit(run, issue.tenant(), issue.resource());
         return Response.accepted(new Accepted(run.proposalId(), issueId, run.actionId(), override)).build();
     }
 }
