@@ -26,10 +26,10 @@ import java.util.function.Supplier;
 public class ClusterFactory {
     /**
      * This replica's name: stable across its restarts (so that a restart reconciles its own attempts)
-     * and unique among live replicas (a StatefulSet pod's name). Unset: the host's name.
+     * and unique among live replicas (a StatefulSet pod's name). Unset or empty: the host's name.
      */
-    @Size(min = 1, max = 200)
-    @Pattern(regexp = "[A-Za-z0-9][A-Za-z0-9._:-]*", message = "must be letters, digits and . _ : - (no '/')")
+    @Size(max = 200)
+    @Pattern(regexp = "([A-Za-z0-9][A-Za-z0-9._:-]*)?", message = "must be letters, digits and . _ : - (no '/')")
     @JsonProperty
     private String replicaId;
 
@@ -56,7 +56,7 @@ public class ClusterFactory {
     private Duration heldBackRetry = Duration.seconds(30);
 
     public String replicaId() {
-        if (replicaId != null) {
+        if (replicaId != null && !replicaId.isEmpty()) {
             return replicaId;
         }
         try {

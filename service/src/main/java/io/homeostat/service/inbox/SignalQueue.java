@@ -102,6 +102,26 @@ public final class SignalQueue {
         return since == 0 ? Duration.ZERO : Duration.ofNanos(Math.max(0, System.nanoTime() - since));
     }
 
+    /**
+     * Takes out the signals waiting (not yet taken by the engine) that {@code which} accepts, and gives
+     * their room back: those of resources another engine evaluates from now on (a Kafka partition
+     * revoked before its records were settled), which that engine reads again.
+     *
+     * @return how many were taken out
+     */
+    public int discard(java.util.function.Predicate<Signal> which) {
+        int[] removed = {0};
+        queue.removeIf(signal -> {
+            boolean matches = which.test(signal);
+            if (matches) {
+                removed[0]++;
+            }
+            return matches;
+        });
+        free.release(removed[0]);
+        return removed[0];
+    }
+
     /** Stops admitting signals; those already admitted are still taken by the engine. */
     public void close() {
         closed = true;

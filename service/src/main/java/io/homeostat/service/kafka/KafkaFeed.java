@@ -318,6 +318,12 @@ public final class KafkaFeed implements Managed, EvaluationListener {
                 LOG.warn("partitions {} {} with {} records not yet in the store: their next owner reads them again", leaving, how, left);
             }
             BiPredicate<String, String> resources = resourcesOf(leaving);
+            // Not settled in time (the engine or the database stalled): what still waits in the queue is the next owner's
+            // to evaluate; evaluated here after the release, it would open state this engine no longer owns.
+            int discarded = left == 0 ? 0 : inbox.signals().discard(signal -> resources.test(signal.getTenant(), signal.getResource()));
+            if (discarded > 0) {
+                LOG.warn("{} signals of partitions {} still waited for this engine: left to their next owner", discarded, leaving);
+            }
             assigned.removeAll(leaving);
             inbox.submit(new EngineInput.Release("partitions " + leaving + " (" + how + ")", resources));
             LOG.info("partitions {} of {} {}: their resources' facts leave this engine", leaving, topic, how);

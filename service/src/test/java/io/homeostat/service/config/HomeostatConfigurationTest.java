@@ -131,6 +131,22 @@ class HomeostatConfigurationTest {
     }
 
     @Test
+    void kafkaIntakeNeedsItsBrokersAndKeepsTheSettingsItsGuaranteesRestOn() throws Exception {
+        assertThatThrownBy(() -> load("intake:\n  mode: kafka\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("intake.kafka.bootstrapServers is required");
+        assertThatThrownBy(() -> load("intake:\n  mode: kafka\n  kafka:\n    bootstrapServers: b:9092\n    properties: {acks: \"1\"}\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("may not set acks");
+        assertThatThrownBy(() -> load("intake:\n  mode: kafak\n")).isInstanceOf(ConfigurationException.class)
+                .hasMessageContaining("intake.mode");
+        assertThatThrownBy(() -> load("intake:\n  kafka:\n    topic: \"a topic\"\n"))
+                .isInstanceOf(ConfigurationException.class).hasMessageContaining("intake.kafka.topic");
+        HomeostatConfiguration kafka = load("intake:\n  mode: kafka\n  kafka:\n    bootstrapServers: b:9092\n"
+                + "    properties: {security.protocol: SASL_SSL}\ncluster:\n  replicaId: \"\"\n");
+        assertThat(kafka.getIntake().mode()).isEqualTo(IntakeFactory.Mode.KAFKA);
+        assertThat(kafka.getCluster().replicaId()).as("empty: the host's name").isNotEmpty();
+    }
+
+    @Test
     void unknownPropertiesAreRejected() {
         assertThatThrownBy(() -> load("engine:\n  rulesDir: x\n"))
                 .isInstanceOf(ConfigurationException.class).hasMessageContaining("Unrecognized field at: engine.rulesDir");
