@@ -137,6 +137,38 @@ class KafkaIntegrationTest {
     }
 
     @Test
+    void withThreeCopiesAndTwoInSyncRequiredOneBrokerLostChangesNothingTwoRefuseIntake() throws Exception {
+        Path callLog = Files.createDirectories(directory).resolve("calls.log");
+        try (KafkaBroker three = KafkaBroker.start(3)) {
+            Properties props = new Properties();
+            props.put("bootstrap.servers", three.bootstrapServers());
+            try (org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+                admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic("homeostat.signals", 2, (short) 3)
+                        .configs(Map.of("min.insync.replicas", "2")))).all().get();
+            }
+            try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRES, directory);
+                 TestApp app = TestApp.builder(directory.resolve("a"), database).withFaultyPlugin()
+                         .pluginSettings("faulty-test", Map.of("callLog", callLog.toString()))
+                         .intake("mode", "kafka")
+                         .intake("kafka", Map.of("bootstrapServers", three.bootstrapServers(), "sendTimeout", "3s"))
+                         .engine("drainTimeout", "3s")
+                         .start()) {
+                assertThat(app.signals(signal("alpha", "host:a"), signal("alpha", "host:b")).statusCode()).isEqualTo(202);
+                int[] brokers = three.brokerIds().stream().filter(id -> id != 0).mapToInt(Integer::intValue).toArray();
+                three.stopBroker(brokers[0]);
+                HttpResponse<String> oneLost = app.signals(signal("alpha", "host:a"), signal("alpha", "host:b"));
+                assertThat(oneLost.statusCode()).as("two copies still in sync: " + oneLost.body()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(30)).untilAsserted(() -> assertThat(evaluated(app)).isEqualTo(4));
+
+                three.stopBroker(brokers[1]);
+                HttpResponse<String> twoLost = app.signals(signal("alpha", "host:a"), signal("alpha", "host:b"));
+                assertThat(twoLost.statusCode()).as("one copy is not durable enough: " + twoLost.body()).isEqualTo(503);
+                assertThat(twoLost.body()).contains("not accepted, retry");
+            }
+        }
+    }
+
+    @Test
     void anApprovalSentToAnyReplicaReachesTheEngineThatHoldsTheProposal() throws Exception {
         Path callLog = Files.createDirectories(directory).resolve("calls.log");
         Files.writeString(callLog, "");

@@ -18,8 +18,13 @@ public final class KafkaBroker implements AutoCloseable {
     }
 
     public static KafkaBroker start() throws Exception {
+        return start(1);
+    }
+
+    /** {@code brokers} brokers (the first also the KRaft controller). */
+    public static KafkaBroker start(int brokers) throws Exception {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
+                .setCombined(true).setNumBrokerNodes(brokers).setNumControllerNodes(1).build());
         for (Map.Entry<String, Object> setting : Map.<String, Object>of(
                 "group.consumer.min.session.timeout.ms", 2_000,
                 "group.consumer.session.timeout.ms", 4_000,
@@ -37,6 +42,16 @@ public final class KafkaBroker implements AutoCloseable {
         cluster.startup();
         cluster.waitForReadyBrokers();
         return new KafkaBroker(cluster);
+    }
+
+    /** Stops one broker (not the controller's node) as a crash would leave its partitions: without it. */
+    public void stopBroker(int id) {
+        cluster.brokers().get(id).shutdown();
+    }
+
+    /** The brokers' ids. */
+    public java.util.Set<Integer> brokerIds() {
+        return cluster.brokers().keySet();
     }
 
     public String bootstrapServers() {
