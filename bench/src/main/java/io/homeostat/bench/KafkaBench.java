@@ -23,7 +23,6 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.apache.kafka.common.test.KafkaClusterTestKit;
-import org.apache.kafka.common.test.TestKitNodes;
 
 /**
  * (l) intake.mode: kafka on this machine: a Kafka broker (KRaft) in this JVM, replicas in this JVM on
@@ -50,16 +49,7 @@ final class KafkaBench {
     }
 
     static void run(Path rules, Path plugins, Path work, int signals, int resources) throws Exception {
-        KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
-                .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
-        builder.setConfigProp("offsets.topic.replication.factor", (short) 1);
-        builder.setConfigProp("offsets.topic.num.partitions", 1);
-        builder.setConfigProp("group.consumer.heartbeat.interval.ms", 500);
-        builder.setConfigProp("group.consumer.min.heartbeat.interval.ms", 300);
-        try (KafkaClusterTestKit broker = builder.build()) {
-            broker.format();
-            broker.startup();
-            broker.waitForReadyBrokers();
+        try (KafkaClusterTestKit broker = KafkaSandbox.start()) {
             List<SignalMix.Reading> readings = SignalMix.generate(signals, resources, 21);
             System.out.printf("(l) Kafka: %,d signals over %,d resources, %d partitions, a KRaft broker and the replicas in this JVM, %d cores%n",
                     signals, resources, PARTITIONS, Runtime.getRuntime().availableProcessors());

@@ -14,20 +14,25 @@ public final class KafkaSandbox {
     private KafkaSandbox() {
     }
 
-    public static void main(String[] args) throws Exception {
+    /** One broker, started and ready; a group member that dies loses its partitions within seconds. */
+    static KafkaClusterTestKit start() throws Exception {
         KafkaClusterTestKit.Builder builder = new KafkaClusterTestKit.Builder(new TestKitNodes.Builder()
                 .setCombined(true).setNumBrokerNodes(1).setNumControllerNodes(1).build());
         builder.setConfigProp("offsets.topic.replication.factor", (short) 1);
         builder.setConfigProp("offsets.topic.num.partitions", 1);
-        // A replica that dies loses its partitions within seconds, so that the example shows them move.
         builder.setConfigProp("group.consumer.min.session.timeout.ms", 2_000);
         builder.setConfigProp("group.consumer.session.timeout.ms", 6_000);
-        builder.setConfigProp("group.consumer.min.heartbeat.interval.ms", 500);
-        builder.setConfigProp("group.consumer.heartbeat.interval.ms", 1_000);
+        builder.setConfigProp("group.consumer.min.heartbeat.interval.ms", 300);
+        builder.setConfigProp("group.consumer.heartbeat.interval.ms", 500);
         KafkaClusterTestKit broker = builder.build();
         broker.format();
         broker.startup();
         broker.waitForReadyBrokers();
+        return broker;
+    }
+
+    public static void main(String[] args) throws Exception {
+        KafkaClusterTestKit broker = start();
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 broker.close();

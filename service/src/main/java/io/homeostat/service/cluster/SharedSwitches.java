@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
  * enforces a stored auto-remediation switch at once on every replica; maintenance is a gate of the
  * rules, so without this another replica's engine would go on acting in a maintenance window.) A change
  * made through this replica reaches its engine a second time: the same switch, which replaces itself.
+ * Built on PostgreSQL only (ClusterFactory): on H2 there is no other replica to hear from.
  */
 public final class SharedSwitches implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSwitches.class);

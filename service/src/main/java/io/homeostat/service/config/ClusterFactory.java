@@ -71,9 +71,25 @@ public class ClusterFactory {
      * other database (H2: one process) this replica always leads.
      */
     public Leadership buildLeadership(io.dropwizard.db.DataSourceFactory database, MetricRegistry metrics) {
-        boolean postgres = database.getDriverClass() != null && database.getDriverClass().contains("postgresql");
+        boolean postgres = sharedDatabase(database);
         return new Leadership(postgres ? new Leadership.Database(database.getUrl(), database.getUser(), database.getPassword()) : null,
                 leaseTtl.toJavaDuration(), metrics);
+    }
+
+    /** Whether replicas can share this database (PostgreSQL); H2 is one process's by construction. */
+    private static boolean sharedDatabase(io.dropwizard.db.DataSourceFactory database) {
+        return database.getDriverClass() != null && database.getDriverClass().contains("postgresql");
+    }
+
+    /**
+     * On PostgreSQL, the switches and maintenance set through other replicas, handed to this engine
+     * ({@code engine}); on H2 (one process) nothing: every change is made through this process already.
+     */
+    public java.util.Optional<io.homeostat.service.cluster.SharedSwitches> buildSharedSwitches(io.dropwizard.db.DataSourceFactory database,
+            io.homeostat.service.store.GateStateStore gateState, java.util.function.Consumer<io.homeostat.service.inbox.EngineInput> engine) {
+        return sharedDatabase(database)
+                ? java.util.Optional.of(new io.homeostat.service.cluster.SharedSwitches(gateState, engine, sweepEvery(), java.time.Clock.systemUTC()))
+                : java.util.Optional.empty();
     }
 
     public java.time.Duration sweepEvery() {

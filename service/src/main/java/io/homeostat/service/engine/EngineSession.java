@@ -80,7 +80,7 @@ public final class EngineSession implements AutoCloseable {
      * {@link Rescheduled} facts were recomputed, which its rules read when an activation is created).
      */
     public EngineSession successor(RuleBase next) {
-        return successor(next, (tenant, resource) -> false);
+        return successor(next, null);
     }
 
     /**
@@ -93,8 +93,9 @@ public final class EngineSession implements AutoCloseable {
         return successor(rules, released);
     }
 
+    /** @param released the resources whose facts stay behind, or null on a rule reload (all carry over, nothing is scanned for them) */
     private EngineSession successor(RuleBase next, java.util.function.BiPredicate<String, String> released) {
-        java.util.function.Predicate<Object> leaving = ResourceScope.of(session.getObjects(), released);
+        java.util.function.Predicate<Object> leaving = released == null ? fact -> false : ResourceScope.of(session.getObjects(), released);
         EngineSession successor = new EngineSession(next, pseudoClock, pseudoClock ? now() : 0);
         successor.baselines = baselines;
         successor.projections = projections;
@@ -121,7 +122,7 @@ public final class EngineSession implements AutoCloseable {
         }
         successor.collector.restoring(true);
         try {
-            successor.views.carryOver(views, released);
+            successor.views.carryOver(views, released == null ? (tenant, resource) -> false : released);
             state.forEach(successor::insert);
             // Straight into the session: the views they would update were carried over above.
             for (Object event : events) {

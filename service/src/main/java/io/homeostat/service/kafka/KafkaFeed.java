@@ -108,11 +108,6 @@ public final class KafkaFeed implements Managed, EvaluationListener {
         return count > 0 && assigned.contains(Partitioning.partition(tenant, resource, count));
     }
 
-    /** The partitions assigned here now, for status and tests. */
-    public Set<Integer> assigned() {
-        return Set.copyOf(assigned);
-    }
-
     @Override
     public void start() {
         running = true;

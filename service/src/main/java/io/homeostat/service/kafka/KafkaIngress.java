@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class KafkaIngress implements Ingress, Managed {
     private static final Logger LOG = LoggerFactory.getLogger(KafkaIngress.class);
+    /** A forwarded input is sent again until the brokers take it (only its pace comes from here: it never gives up while running). */
+    private static final io.homeostat.service.retry.Backoff FORWARD_RETRY = new io.homeostat.service.retry.Backoff(
+            Duration.ofMillis(100), Duration.ofSeconds(5), Duration.ofDays(36_500));
     private final Producer<String, byte[]> producer;
     private final String topic;
     private final KafkaRecords records;
@@ -121,10 +124,10 @@ public final class KafkaIngress implements Ingress, Managed {
                 return;
             }
             forwardRetries.inc();
-            failureLog.threw("forwarding an input to the engine that owns " + record.key(), error);
+            // One cause logged once, whatever the resource: the key would make every resource a cause of its own.
+            failureLog.threw("forwarding an input to the engine that owns its resource", error);
             if (running) {
-                long delay = Math.min(5_000, 100L << Math.min(attempt, 6));
-                resend.schedule(() -> forward(record, attempt + 1), delay, TimeUnit.MILLISECONDS);
+                resend.schedule(() -> forward(record, attempt + 1), FORWARD_RETRY.delay(attempt + 1).toMillis(), TimeUnit.MILLISECONDS);
             } else {
                 LOG.error("stopping: an input about {} was not forwarded; the engine that owns it learns what the store holds when "
                         + "it next adopts the resource", record.key());
