@@ -282,7 +282,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // partitions the group assigns it; attempt reports on others' resources travel through the topic.
         Optional<io.homeostat.service.config.IntakeFactory.KafkaParts> kafka = configuration.getIntake().buildKafka(
                 environment.getObjectMapper(), cluster.replica().id(), inbox, outbox::queuedSeq, outbox::appliedSeq,
-                owns -> StartupState.adopt(store, policyNow.get(), System.currentTimeMillis(), owns),
+                (owns, recent) -> StartupState.adopt(store, policyNow.get(), System.currentTimeMillis(), owns, recent),
                 configuration.getEngine().getDrainTimeout().toJavaDuration(), environment.metrics());
         java.util.function.BiPredicate<String, String> ownedAtStart = kafka.isPresent() ? (tenant, resource) -> false
                 : StartupState.EVERY_RESOURCE;

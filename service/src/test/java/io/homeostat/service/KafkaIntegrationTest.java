@@ -4,7 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.codahale.metrics.Gauge;
+import io.homeostat.service.kafka.KafkaRecords;
 import io.homeostat.service.kafka.Partitioning;
+import io.homeostat.service.kafka.TopicHistory;
 import io.homeostat.service.testing.KafkaBroker;
 import io.homeostat.service.testing.TestApp;
 import io.homeostat.service.testing.TestDatabase;
@@ -20,6 +22,9 @@ import java.util.Properties;
 import java.util.Set;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -36,6 +41,20 @@ import org.junit.jupiter.api.io.TempDir;
 class KafkaIntegrationTest {
     private static final int PARTITIONS = 6;
     private static KafkaBroker broker;
+    /** A problem only the third reading within the signals' lifetime shows: its window must move with the resource. */
+    private static final String WINDOW_RULE = """
+            package homeostat.rules;
+            import io.homeostat.service.engine.facts.*;
+
+            rule "test: the third window reading opens an issue"
+            when
+                $s : Signal( metric == "test.window", $t : tenant, $r : resource )
+                not Issue( tenant == $t, resource == $r, type == "window.test" )
+                Number( intValue >= 3 ) from accumulate( Signal( metric == "test.window", tenant == $t, resource == $r ), count( 1 ) )
+            then
+                insert( new Issue( $t, $r, "window.test", Severity.LOW, "test", $s.getTime(), drools.getRule().getName(), "window.test" ) );
+            end
+            """;
 
     @TempDir
     Path directory;
@@ -55,6 +74,7 @@ class KafkaIntegrationTest {
     private TestApp.Builder replica(TestDatabase database, String id, String topic, Path callLog) {
         return TestApp.builder(directory.resolve(id), database).withFaultyPlugin()
                 .rule("restart-test.drl", RestartIntegrationTest.RULES)
+                .rule("window-test.drl", WINDOW_RULE)
                 .pluginSettings("faulty-test", Map.of("callLog", callLog.toString(), "slowMillis", 200))
                 .policy("rateLimits", Map.of("perTenantPerMinute", 100, "globalPerHour", 1_000))
                 .policy("maxConcurrent", 50)
@@ -68,7 +88,12 @@ class KafkaIntegrationTest {
     }
 
     private static String signal(String tenant, String resource) {
-        return "{\"tenant\":\"" + tenant + "\",\"resource\":\"" + resource + "\",\"metric\":\"test.storm\",\"value\":1,\"source\":\"test\"}";
+        return signal(tenant, resource, "test.storm");
+    }
+
+    private static String signal(String tenant, String resource, String metric) {
+        return "{\"tenant\":\"" + tenant + "\",\"resource\":\"" + resource + "\",\"metric\":\"" + metric
+                + "\",\"value\":1,\"source\":\"test\"}";
     }
 
     private static long evaluated(TestApp app) {
@@ -81,9 +106,15 @@ class KafkaIntegrationTest {
     }
 
     private static int issues(TestApp app) throws Exception {
+        return issues(app, "test.storm");
+    }
+
+    private static int issues(TestApp app, String type) throws Exception {
         int total = 0;
         for (String tenant : List.of("alpha", "beta", "gamma")) {
-            total += app.getJson("/api/v1/issues?tenant=" + tenant + "&limit=500").get("total").asInt();
+            for (com.fasterxml.jackson.databind.JsonNode issue : app.getJson("/api/v1/issues?tenant=" + tenant + "&limit=500").get("items")) {
+                total += type.equals(issue.get("type").asText()) ? 1 : 0;
+            }
         }
         return total;
     }
@@ -101,6 +132,44 @@ class KafkaIntegrationTest {
                 assertThat(placed).as(resource).isEqualTo(Partitioning.partition("alpha", resource, 7));
             }
         }
+    }
+
+    @Test
+    void theHistoryOfAnAdoptedPartitionIsItsPeriodsSignalsBelowTheCommittedOffsetTheNewestWithinTheLimit() throws Exception {
+        Properties props = new Properties();
+        props.put("bootstrap.servers", broker.bootstrapServers());
+        String topic = "history";
+        KafkaRecords records = new KafkaRecords(io.dropwizard.jackson.Jackson.newObjectMapper());
+        long now = System.currentTimeMillis();
+        long since = now - Duration.ofMinutes(15).toMillis();
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(props, new StringSerializer(), new ByteArraySerializer());
+             org.apache.kafka.clients.admin.Admin admin = org.apache.kafka.clients.admin.Admin.create(props)) {
+            admin.createTopics(List.of(new org.apache.kafka.clients.admin.NewTopic(topic, 1, (short) 1))).all().get();
+            List<byte[]> values = new ArrayList<>();
+            values.add(records.encode(reading("old", now - Duration.ofMinutes(20).toMillis())));
+            values.add(records.encode(reading("r1", now - 4_000)));
+            values.add("not a record".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+            values.add(records.encode(reading("r2", now - 3_000)));
+            values.add(records.encode(reading("r3", now - 2_000)));
+            values.add(records.encode(reading("r4", now - 1_000)));
+            values.add(records.encode(reading("not evaluated yet", now)));
+            for (byte[] value : values) {
+                producer.send(new ProducerRecord<>(topic, 0, "alpha/db-1", value)).get();
+            }
+        }
+        java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<String, byte[]>> consumers = () ->
+                new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
+        TopicHistory all = new TopicHistory(consumers, topic, records, 100, Duration.ofSeconds(20));
+        assertThat(all.recent(Map.of(0, 6L), since)).extracting(signal -> signal.getResource())
+                .as("the period's signals below the committed offset, in order; the old one, the junk and the unevaluated one not")
+                .containsExactly("r1", "r2", "r3", "r4");
+        assertThat(new TopicHistory(consumers, topic, records, 2, Duration.ofSeconds(20)).recent(Map.of(0, 6L), since))
+                .extracting(signal -> signal.getResource()).as("the newest records within the limit").containsExactly("r3", "r4");
+        assertThat(all.recent(Map.of(0, 0L), since)).as("nothing evaluated yet: nothing to read back").isEmpty();
+    }
+
+    private static io.homeostat.service.engine.facts.Signal reading(String resource, long time) {
+        return new io.homeostat.service.engine.facts.Signal("alpha", resource, "test.window", 1, time, null, "test", Map.of(), 0);
     }
 
     @Test
@@ -227,14 +296,27 @@ class KafkaIntegrationTest {
                         assertThat(exported).as("exports %s", used.group()).containsPattern("(?m)^" + used.group() + "(_total)?[ {]");
                     }
 
+                    // Two of the three readings the window rule needs, evaluated by each resource's engine before b leaves.
+                    for (String[] resource : resources) {
+                        for (int i = 0; i < 2; i++) {
+                            assertThat(a.signals(signal(resource[0], resource[1], "test.window")).statusCode()).isEqualTo(202);
+                            acknowledged++;
+                        }
+                    }
+                    int beforeLeaving = acknowledged;
+                    await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
+                            assertThat(evaluated(a) + evaluated(b)).isEqualTo(beforeLeaving));
+                    assertThat(issues(a, "window.test")).isZero();
+
                     long evaluatedByB = evaluated(b);
                     b.close();
                     await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> assertThat(partitions(a)).isEqualTo(PARTITIONS));
                     for (String[] resource : resources) {
-                        HttpResponse<String> response = a.signals(signal(resource[0], resource[1]));
+                        HttpResponse<String> response = a.signals(signal(resource[0], resource[1]),
+                                signal(resource[0], resource[1], "test.window"));
                         assertThat(response.statusCode()).as(response.body()).isEqualTo(202);
-                            assertThat(response.body()).contains("\"accepted\":1");
-                        acknowledged++;
+                        assertThat(response.body()).contains("\"accepted\":2");
+                        acknowledged += 2;
                     }
                     int total = acknowledged;
                     await().atMost(Duration.ofSeconds(60)).untilAsserted(() ->
@@ -244,6 +326,9 @@ class KafkaIntegrationTest {
                     Thread.sleep(1_000);
                     assertThat(issues(a)).isEqualTo(resources.size());
                     assertThat(Files.readAllLines(callLog)).hasSize(resources.size());
+                    // b's resources' last readings were read back from the topic: the third reading completes their windows too.
+                    assertThat(issues(a, "window.test")).as("window issues (b's resources' windows moved with them)")
+                            .isEqualTo(resources.size());
                 } finally {
                     b.close();
                 }

@@ -167,7 +167,8 @@ public class IntakeFactory {
      */
     public java.util.Optional<KafkaParts> buildKafka(com.fasterxml.jackson.databind.ObjectMapper json, String replicaId, Inbox inbox,
                                                      java.util.function.LongSupplier queuedSeq, java.util.function.LongSupplier appliedSeq,
-                                                     java.util.function.Function<java.util.function.BiPredicate<String, String>,
+                                                     java.util.function.BiFunction<java.util.function.BiPredicate<String, String>,
+                                                             java.util.List<io.homeostat.service.engine.facts.Signal>,
                                                              io.homeostat.service.engine.RestoredState> adopt,
                                                      java.time.Duration drainTimeout, MetricRegistry metrics) throws Exception {
         if (mode != Mode.KAFKA) {
@@ -178,8 +179,10 @@ public class IntakeFactory {
         // The same heap budget as intake's: while the engine's signals fill it, the feed hands over nothing and the backlog
         // waits in the topic (consumer lag), instead of in the heap.
         LiveSignalGate live = buildLiveSignalGate(inbox.signals());
+        // An adoption reads back at most a quarter of that budget's signals from the topic (the rest is for the live ones).
+        int historyLimit = (int) Math.min(Integer.MAX_VALUE, live.signalCapacity() / 4);
         io.homeostat.service.kafka.KafkaFeed feed = kafka.buildFeed(json, replicaId, inbox, live::exceeded, queuedSeq, appliedSeq, adopt,
-                drainTimeout, metrics);
+                historyLimit, drainTimeout, metrics);
         ingress.ownedHere(feed::owns);
         inbox.route(ingress::forwarded);
         LOG.info("intake.mode: kafka: signals go to topic {} at {}; this replica's engine evaluates the partitions the group assigns it",

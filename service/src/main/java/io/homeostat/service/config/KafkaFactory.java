@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.dropwizard.util.Duration;
 import io.dropwizard.validation.MinDuration;
 import io.homeostat.service.engine.RestoredState;
+import io.homeostat.service.engine.facts.Signal;
 import io.homeostat.service.inbox.Inbox;
 import io.homeostat.service.kafka.KafkaFeed;
 import io.homeostat.service.kafka.KafkaIngress;
 import io.homeostat.service.kafka.KafkaRecords;
+import io.homeostat.service.kafka.TopicHistory;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -22,11 +24,12 @@ import java.util.Properties;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiPredicate;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -172,8 +175,8 @@ public class KafkaFactory {
      */
     public KafkaFeed buildFeed(ObjectMapper json, String replicaId, Inbox inbox, java.util.function.BooleanSupplier engineFull,
                                LongSupplier queuedSeq, LongSupplier appliedSeq,
-                               Function<BiPredicate<String, String>, RestoredState> adopt, java.time.Duration drainTimeout,
-                               MetricRegistry metrics) {
+                               BiFunction<BiPredicate<String, String>, List<Signal>, RestoredState> adopt, int historyLimit,
+                               java.time.Duration drainTimeout, MetricRegistry metrics) {
         Properties props = common();
         props.put(ConsumerConfig.CLIENT_ID_CONFIG, "homeostat-" + replicaId);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, groupId);
@@ -183,6 +186,19 @@ public class KafkaFactory {
         props.putIfAbsent(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        return new KafkaFeed(consumer, topic, new KafkaRecords(json), inbox, engineFull, queuedSeq, appliedSeq, adopt, drainTimeout, metrics);
+        KafkaRecords records = new KafkaRecords(json);
+        TopicHistory history = new TopicHistory(() -> historyConsumer(replicaId), topic, records, historyLimit, drainTimeout);
+        return new KafkaFeed(consumer, topic, records, inbox, engineFull, queuedSeq, appliedSeq, adopt, history, drainTimeout, metrics);
+    }
+
+    /** Reads adopted partitions' recent signals back: outside the group (no group settings), committing nothing. */
+    private Consumer<String, byte[]> historyConsumer(String replicaId) {
+        Properties props = common();
+        props.keySet().removeIf(key -> key.toString().startsWith("group."));
+        props.put(ConsumerConfig.CLIENT_ID_CONFIG, "homeostat-" + replicaId + "-history");
+        props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
     }
 }

@@ -47,6 +47,11 @@ public final class LiveSignalGate {
         return budgetBytes;
     }
 
+    /** How many signals the budget holds when it holds nothing else. */
+    public long signalCapacity() {
+        return budgetBytes / BYTES_PER_SIGNAL;
+    }
+
     /** Signals held: live in the session and waiting in the queue. */
     public long signals() {
         return queue.liveSignals() + queue.depth();

@@ -23,7 +23,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiPredicate;
-import java.util.function.Function;
+import java.util.function.BiFunction;
 import java.util.function.LongSupplier;
 import org.apache.kafka.clients.consumer.Consumer;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -58,7 +58,8 @@ public final class KafkaFeed implements Managed, EvaluationListener {
     private final java.util.function.BooleanSupplier engineFull;
     private final LongSupplier queuedSeq;
     private final LongSupplier appliedSeq;
-    private final Function<BiPredicate<String, String>, RestoredState> adopt;
+    private final BiFunction<BiPredicate<String, String>, List<Signal>, RestoredState> adopt;
+    private final TopicHistory history;
     private final Duration drainTimeout;
     private final Offsets offsets = new Offsets();
     private final Set<Integer> assigned = ConcurrentHashMap.newKeySet();
@@ -77,12 +78,13 @@ public final class KafkaFeed implements Managed, EvaluationListener {
     /**
      * @param engineFull whether the engine's live signals fill their heap budget: nothing is handed over meanwhile
      * @param queuedSeq the outbox's last entry handed in; {@code appliedSeq} its last entry in the store
-     * @param adopt reads from the store the state of the resources a test accepts (StartupState.adopt)
+     * @param adopt reads from the store the state of the resources a test accepts, with their recent signals (StartupState.adopt)
+     * @param history reads those recent signals back from the topic
      */
     public KafkaFeed(Consumer<String, byte[]> consumer, String topic, KafkaRecords records, Inbox inbox,
                      java.util.function.BooleanSupplier engineFull, LongSupplier queuedSeq,
-                     LongSupplier appliedSeq, Function<BiPredicate<String, String>, RestoredState> adopt, Duration drainTimeout,
-                     MetricRegistry metrics) {
+                     LongSupplier appliedSeq, BiFunction<BiPredicate<String, String>, List<Signal>, RestoredState> adopt,
+                     TopicHistory history, Duration drainTimeout, MetricRegistry metrics) {
         this.consumer = Objects.requireNonNull(consumer, "consumer");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.records = Objects.requireNonNull(records, "records");
@@ -91,6 +93,7 @@ public final class KafkaFeed implements Managed, EvaluationListener {
         this.queuedSeq = Objects.requireNonNull(queuedSeq, "queuedSeq");
         this.appliedSeq = Objects.requireNonNull(appliedSeq, "appliedSeq");
         this.adopt = Objects.requireNonNull(adopt, "adopt");
+        this.history = Objects.requireNonNull(history, "history");
         this.drainTimeout = Objects.requireNonNull(drainTimeout, "drainTimeout");
         this.consumed = metrics.meter("homeostat.kafka.consumed");
         this.undecodable = metrics.counter("homeostat.kafka.undecodable");
@@ -333,9 +336,11 @@ public final class KafkaFeed implements Managed, EvaluationListener {
             Set<Integer> coming = numbers(partitions);
             partitionCount = consumer.partitionsFor(topic).size();
             BiPredicate<String, String> resources = resourcesOf(coming);
+            // What their previous owner evaluated lately, so that their windows go on where it left them.
+            List<Signal> recent = history.recent(committed(partitions), System.currentTimeMillis() - Signal.LIFETIME.toMillis());
             RestoredState state;
             try {
-                state = ADOPT_RETRY.call("reading the state of partitions " + coming + " from the store", () -> adopt.apply(resources),
+                state = ADOPT_RETRY.call("reading the state of partitions " + coming + " from the store", () -> adopt.apply(resources, recent),
                         e -> failures.threw("reading the state of adopted partitions from the store", e), () -> running);
             } catch (Backoff.GaveUp | InterruptedException e) {
                 if (e instanceof InterruptedException) {
@@ -346,8 +351,24 @@ public final class KafkaFeed implements Managed, EvaluationListener {
             // Adopted first, owned after: a report that comes between goes through the partition, to this engine, after the state.
             inbox.submit(new EngineInput.Adopt("partitions " + coming, state.facts(), state.events()));
             assigned.addAll(coming);
-            LOG.info("partitions {} of {} assigned ({} partitions in all): adopting {} facts of their resources from the store", coming,
-                    topic, partitionCount, state.facts().size());
+            LOG.info("partitions {} of {} assigned ({} partitions in all): adopting {} facts of their resources from the store "
+                    + "and {} recent signals from the topic", coming, topic, partitionCount, state.facts().size() - recent.size(), recent.size());
+        }
+
+        /** The group's committed offsets of these partitions (those with none left out); none when the broker does not say in time. */
+        private Map<Integer, Long> committed(Collection<TopicPartition> partitions) {
+            Map<Integer, Long> offsets = new HashMap<>();
+            try {
+                consumer.committed(Set.copyOf(partitions), drainTimeout).forEach((partition, offset) -> {
+                    if (offset != null) {
+                        offsets.put(partition.partition(), offset.offset());
+                    }
+                });
+            } catch (RuntimeException e) {
+                LOG.warn("could not read the committed offsets of partitions {} ({}): their windows start empty", numbers(partitions),
+                        e.toString());
+            }
+            return offsets;
         }
     }
 }

@@ -139,9 +139,13 @@ public final class StartupState {
      * as its outcome (the previous owner may not have heard it); one the store shows interrupted before
      * it started, or held back, is decided again. Reads only: attempts running elsewhere are left to
      * their lease holder (or the orphan sweep), whose report reaches this engine through the partition.
+     *
+     * @param recentSignals the resources' signals of the last {@link Signal#LIFETIME}, read back from the topic
      */
-    public static RestoredState adopt(Store store, PolicySettings policy, long now, BiPredicate<String, String> owns) {
-        return read(store, policy, now, List.of(), owns, false, true);
+    public static RestoredState adopt(Store store, PolicySettings policy, long now, BiPredicate<String, String> owns,
+                                      List<Signal> recentSignals) {
+        return read(store, policy, now, recentSignals.stream().filter(s -> owns.test(s.getTenant(), s.getResource())).toList(), owns,
+                false, true);
     }
 
     private static RestoredState read(Store store, PolicySettings policy, long now, List<Signal> recentSignals,
@@ -297,8 +301,8 @@ public final class StartupState {
                     p.threshold(), p.bucket(), p.hoursLeft(), p.confidence(), p.predictedAt().toEpochMilli(), p.horizonAt().toEpochMilli(),
                     p.issueType(), now));
         }
-        LOG.info("{} {} facts from the store ({} issues, {} recent signals from the recording, {} resolved issues kept as tombstones)",
-                adopting ? "adopted" : "restored", facts.size(), issues.size(), recentSignals.size(), tombstones);
+        LOG.info("{} {} facts from the store ({} issues, {} recent signals from the {}, {} resolved issues kept as tombstones)",
+                adopting ? "adopted" : "restored", facts.size(), issues.size(), recentSignals.size(), adopting ? "topic" : "recording", tombstones);
         return new RestoredState(facts, events, processWide ? store.baselines().all() : List.of(), List.of());
     }
 
