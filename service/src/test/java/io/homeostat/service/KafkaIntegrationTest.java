@@ -212,6 +212,62 @@ class KafkaIntegrationTest {
     }
 
     @Test
+    void aStormSpreadOverTheReplicasEnginesKeepsTheTenantsRateLimit() throws Exception {
+        Path callLog = Files.createDirectories(directory).resolve("calls.log");
+        Files.writeString(callLog, "");
+        String topic = "signals-storm";
+        try (TestDatabase database = TestDatabase.create(TestDatabase.Kind.POSTGRES, directory)) {
+            try (TestApp a = replica(database, "a", topic, callLog).policy("rateLimits", Map.of("perTenantPerMinute", 3))
+                    .cluster("heldBackRetry", "2s").start();
+                 TestApp b = replica(database, "b", topic, callLog).policy("rateLimits", Map.of("perTenantPerMinute", 3))
+                         .cluster("heldBackRetry", "2s").start()) {
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(partitions(a)).isPositive();
+                    assertThat(partitions(b)).isPositive();
+                    assertThat(partitions(a) + partitions(b)).isEqualTo(PARTITIONS);
+                });
+                // Two failing services in every partition: each engine decides for its own, and each session alone
+                // would pass three a minute; the cluster's admission counts both engines' attempts.
+                Map<Integer, List<String>> byPartition = new java.util.TreeMap<>();
+                for (int i = 0; byPartition.values().stream().mapToInt(List::size).sum() < 2 * PARTITIONS; i++) {
+                    List<String> resources = byPartition.computeIfAbsent(Partitioning.partition("storm", "service:s-" + i, PARTITIONS),
+                            p -> new ArrayList<>());
+                    if (resources.size() < 2) {
+                        resources.add("service:s-" + i);
+                    }
+                }
+                List<String> toA = new ArrayList<>();
+                List<String> toB = new ArrayList<>();
+                byPartition.values().stream().flatMap(List::stream).forEach(resource ->
+                        (toA.size() <= toB.size() ? toA : toB).add(signal("storm", resource)));
+                assertThat(a.signals(toA.toArray(String[]::new)).statusCode()).isEqualTo(202);
+                assertThat(b.signals(toB.toArray(String[]::new)).statusCode()).isEqualTo(202);
+                await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                    assertThat(evaluated(a) + evaluated(b)).isEqualTo(2L * PARTITIONS);
+                    assertThat(stormAttempts(a, item -> item.hasNonNull("startedAt"))).isGreaterThanOrEqualTo(3);
+                    assertThat(stormAttempts(a, item -> item.path("message").asText().startsWith("cluster.rate.tenant: ")))
+                            .as("held back by the cluster's count").isPositive();
+                });
+                Thread.sleep(5_000); // held-back proposals are decided again every 2 s: still within the minute
+                assertThat(stormAttempts(a, item -> item.hasNonNull("startedAt"))).as("started within the minute over both engines")
+                        .isEqualTo(3);
+                assertThat(Files.readAllLines(callLog)).as("the plugin's own calls").hasSize(3);
+                assertThat(evaluated(a)).as("a's engine decided for its partitions").isPositive();
+                assertThat(evaluated(b)).as("b's engine decided for its partitions").isPositive();
+            }
+        }
+    }
+
+    private static long stormAttempts(TestApp app, java.util.function.Predicate<com.fasterxml.jackson.databind.JsonNode> which)
+            throws Exception {
+        long count = 0;
+        for (com.fasterxml.jackson.databind.JsonNode item : app.getJson("/api/v1/remediations?tenant=storm&limit=200").get("items")) {
+            count += which.test(item) ? 1 : 0;
+        }
+        return count;
+    }
+
+    @Test
     void anApprovalSentToAnyReplicaReachesTheEngineThatHoldsTheProposal() throws Exception {
         Path callLog = Files.createDirectories(directory).resolve("calls.log");
         Files.writeString(callLog, "");
