@@ -62,6 +62,7 @@ class RestartIntegrationTest {
                 .policy("rateLimits", Map.of("perTenantPerMinute", 3))
                 .policy("breaker", Map.of("failures", 2, "cooldown", "300s"))
                 .policy("verification", Map.of("deadline", "2s"))
+                .policy("deferral", Map.of("retry", "3s"))
                 .execution("shutdownGrace", "1s");
     }
 
@@ -125,8 +126,9 @@ class RestartIntegrationTest {
                         assertThat(second.getJson("/api/v1/issues?tenant=storm&state=escalated").get("total").asInt()).isEqualTo(3));
 
                 // The rate window still counts the three that started before the stop: the deferred three are
-                // evaluated again 15 s after start-up and must stay deferred (without the restored starts they would run).
-                Thread.sleep(Duration.ofSeconds(20).toMillis());
+                // evaluated again 3 s after start-up (deferral.retry) and every 3 s after, and must stay deferred
+                // (without the restored starts they would run).
+                Thread.sleep(Duration.ofSeconds(8).toMillis());
                 assertThat(count(second, "tenant=storm")).as("still 3 in the minute").isEqualTo(3);
 
                 // The breaker is still open: an operator's run is blocked by it.
