@@ -321,7 +321,7 @@ public class HomeostatApplication extends Application<HomeostatConfiguration> {
         // After the engine's restore: attempts whose runner stopped holding their lease are reconciled by whoever takes it.
         environment.lifecycle().manage(new OrphanSweep(store.remediations()::orphaned, executor::reconcile, configuration.getCluster().sweepEvery()));
         // After the engine's restore: switches and maintenance set through another replica reach this engine too.
-        configuration.getCluster().buildSharedSwitches(configuration.getDatabase(), store.gateState(), inbox::submit)
+        configuration.getCluster().buildSharedSwitches(configuration.getDatabase(), store.gateState(), store.autonomy(), inbox::submit)
                 .ifPresent(environment.lifecycle()::manage);
         // After the engine: it starts once the engine runs (it swaps rules in) and stops before it.
         RuleSet rules = new RuleSet(rulesDirectory, compiler, engine, store.ruleVersions(), environment.metrics(), Clock.systemUTC(),

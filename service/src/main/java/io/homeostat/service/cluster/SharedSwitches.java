@@ -3,6 +3,8 @@ package io.homeostat.service.cluster;
 import io.dropwizard.lifecycle.Managed;
 import io.homeostat.service.inbox.EngineInput;
 import io.homeostat.service.retry.FailureLog;
+import io.homeostat.service.model.AutonomyRecord;
+import io.homeostat.service.store.AutonomyStore;
 import io.homeostat.service.store.GateStateStore;
 import java.time.Clock;
 import java.time.Duration;
@@ -19,8 +21,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Auto-remediation switches and maintenance an operator sets through one replica reach every
- * replica's engine: each replica reads them from the store every {@code cluster.sweepEvery} and hands
+ * Auto-remediation switches, maintenance and autonomy pins an operator sets through one replica (and
+ * the autonomy changes another replica's engine judged) reach every replica's engine: each replica reads them from the store every {@code cluster.sweepEvery} and hands
  * what changed since its last look to its own engine, as if set through it. (The cluster's admission
  * enforces a stored auto-remediation switch at once on every replica; maintenance is a gate of the
  * rules, so without this another replica's engine would go on acting in a maintenance window.) A change
@@ -30,16 +32,19 @@ import org.slf4j.LoggerFactory;
 public final class SharedSwitches implements Managed {
     private static final Logger LOG = LoggerFactory.getLogger(SharedSwitches.class);
     private final GateStateStore store;
+    private final AutonomyStore autonomy;
     private final Consumer<EngineInput> engine;
     private final Duration every;
     private final Clock clock;
     private final FailureLog failures = new FailureLog(LOG);
     private Map<String, GateStateStore.Switch> switches;
     private Map<String, GateStateStore.Maintenance> maintenance;
+    private Map<String, AutonomyRecord> pairs;
     private ScheduledExecutorService timer;
 
-    public SharedSwitches(GateStateStore store, Consumer<EngineInput> engine, Duration every, Clock clock) {
+    public SharedSwitches(GateStateStore store, AutonomyStore autonomy, Consumer<EngineInput> engine, Duration every, Clock clock) {
         this.store = Objects.requireNonNull(store, "store");
+        this.autonomy = Objects.requireNonNull(autonomy, "autonomy");
         this.engine = Objects.requireNonNull(engine, "engine");
         this.every = Objects.requireNonNull(every, "every");
         this.clock = Objects.requireNonNull(clock, "clock");
@@ -51,6 +56,7 @@ public final class SharedSwitches implements Managed {
         try {
             switches = bySwitchScope(store.switches());
             maintenance = byMaintenanceScope(store.maintenance(clock.instant()));
+            pairs = byPair(autonomy.pairs(null));
         } catch (RuntimeException e) {
             // Known from the first look that works; until then the restore's state holds.
             failures.threw("reading the stored switches", e);
@@ -76,11 +82,23 @@ public final class SharedSwitches implements Managed {
             Instant now = clock.instant();
             Map<String, GateStateStore.Switch> nowSwitches = bySwitchScope(store.switches());
             Map<String, GateStateStore.Maintenance> nowMaintenance = byMaintenanceScope(store.maintenance(now));
-            if (switches == null || maintenance == null) {
+            Map<String, AutonomyRecord> nowPairs = byPair(autonomy.pairs(null));
+            if (switches == null || maintenance == null || pairs == null) {
                 switches = nowSwitches;
                 maintenance = nowMaintenance;
+                pairs = nowPairs;
                 return;
             }
+            // A pair whose mode or pin changed since the last look (this engine's own changes come back too: the same
+            // change, which the rules see it holds already).
+            nowPairs.forEach((key, pair) -> {
+                AutonomyRecord before = pairs.get(key);
+                if (before == null || pair.changedAt().isAfter(before.changedAt())) {
+                    engine.accept(new EngineInput.AutonomyHeard(pair.tenant(), pair.issueType(), pair.actionId(), pair.mode(), pair.pinned(),
+                            pair.outcomes(), pair.failureRun(), pair.successesSinceChange(), pair.observed(), pair.changedBy(),
+                            pair.changedAt()));
+                }
+            });
             nowSwitches.forEach((scope, value) -> {
                 if (!value.equals(switches.get(scope))) {
                     LOG.info("auto-remediation {} for {} (set by {} through another replica)", value.enabled() ? "on" : "off", scope,
@@ -105,9 +123,16 @@ public final class SharedSwitches implements Managed {
             });
             switches = nowSwitches;
             maintenance = nowMaintenance;
+            pairs = nowPairs;
         } catch (RuntimeException e) {
             failures.threw("reading the stored switches", e);
         }
+    }
+
+    private static Map<String, AutonomyRecord> byPair(List<AutonomyRecord> values) {
+        Map<String, AutonomyRecord> byKey = new HashMap<>();
+        values.forEach(pair -> byKey.put(pair.tenant() + "\u0000" + pair.issueType() + "\u0000" + pair.actionId(), pair));
+        return byKey;
     }
 
     private static Map<String, GateStateStore.Switch> bySwitchScope(List<GateStateStore.Switch> values) {

@@ -82,13 +82,15 @@ public class ClusterFactory {
     }
 
     /**
-     * On PostgreSQL, the switches and maintenance set through other replicas, handed to this engine
-     * ({@code engine}); on H2 (one process) nothing: every change is made through this process already.
+     * On PostgreSQL, the switches, maintenance and autonomy changes made through other replicas, handed to
+     * this engine ({@code engine}); on H2 (one process) nothing: every change is made through this process already.
      */
     public java.util.Optional<io.homeostat.service.cluster.SharedSwitches> buildSharedSwitches(io.dropwizard.db.DataSourceFactory database,
-            io.homeostat.service.store.GateStateStore gateState, java.util.function.Consumer<io.homeostat.service.inbox.EngineInput> engine) {
+            io.homeostat.service.store.GateStateStore gateState, io.homeostat.service.store.AutonomyStore autonomy,
+            java.util.function.Consumer<io.homeostat.service.inbox.EngineInput> engine) {
         return sharedDatabase(database)
-                ? java.util.Optional.of(new io.homeostat.service.cluster.SharedSwitches(gateState, engine, sweepEvery(), java.time.Clock.systemUTC()))
+                ? java.util.Optional.of(new io.homeostat.service.cluster.SharedSwitches(gateState, autonomy, engine, sweepEvery(),
+                        java.time.Clock.systemUTC()))
                 : java.util.Optional.empty();
     }
 

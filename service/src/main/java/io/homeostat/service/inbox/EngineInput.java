@@ -70,6 +70,22 @@ public sealed interface EngineInput {
     }
 
     /**
+     * A pair's autonomy as the store has it after another replica changed it (a pin through its API, a
+     * promotion or demotion its engine judged): {@code cluster.SharedSwitches} hands it over; the rules
+     * take it when it is newer than what this engine holds.
+     */
+    record AutonomyHeard(String tenant, String issueType, String actionId, String mode, boolean pinned, String outcomes, int failureRun,
+                         int successesSinceChange, int observed, String changedBy, Instant changedAt) implements EngineInput {
+        public AutonomyHeard {
+            Objects.requireNonNull(tenant, "tenant");
+            Objects.requireNonNull(issueType, "issueType");
+            Objects.requireNonNull(actionId, "actionId");
+            Objects.requireNonNull(mode, "mode");
+            Objects.requireNonNull(changedAt, "changedAt");
+        }
+    }
+
+    /**
      * An operator asks for {@code actionId} on an issue now; with {@code overrideReason} a gate that would
      * stop it is recorded but does not. The proposal id is chosen here so the API can answer with it.
      */

@@ -23,9 +23,15 @@ public final class AutonomyStore {
     }
 
     void upsert(Handle handle, AutonomyRecord pair) {
-        int updated = handle.createUpdate("UPDATE autonomy SET mode = :mode, pinned = :pinned, outcomes = :outcomes, "
-                        + "failure_run = :failureRun, successes_since_change = :successesSinceChange, observed = :observed, "
-                        + "changed_by = :changedBy, changed_at = :changedAt "
+        // The mode, the pin and what counts since the last change are the newest change's: an engine that has not yet
+        // heard of a pin set through another replica writes its outcomes, not its stale mode over the pin.
+        String stale = "CASE WHEN changed_at > :changedAt THEN ";
+        int updated = handle.createUpdate("UPDATE autonomy SET outcomes = :outcomes, "
+                        + "mode = " + stale + "mode ELSE :mode END, pinned = " + stale + "pinned ELSE :pinned END, "
+                        + "failure_run = " + stale + "failure_run ELSE :failureRun END, "
+                        + "successes_since_change = " + stale + "successes_since_change ELSE :successesSinceChange END, "
+                        + "observed = " + stale + "observed ELSE :observed END, changed_by = " + stale + "changed_by ELSE :changedBy END, "
+                        + "changed_at = " + stale + "changed_at ELSE :changedAt END "
                         + "WHERE tenant = :tenant AND issue_type = :issueType AND action_id = :actionId")
                 .bindMethods(pair).execute();
         if (updated == 0) {

@@ -148,6 +148,29 @@ class AutonomyTest {
     }
 
     @Test
+    void aChangeHeardFromAnotherReplicaIsTakenWhenNewerAndOnlyThenAndRecordedNoSecondTime() {
+        try (RuleTestSession rules = new RuleTestSession(startingIn(AutonomyMode.AUTO))) {
+            long now = rules.engine().now();
+            // Pinned to observe through another replica before this engine met the pair: it takes the stored pair.
+            rules.insert(new io.homeostat.service.engine.facts.AutonomyHeard("default", "service_down", "process.restart",
+                    AutonomyMode.OBSERVE, true, "SF", 1, 0, 0, "operator alice", now));
+            assertThat(rules.autonomy("service_down", "process.restart").pinned()).isTrue();
+            assertThat(crash(rules, "service:h1").outcome()).as("pinned to observe elsewhere: " + rules.dump()).isEqualTo("dry_run");
+            // An older view of the pair (a write that came before the pin) changes nothing.
+            rules.insert(new io.homeostat.service.engine.facts.AutonomyHeard("default", "service_down", "process.restart",
+                    AutonomyMode.AUTO, false, "", 0, 0, 0, "start (policy)", now - 60_000));
+            assertThat(rules.autonomy("service_down", "process.restart").mode()).isEqualTo("observe");
+            // A newer one (pinned to auto through the other replica) is taken.
+            rules.insert(new io.homeostat.service.engine.facts.AutonomyHeard("default", "service_down", "process.restart",
+                    AutonomyMode.AUTO, true, "SF", 0, 0, 0, "operator bob", now + 1));
+            assertThat(rules.autonomy("service_down", "process.restart").mode()).isEqualTo("auto");
+            assertThat(crash(rules, "service:h2").outcome()).isEqualTo("run");
+            assertThat(rules.autonomyChanges()).as("recorded by the replica it was made through, not again here").isEmpty();
+            assertThat(rules.engine().facts(io.homeostat.service.engine.facts.AutonomyHeard.class)).as("none left behind").isEmpty();
+        }
+    }
+
+    @Test
     void anOperatorsManualRunIsTheHumanItNeedsInObserveMode() {
         try (RuleTestSession rules = new RuleTestSession(startingIn(AutonomyMode.OBSERVE))) {
             DecisionRecord observed = crash(rules, "service:m");

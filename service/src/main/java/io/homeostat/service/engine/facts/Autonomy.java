@@ -78,6 +78,17 @@ public final class Autonomy {
         pinned = true;
     }
 
+    /** Takes the mode, pin and counts another replica changed the pair to (its own record of outcomes stays). */
+    public void heard(AutonomyHeard change) {
+        mode = change.mode();
+        pinned = change.pinned();
+        failureRun = change.failureRun();
+        successesSinceChange = change.successesSinceChange();
+        observed = change.observed();
+        changedBy = change.changedBy();
+        changedAt = change.changedAt();
+    }
+
     /** The rules judge it again, from the mode it is in. */
     public void unpin(String by, long time) {
         pinned = false;
