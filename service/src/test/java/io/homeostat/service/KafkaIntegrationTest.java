@@ -159,13 +159,24 @@ class KafkaIntegrationTest {
         }
         java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<String, byte[]>> consumers = () ->
                 new org.apache.kafka.clients.consumer.KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
-        TopicHistory all = new TopicHistory(consumers, topic, records, 100, Duration.ofSeconds(20));
+        com.codahale.metrics.Counter incomplete = new com.codahale.metrics.Counter();
+        TopicHistory all = new TopicHistory(consumers, topic, records, 100, Duration.ofSeconds(20), incomplete);
         assertThat(all.recent(Map.of(0, 6L), since)).extracting(signal -> signal.getResource())
                 .as("the period's signals below the committed offset, in order; the old one, the junk and the unevaluated one not")
                 .containsExactly("r1", "r2", "r3", "r4");
-        assertThat(new TopicHistory(consumers, topic, records, 2, Duration.ofSeconds(20)).recent(Map.of(0, 6L), since))
+        assertThat(new TopicHistory(consumers, topic, records, 2, Duration.ofSeconds(20), incomplete).recent(Map.of(0, 6L), since))
                 .extracting(signal -> signal.getResource()).as("the newest records within the limit").containsExactly("r3", "r4");
         assertThat(all.recent(Map.of(0, 0L), since)).as("nothing evaluated yet: nothing to read back").isEmpty();
+        assertThat(incomplete.getCount()).isZero();
+        // A broker that does not answer in time: the read gives up, says so in the count, and the adoption goes on.
+        java.util.function.Supplier<org.apache.kafka.clients.consumer.Consumer<String, byte[]>> unreachable = () -> {
+            Properties away = new Properties();
+            away.put("bootstrap.servers", "127.0.0.1:9");
+            return new org.apache.kafka.clients.consumer.KafkaConsumer<>(away, new StringDeserializer(), new ByteArrayDeserializer());
+        };
+        assertThat(new TopicHistory(unreachable, topic, records, 100, Duration.ofMillis(500), incomplete).recent(Map.of(0, 6L), since))
+                .isEmpty();
+        assertThat(incomplete.getCount()).as("homeostat.kafka.history_incomplete").isEqualTo(1);
     }
 
     private static io.homeostat.service.engine.facts.Signal reading(String resource, long time) {

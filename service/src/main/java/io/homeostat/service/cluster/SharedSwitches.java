@@ -1,6 +1,8 @@
 package io.homeostat.service.cluster;
 
 import io.dropwizard.lifecycle.Managed;
+import io.homeostat.service.engine.facts.AutonomyHeard;
+import io.homeostat.service.engine.facts.AutonomyMode;
 import io.homeostat.service.inbox.EngineInput;
 import io.homeostat.service.retry.FailureLog;
 import io.homeostat.service.model.AutonomyRecord;
@@ -22,7 +24,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Auto-remediation switches, maintenance and autonomy pins an operator sets through one replica (and
- * the autonomy changes another replica's engine judged) reach every replica's engine: each replica reads them from the store every {@code cluster.sweepEvery} and hands
+ * the autonomy changes another replica's engine judged) reach every replica's engine: each replica
+ * reads them from the store every {@code cluster.sweepEvery} and hands
  * what changed since its last look to its own engine, as if set through it. (The cluster's admission
  * enforces a stored auto-remediation switch at once on every replica; maintenance is a gate of the
  * rules, so without this another replica's engine would go on acting in a maintenance window.) A change
@@ -94,9 +97,9 @@ public final class SharedSwitches implements Managed {
             nowPairs.forEach((key, pair) -> {
                 AutonomyRecord before = pairs.get(key);
                 if (before == null || pair.changedAt().isAfter(before.changedAt())) {
-                    engine.accept(new EngineInput.AutonomyHeard(pair.tenant(), pair.issueType(), pair.actionId(), pair.mode(), pair.pinned(),
-                            pair.outcomes(), pair.failureRun(), pair.successesSinceChange(), pair.observed(), pair.changedBy(),
-                            pair.changedAt()));
+                    engine.accept(new EngineInput.AutonomyHeard(new AutonomyHeard(pair.tenant(), pair.issueType(), pair.actionId(),
+                            AutonomyMode.fromLabel(pair.mode()), pair.pinned(), pair.outcomes(), pair.failureRun(),
+                            pair.successesSinceChange(), pair.observed(), pair.changedBy(), pair.changedAt().toEpochMilli())));
                 }
             });
             nowSwitches.forEach((scope, value) -> {

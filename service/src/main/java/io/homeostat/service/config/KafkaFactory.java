@@ -187,7 +187,8 @@ public class KafkaFactory {
         props.putIfAbsent(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, 2_000);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(props, new StringDeserializer(), new ByteArrayDeserializer());
         KafkaRecords records = new KafkaRecords(json);
-        TopicHistory history = new TopicHistory(() -> historyConsumer(replicaId), topic, records, historyLimit, drainTimeout);
+        TopicHistory history = new TopicHistory(() -> historyConsumer(replicaId), topic, records, historyLimit, drainTimeout,
+                metrics.counter("homeostat.kafka.history_incomplete"));
         return new KafkaFeed(consumer, topic, records, inbox, engineFull, queuedSeq, appliedSeq, adopt, history, drainTimeout, metrics);
     }
 

@@ -45,10 +45,8 @@ final class InputFacts {
         } else if (input instanceof EngineInput.AutonomyPinRequest pin) {
             return new AutonomyPin(pin.tenant(), pin.issueType(), pin.actionId(), pin.mode() == null ? null : AutonomyMode.fromLabel(pin.mode()),
                     pin.by(), pin.reason(), pin.at().toEpochMilli());
-        } else if (input instanceof EngineInput.AutonomyHeard pair) {
-            return new io.homeostat.service.engine.facts.AutonomyHeard(pair.tenant(), pair.issueType(), pair.actionId(),
-                    AutonomyMode.fromLabel(pair.mode()), pair.pinned(), pair.outcomes() == null ? "" : pair.outcomes(), pair.failureRun(),
-                    pair.successesSinceChange(), pair.observed(), pair.changedBy(), pair.changedAt().toEpochMilli());
+        } else if (input instanceof EngineInput.AutonomyHeard heard) {
+            return heard.pair();
         } else if (input instanceof EngineInput.ManualRun run) {
             return Proposal.manual(run.proposalId(), run.issueId(), run.actionId(), run.parameters(), run.by(), run.overrideReason());
         } else if (input instanceof EngineInput.AttemptReport report) {

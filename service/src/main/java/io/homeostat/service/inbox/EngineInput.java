@@ -74,14 +74,9 @@ public sealed interface EngineInput {
      * promotion or demotion its engine judged): {@code cluster.SharedSwitches} hands it over; the rules
      * take it when it is newer than what this engine holds.
      */
-    record AutonomyHeard(String tenant, String issueType, String actionId, String mode, boolean pinned, String outcomes, int failureRun,
-                         int successesSinceChange, int observed, String changedBy, Instant changedAt) implements EngineInput {
+    record AutonomyHeard(io.homeostat.service.engine.facts.AutonomyHeard pair) implements EngineInput {
         public AutonomyHeard {
-            Objects.requireNonNull(tenant, "tenant");
-            Objects.requireNonNull(issueType, "issueType");
-            Objects.requireNonNull(actionId, "actionId");
-            Objects.requireNonNull(mode, "mode");
-            Objects.requireNonNull(changedAt, "changedAt");
+            Objects.requireNonNull(pair, "pair");
         }
     }
 

@@ -351,8 +351,8 @@ public final class KafkaFeed implements Managed, EvaluationListener {
             // Adopted first, owned after: a report that comes between goes through the partition, to this engine, after the state.
             inbox.submit(new EngineInput.Adopt("partitions " + coming, state.facts(), state.events()));
             assigned.addAll(coming);
-            LOG.info("partitions {} of {} assigned ({} partitions in all): adopting {} facts of their resources from the store "
-                    + "and {} recent signals from the topic", coming, topic, partitionCount, state.facts().size() - recent.size(), recent.size());
+            LOG.info("partitions {} of {} assigned ({} partitions in all): adopting {} facts of their resources (from the store, and "
+                    + "{} recent signals read back from the topic)", coming, topic, partitionCount, state.facts().size(), recent.size());
         }
 
         /** The group's committed offsets of these partitions (those with none left out); none when the broker does not say in time. */

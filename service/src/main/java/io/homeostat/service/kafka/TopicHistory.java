@@ -35,12 +35,15 @@ public final class TopicHistory {
     private final KafkaRecords records;
     private final int limit;
     private final Duration timeout;
+    private final com.codahale.metrics.Counter incomplete;
 
     /**
      * @param consumers builds a consumer outside the group (no group id, no commits), closed after each read
      * @param limit the most signals one adoption reads back (per partition, the newest of them)
+     * @param incomplete counts the adoptions whose history could not be read back whole (homeostat.kafka.history_incomplete)
      */
-    public TopicHistory(Supplier<Consumer<String, byte[]>> consumers, String topic, KafkaRecords records, int limit, Duration timeout) {
+    public TopicHistory(Supplier<Consumer<String, byte[]>> consumers, String topic, KafkaRecords records, int limit, Duration timeout,
+                        com.codahale.metrics.Counter incomplete) {
         this.consumers = Objects.requireNonNull(consumers, "consumers");
         this.topic = Objects.requireNonNull(topic, "topic");
         this.records = Objects.requireNonNull(records, "records");
@@ -49,6 +52,7 @@ public final class TopicHistory {
         }
         this.limit = limit;
         this.timeout = Objects.requireNonNull(timeout, "timeout");
+        this.incomplete = Objects.requireNonNull(incomplete, "incomplete");
     }
 
     /**
@@ -99,10 +103,12 @@ public final class TopicHistory {
                 }
             }
             if (!reading.isEmpty()) {
+                incomplete.inc();
                 LOG.warn("read back only part of the recent signals of partitions {} within {} ms: their windows start with {} signals",
                         reading, timeout.toMillis(), signals.size());
             }
         } catch (RuntimeException e) {
+            incomplete.inc();
             LOG.warn("could not read back the recent signals of partitions {} ({}): their windows start with {} signals", upTo.keySet(),
                     e.toString(), signals.size());
         }
